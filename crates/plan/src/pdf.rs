@@ -1,0 +1,2 @@
+use crate::error::ParseError;
+pub fn extract_text(_bytes: &[u8]) -> Result<String, ParseError> { Err(ParseError::Pdf("wip".into())) }

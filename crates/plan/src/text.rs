@@ -1,0 +1,344 @@
+//! Plain text in: the encodings offices use, and the reflow that undoes what PDF
+//! extraction leaves behind (hard wraps, blank lines, page breaks, stray spaces).
+
+use std::collections::HashMap;
+
+use crate::annotation;
+use crate::blocks::{LineMark, Paragraph};
+use crate::error::ParseError;
+use crate::marker::{self, Style};
+
+/// Decodes UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return utf8(rest);
+    }
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) =
+            encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            return Err(encoding_error(bytes, bom_len));
+        }
+        return Ok(text.into_owned());
+    }
+    if let Some(offset) = memchr_nul(bytes) {
+        return Err(ParseError::Binary { offset, byte: 0 });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(utf8_error) => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+            {
+                Some(text) => Ok(text.into_owned()),
+                None => Err(encoding_error(bytes, utf8_error.valid_up_to())),
+            }
+        }
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, ParseError> {
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|e| encoding_error(bytes, e.valid_up_to()))
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn encoding_error(bytes: &[u8], offset: usize) -> ParseError {
+    let line = bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    ParseError::Encoding { line, offset }
+}
+
+/// Rejects text that is mostly control characters: a binary file that
+/// happened to decode.
+pub fn check_is_text(text: &str) -> Result<(), ParseError> {
+    let mut offset = 0;
+    let mut controls = 0usize;
+    let mut first_control = None;
+    let mut chars = 0usize;
+    for c in text.chars() {
+        chars += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            controls += 1;
+            first_control.get_or_insert((offset, c));
+        }
+        offset += c.len_utf8();
+    }
+    match first_control {
+        Some((offset, c)) if controls * 100 > chars || controls > 64 => Err(ParseError::Binary {
+            offset,
+            byte: u8::try_from(u32::from(c)).unwrap_or(u8::MAX),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A non-blank source line, trimmed.
+struct Line<'a> {
+    text: &'a str,
+    number: u32,
+    width: usize,
+}
+
+/// Width in half-width columns: a CJK character counts two.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// CJK ideographs, kana and full-width forms, CJK punctuation and the curly
+/// quotes Chinese text uses: characters next to which a space is never meant.
+pub fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{2018}'..='\u{201F}'
+        | '\u{2026}' | '\u{2014}' | '\u{00B7}')
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'
+}
+
+fn source_lines(text: &str) -> Vec<Line<'_>> {
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(index, raw)| {
+            let trimmed = raw.trim_matches(is_space);
+            (!trimmed.is_empty()).then(|| Line {
+                text: trimmed,
+                number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                width: width(trimmed),
+            })
+        })
+        .collect()
+}
+
+/// The column at which the document was hard-wrapped, if it was: most long
+/// lines then end within a few columns of one width.
+fn wrap_width(lines: &[Line<'_>]) -> Option<usize> {
+    const MIN_WRAPPED_WIDTH: usize = 20;
+    let mut histogram: HashMap<usize, usize> = HashMap::new();
+    let mut long_lines = 0;
+    for line in lines.iter().filter(|l| l.width >= MIN_WRAPPED_WIDTH) {
+        *histogram.entry(line.width).or_default() += 1;
+        long_lines += 1;
+    }
+    if long_lines < 4 {
+        return None;
+    }
+    // The width whose neighbourhood (−4…+2 columns) holds the most lines.
+    let (width, near) = histogram
+        .keys()
+        .map(|&w| {
+            let near: usize = (w.saturating_sub(4)..=w + 2)
+                .map(|v| histogram.get(&v).copied().unwrap_or(0))
+                .sum();
+            (w, near)
+        })
+        .max_by_key(|&(w, near)| (near, w))?;
+    (near * 10 >= long_lines * 4).then_some(width)
+}
+
+fn ends_with_any(text: &str, set: &[char]) -> bool {
+    text.chars().next_back().is_some_and(|c| set.contains(&c))
+}
+
+const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?', '；', ';', '：', ':'];
+const CLOSERS: &[char] = &['）', ')', '】', ']'];
+
+/// Splits text into paragraphs. Text wrapped at a fixed width (as PDF
+/// extraction leaves it) is joined back into paragraphs; other text keeps one
+/// paragraph per line.
+pub fn paragraphs(text: &str) -> Vec<Paragraph> {
+    let lines = source_lines(text);
+    let Some(wrap) = wrap_width(&lines) else {
+        return lines
+            .iter()
+            .map(|line| {
+                let mut paragraph = Paragraph::default();
+                append_line(&mut paragraph, line);
+                paragraph
+            })
+            .collect();
+    };
+    Reflow::new(wrap).run(&lines)
+}
+
+/// Joins hard-wrapped lines. A line starts a new paragraph when the line before
+/// it ended one (short, or closed by punctuation), or when it opens with a
+/// numbering marker that continues the document's numbering.
+struct Reflow {
+    wrap: usize,
+    last_number: HashMap<Style, u32>,
+}
+
+impl Reflow {
+    fn new(wrap: usize) -> Self {
+        Reflow {
+            wrap,
+            last_number: HashMap::new(),
+        }
+    }
+
+    fn run(mut self, lines: &[Line<'_>]) -> Vec<Paragraph> {
+        let mut paragraphs: Vec<Paragraph> = Vec::new();
+        let mut current: Option<(Paragraph, Option<Style>)> = None;
+        let mut previous: Option<&Line<'_>> = None;
+        for line in lines {
+            let marker = marker::detect(line.text);
+            let starts_new = match (previous, &current) {
+                (Some(prev), Some((_, open_style))) => {
+                    self.ends_paragraph(prev)
+                        || marker
+                            .as_ref()
+                            .is_some_and(|m| self.continues_numbering(prev, m, *open_style))
+                        || (annotation::opens_with_keyword(line.text)
+                            && ends_with_any(prev.text, SENTENCE_END))
+                }
+                _ => true,
+            };
+            if starts_new {
+                if let Some((done, _)) = current.take() {
+                    paragraphs.push(done);
+                }
+                let style = marker.as_ref().map(|m| {
+                    self.last_number.insert(m.style, m.number);
+                    m.style
+                });
+                current = Some((Paragraph::default(), style));
+            }
+            if let Some((paragraph, _)) = current.as_mut() {
+                append_line(paragraph, line);
+            }
+            previous = Some(line);
+        }
+        paragraphs.extend(current.map(|(paragraph, _)| paragraph));
+        paragraphs
+    }
+
+    /// A line well short of the wrap width, or a little short and closed by
+    /// sentence-final punctuation, is the last line of its paragraph.
+    fn ends_paragraph(&self, line: &Line<'_>) -> bool {
+        line.width + 12 < self.wrap
+            || (line.width + 4 < self.wrap
+                && (ends_with_any(line.text, SENTENCE_END) || ends_with_any(line.text, CLOSERS)))
+    }
+
+    fn continues_numbering(
+        &self,
+        prev: &Line<'_>,
+        marker: &marker::Marker,
+        open_style: Option<Style>,
+    ) -> bool {
+        if ends_with_any(prev.text, SENTENCE_END) || ends_with_any(prev.text, CLOSERS) {
+            return true;
+        }
+        let last = self.last_number.get(&marker.style).copied().unwrap_or(0);
+        if marker.number == last + 1 {
+            return true;
+        }
+        // The first item under a heading: headings carry no final punctuation.
+        marker.number == 1
+            && open_style.is_some_and(|style| style != marker.style)
+            && !ends_with_any(prev.text, &['，', ',', '、'])
+    }
+}
+
+/// Appends one source line to a paragraph, dropping the spaces PDF extraction
+/// puts between CJK text and figures.
+fn append_line(paragraph: &mut Paragraph, line: &Line<'_>) {
+    let text = &mut paragraph.text;
+    if let (Some(last), Some(first)) = (text.chars().next_back(), line.text.chars().next())
+        && last.is_ascii_alphabetic()
+        && first.is_ascii_alphabetic()
+    {
+        text.push(' ');
+    }
+    paragraph.lines.push(LineMark {
+        offset: text.len(),
+        line: line.number,
+    });
+    let mut chars = line.text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !is_space(c) {
+            text.push(c);
+            continue;
+        }
+        while chars.peek().is_some_and(|&n| is_space(n)) {
+            chars.next();
+        }
+        let before = text.chars().next_back();
+        let after = chars.peek().copied();
+        let keep = match (before, after) {
+            (Some(b), Some(a)) => !is_wide(b) && !is_wide(a),
+            _ => false,
+        };
+        if keep {
+            text.push(' ');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_gb18030_and_utf8_with_bom() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("责任单位：区委办公室");
+        assert_eq!(decode(&gbk).unwrap(), "责任单位：区委办公室");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice("二、重点任务".as_bytes());
+        assert_eq!(decode(&bom).unwrap(), "二、重点任务");
+    }
+
+    #[test]
+    fn rejects_bytes_that_are_no_text_encoding() {
+        let bytes = b"ok\nline two \xFF\xFF\xFF";
+        assert_eq!(
+            decode(bytes),
+            Err(ParseError::Encoding { line: 2, offset: 12 })
+        );
+    }
+
+    #[test]
+    fn drops_spaces_between_chinese_and_figures_only() {
+        let mut p = Paragraph::default();
+        let line = Line {
+            text: "成立 100 周年，COVID 19 与 5G",
+            number: 1,
+            width: 0,
+        };
+        append_line(&mut p, &line);
+        assert_eq!(p.text, "成立100周年，COVID 19与5G");
+    }
+
+    #[test]
+    fn joins_wrapped_lines_and_keeps_their_line_numbers() {
+        let text = "一、工作要求\n\n1、注重对标看齐。以习近平新时代中国特色社会主义\n\n思想为指导，全面贯彻党的十九大和十九届二中、三中、四\n\n中、五中全会精神，深入学习贯彻习近平总书记考察上海重\n\n要讲话精神。\n\n2、注重服务大局。把思想和行动统一到中央和市委对\n\n形势的判断和工作的要求上。\n";
+        let paragraphs = paragraphs(text);
+        let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "一、工作要求",
+                "1、注重对标看齐。以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大和十九届二中、三中、四中、五中全会精神，深入学习贯彻习近平总书记考察上海重要讲话精神。",
+                "2、注重服务大局。把思想和行动统一到中央和市委对形势的判断和工作的要求上。"
+            ]
+        );
+        assert_eq!(paragraphs[1].start_line(), 3);
+        assert_eq!(paragraphs[1].end_line(), 9);
+        let offset = paragraphs[1].text.find("思想为指导").unwrap();
+        assert_eq!(paragraphs[1].line_at(offset), 5);
+    }
+}
