@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "duban", version, about = "督办 Duban: key-task supervision, from the published plan to the annual assessment")]
+#[command(
+    name = "duban",
+    version,
+    about = "督办 Duban: key-task supervision, from the published plan to the annual assessment"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -41,8 +41,8 @@ fn read_document(file: &Path) -> anyhow::Result<Vec<u8>> {
             .read_to_end(&mut bytes)
             .context("cannot read standard input")?;
     } else {
-        let metadata = std::fs::metadata(file)
-            .with_context(|| format!("cannot open {}", file.display()))?;
+        let metadata =
+            std::fs::metadata(file).with_context(|| format!("cannot open {}", file.display()))?;
         if metadata.is_dir() {
             bail!("{} is a directory, not a document", file.display());
         }

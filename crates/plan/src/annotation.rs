@@ -71,6 +71,8 @@ pub struct Annotation {
     pub start: usize,
     pub end: usize,
     pub entries: Vec<Entry>,
+    /// Opened with a bracket (closed or not), rather than running to the paragraph end.
+    pub bracketed: bool,
     /// Opened with a bracket that never closes.
     pub unclosed: bool,
 }
@@ -150,9 +152,12 @@ pub fn find_all(text: &str) -> Vec<Annotation> {
                 let value = raw.trim_matches(|c: char| {
                     is_space(c) || matches!(c, '；' | ';' | '，' | ',' | '。' | '、')
                 });
-                let lead_trim = raw.len() - raw.trim_start_matches(|c: char| {
-                    is_space(c) || matches!(c, '；' | ';' | '，' | ',' | '。' | '、')
-                }).len();
+                let lead_trim = raw.len()
+                    - raw
+                        .trim_start_matches(|c: char| {
+                            is_space(c) || matches!(c, '；' | ';' | '，' | ',' | '。' | '、')
+                        })
+                        .len();
                 Entry {
                     field,
                     value: value.to_string(),
@@ -165,6 +170,7 @@ pub fn find_all(text: &str) -> Vec<Annotation> {
             start,
             end,
             entries,
+            bracketed: open.is_some(),
             unclosed,
         });
     }
@@ -251,7 +257,10 @@ mod tests {
     fn keeps_brackets_inside_unit_names() {
         assert_eq!(
             fields("（责任单位：区人民法院（区法院）、区司法局）"),
-            [(Field::Responsible, "区人民法院（区法院）、区司法局".to_string())]
+            [(
+                Field::Responsible,
+                "区人民法院（区法院）、区司法局".to_string()
+            )]
         );
     }
 

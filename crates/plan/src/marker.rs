@@ -237,7 +237,11 @@ fn decimal(text: &str) -> Option<Marker> {
         number,
         label.clone(),
         label,
-        len + if follower == Some('、') { '、'.len_utf8() } else { 0 },
+        len + if follower == Some('、') {
+            '、'.len_utf8()
+        } else {
+            0
+        },
     )
 }
 

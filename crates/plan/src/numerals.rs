@@ -80,7 +80,12 @@ pub fn to_chinese(n: u32) -> String {
     if n >= 10_000 {
         return n.to_string();
     }
-    let parts = [(n / 1000, "千"), ((n / 100) % 10, "百"), ((n / 10) % 10, "十"), (n % 10, "")];
+    let parts = [
+        (n / 1000, "千"),
+        ((n / 100) % 10, "百"),
+        ((n / 10) % 10, "十"),
+        (n % 10, ""),
+    ];
     let mut out = String::new();
     let mut pending_zero = false;
     for (d, unit) in parts {

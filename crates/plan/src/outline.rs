@@ -13,7 +13,9 @@ use crate::blocks::Paragraph;
 use crate::deadlines;
 use crate::error::ParseError;
 use crate::marker::{self, Marker, Style};
-use crate::model::{Category, Deadline, PlanDraft, Requirement, Role, Span, Task, UnitRef, Warning};
+use crate::model::{
+    Category, Deadline, PlanDraft, Requirement, Role, Span, Task, UnitRef, Warning,
+};
 use crate::numerals::to_chinese;
 use crate::registry::Registry;
 use crate::targets;
@@ -173,7 +175,11 @@ impl Reader<'_> {
             let paragraph = &self.paragraphs[p];
             let annotations = annotation::find_all(&paragraph.text);
             let only_annotation = annotation::opens_with_keyword(&paragraph.text);
-            if annotated && annotations.is_empty() && !is_head && marker::detect(&paragraph.text).is_none() {
+            if annotated
+                && annotations.is_empty()
+                && !is_head
+                && marker::detect(&paragraph.text).is_none()
+            {
                 // After the annotation that closed the task: a heading or a signature.
                 self.loose[p] = true;
                 continue;
@@ -193,7 +199,15 @@ impl Reader<'_> {
                         "the responsibility list opened here never closes (missing '）')".into(),
                     );
                 }
-                self.read_annotation(paragraph, a, &mut units, &mut leaders, &mut deadline);
+                let ends_document = p + 1 == self.paragraphs.len() && a.end == paragraph.text.len();
+                self.read_annotation(
+                    paragraph,
+                    a,
+                    ends_document && !a.bracketed,
+                    &mut units,
+                    &mut leaders,
+                    &mut deadline,
+                );
             }
             remainder.push_str(paragraph.text.get(cursor..).unwrap_or(""));
             let remainder = remainder.trim();
@@ -232,13 +246,15 @@ impl Reader<'_> {
         &mut self,
         paragraph: &Paragraph,
         annotation: &Annotation,
+        cut_at_document_end: bool,
         units: &mut Vec<UnitRef>,
         leaders: &mut Vec<String>,
         deadline: &mut Option<Deadline>,
     ) {
         let names_lead = annotation.entries.iter().any(|e| e.field == Field::Lead)
             || units.iter().any(|u| u.role == Role::Lead);
-        for entry in &annotation.entries {
+        for (e, entry) in annotation.entries.iter().enumerate() {
+            let last_entry = e + 1 == annotation.entries.len();
             match entry.field {
                 Field::Deadline => {
                     if deadline.is_none() && !entry.value.is_empty() {
@@ -253,13 +269,32 @@ impl Reader<'_> {
                         .map(str::to_string),
                 ),
                 field => {
-                    for (i, name) in units::split(&entry.value, self.registry).into_iter().enumerate() {
+                    let names = units::split(&entry.value, self.registry);
+                    let count = names.len();
+                    for (i, name) in names.into_iter().enumerate() {
+                        let line = paragraph.line_at(entry.value_offset + name.offset);
+                        if cut_at_document_end
+                            && last_entry
+                            && i + 1 == count
+                            && !units::reads_as_unit(&name.name, self.registry)
+                        {
+                            // An excerpt or a lost last page: the list stops mid-name.
+                            self.warn(
+                                line,
+                                format!(
+                                    "the document ends inside this unit list; '{}' looks cut off and was left out",
+                                    name.name
+                                ),
+                            );
+                            continue;
+                        }
                         let role = match field {
                             Field::Lead => Role::Lead,
-                            Field::Responsible if !names_lead && i == 0 && units.is_empty() => Role::Lead,
+                            Field::Responsible if !names_lead && i == 0 && units.is_empty() => {
+                                Role::Lead
+                            }
                             _ => Role::Co,
                         };
-                        let line = paragraph.line_at(entry.value_offset + name.offset);
                         if !self.registry.knows(&name.name) {
                             self.warn(
                                 line,
@@ -348,7 +383,10 @@ impl Reader<'_> {
     /// Unnumbered heading lines directly before paragraph `p`.
     fn heading_before(&self, p: usize) -> Option<std::ops::Range<usize>> {
         let mut start = p;
-        while start > 0 && self.loose[start - 1] && is_heading_like(&self.paragraphs[start - 1].text) {
+        while start > 0
+            && self.loose[start - 1]
+            && is_heading_like(&self.paragraphs[start - 1].text)
+        {
             start -= 1;
         }
         (start < p).then_some(start..p)
@@ -457,7 +495,10 @@ mod tests {
             first_clause("持续推进不少于100万平方米精品小区建设，探索推进"),
             "持续推进不少于100万平方米精品小区建设"
         );
-        assert_eq!(first_clause("主动服务新发展格局。着力打造"), "主动服务新发展格局");
+        assert_eq!(
+            first_clause("主动服务新发展格局。着力打造"),
+            "主动服务新发展格局"
+        );
         assert_eq!(
             first_clause("结合长宁实际，制定并实施“民心工程”实施方案。"),
             "结合长宁实际，制定并实施“民心工程”实施方案"

@@ -46,12 +46,26 @@ struct RegistryFile {
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RegistryError {
-    #[error("the unit registry is not valid TOML: {0}")]
+    #[error("the unit registry is not valid TOML {0}")]
     Syntax(String),
     #[error("the unit registry names '{0}' twice")]
     Duplicate(String),
     #[error("group '{group}' lists member '{member}', which is not a unit of the registry")]
     UnknownMember { group: String, member: String },
+}
+
+/// "at line L, column C: message", on one line.
+fn syntax_error(text: &str, error: &toml::de::Error) -> RegistryError {
+    let message = error.message().trim().replace('\n', " ");
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            RegistryError::Syntax(format!("at line {line}, column {column}: {message}"))
+        }
+        None => RegistryError::Syntax(message),
+    }
 }
 
 /// What a name in a document refers to.
@@ -78,8 +92,7 @@ impl Registry {
     }
 
     pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
-        let file: RegistryFile =
-            toml::from_str(text).map_err(|e| RegistryError::Syntax(e.to_string().trim().replace('\n', " ")))?;
+        let file: RegistryFile = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
         let mut index = HashMap::new();
         let mut add = |name: &str, entry: (bool, usize)| {
             if index.insert(name.to_string(), entry).is_some() {
@@ -163,7 +176,8 @@ mod tests {
     #[test]
     fn aliases_resolve_to_the_canonical_unit() {
         let registry = Registry::builtin();
-        for (alias, canonical) in [("区府办", "区政府办公室"), ("区发改委", "区发展改革委")] {
+        for (alias, canonical) in [("区府办", "区政府办公室"), ("区发改委", "区发展改革委")]
+        {
             match registry.lookup(alias) {
                 Some(Known::Unit(unit)) => assert_eq!(unit.name, canonical),
                 other => panic!("{alias} → {other:?}"),

@@ -2,16 +2,73 @@
 //! "不少于100万平方米精品小区建设", "完成古羊路等四条道路…", "增长7%以上", and
 //! value-less directions ("发案同比下降").
 
+use crate::marker;
 use crate::model::{Comparison, Direction, Target, Trend};
 use crate::numerals::{is_chinese_numeral_char, parse_chinese};
 
 /// Measure words a target can count in, longest first so 平方米 wins over 米.
 const MEASURES: &[&str] = &[
-    "万千瓦时", "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "百分点", "千瓦", "兆瓦",
-    "公里", "千米", "公顷", "人次", "标箱", "户次", "%", "％", "米", "亩", "台", "辆", "个", "家",
-    "所", "座", "套", "户", "名", "人", "条", "项", "处", "件", "场", "次", "吨", "元", "张",
-    "床", "间", "栋", "幢", "棵", "株", "艘", "架", "部", "本", "册", "篇", "只", "头", "班",
-    "支", "块", "片", "段", "根", "盏", "辆次", "宗",
+    "万千瓦时",
+    "个百分点",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "百分点",
+    "千瓦",
+    "兆瓦",
+    "公里",
+    "千米",
+    "公顷",
+    "人次",
+    "标箱",
+    "户次",
+    "%",
+    "％",
+    "米",
+    "亩",
+    "台",
+    "辆",
+    "个",
+    "家",
+    "所",
+    "座",
+    "套",
+    "户",
+    "名",
+    "人",
+    "条",
+    "项",
+    "处",
+    "件",
+    "场",
+    "次",
+    "吨",
+    "元",
+    "张",
+    "床",
+    "间",
+    "栋",
+    "幢",
+    "棵",
+    "株",
+    "艘",
+    "架",
+    "部",
+    "本",
+    "册",
+    "篇",
+    "只",
+    "头",
+    "班",
+    "支",
+    "块",
+    "片",
+    "段",
+    "根",
+    "盏",
+    "辆次",
+    "宗",
 ];
 
 /// Words before a figure that set its comparison.
@@ -56,16 +113,66 @@ const SUFFIXES: &[(&str, Option<Comparison>, Option<&str>)] = &[
 
 /// Adverbs and general verbs that open a clause without naming what is measured.
 const LEADING_WORDS: &[&str] = &[
-    "加大力度", "进一步", "持续", "大力", "积极", "深入", "加快", "全力", "着力", "全面", "继续",
-    "稳步", "有序", "扎实", "切实", "努力", "力争", "确保", "争取", "全年", "年内", "今年", "同时",
-    "其中", "累计", "推进", "实施", "推动", "开展", "完成", "做好", "抓好", "落实", "实现", "组织",
-    "并", "再",
+    "加大力度",
+    "进一步",
+    "持续",
+    "大力",
+    "积极",
+    "深入",
+    "加快",
+    "全力",
+    "着力",
+    "全面",
+    "继续",
+    "稳步",
+    "有序",
+    "扎实",
+    "切实",
+    "努力",
+    "力争",
+    "确保",
+    "争取",
+    "全年",
+    "年内",
+    "今年",
+    "同时",
+    "其中",
+    "累计",
+    "推进",
+    "实施",
+    "推动",
+    "开展",
+    "完成",
+    "做好",
+    "抓好",
+    "落实",
+    "实现",
+    "组织",
+    "并",
+    "再",
 ];
 
 /// Verbs that belong to the metric when they govern a counted object (新建5所学校).
 const COUNTED_ACTIONS: &[&str] = &[
-    "新开工", "新建", "新增", "建成", "开工", "竣工", "改造", "培育", "引进", "新设", "打造",
-    "创建", "培训", "招录", "举办", "新开", "开通", "增设", "提供",
+    "新开工",
+    "新建",
+    "新增",
+    "建成",
+    "开工",
+    "竣工",
+    "改造",
+    "培育",
+    "引进",
+    "新设",
+    "打造",
+    "创建",
+    "培训",
+    "招录",
+    "举办",
+    "新开",
+    "开通",
+    "增设",
+    "提供",
 ];
 
 /// What may stand before a Chinese-numeral figure for it to count: enumerations
@@ -107,9 +214,26 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
     let quoted = quote_mask(&chars);
     let mut targets = Vec::new();
     let mut directions = Vec::new();
-    for sentence in split(&chars, &quoted, 0, chars.len(), &['。', '！', '？', '；', ';', '!', '?']) {
+    for (sentence_start, sentence_end) in split(
+        &chars,
+        &quoted,
+        0,
+        chars.len(),
+        &['。', '！', '？', '；', ';', '!', '?', '\n'],
+    ) {
+        // Sub-items ("1.1 引进…") keep their numbers in the task text; a number
+        // is not part of what is measured.
+        let sentence: String = chars[sentence_start..sentence_end].iter().collect();
+        let sentence_start = sentence_start
+            + marker::detect(&sentence).map_or(0, |m| sentence[..m.len].chars().count());
         let mut subject: Option<String> = None;
-        for (start, end) in split(&chars, &quoted, sentence.0, sentence.1, &['，', ',', '：', ':']) {
+        for (start, end) in split(
+            &chars,
+            &quoted,
+            sentence_start,
+            sentence_end,
+            &['，', ',', '：', ':'],
+        ) {
             let figures = figures_in(&chars, &quoted, start, end);
             if figures.is_empty() {
                 if let Some(direction) = direction_in(&chars, start, end) {
@@ -120,7 +244,9 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
             }
             let mut segment_start = start;
             for figure in &figures {
-                if let Some(target) = name_target(&chars, segment_start, end, figure, subject.as_deref()) {
+                if let Some(target) =
+                    name_target(&chars, segment_start, end, figure, subject.as_deref())
+                {
                     targets.push(target);
                 }
                 segment_start = figure.end;
@@ -131,7 +257,13 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
 }
 
 /// Ranges between separators, skipping separators inside quotes.
-fn split(chars: &[char], quoted: &[bool], start: usize, end: usize, separators: &[char]) -> Vec<(usize, usize)> {
+fn split(
+    chars: &[char],
+    quoted: &[bool],
+    start: usize,
+    end: usize,
+    separators: &[char],
+) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut from = start;
     for i in start..end {
@@ -213,7 +345,9 @@ fn figures_in(chars: &[char], quoted: &[bool], start: usize, end: usize) -> Vec<
 fn arabic_figure(chars: &[char], clause_start: usize, end: usize, at: usize) -> Option<Figure> {
     if at > clause_start {
         let before = chars[at - 1];
-        if before.is_ascii_alphanumeric() || matches!(before, '.' | '+' | '-' | '第' | '/' | '：' | '#') {
+        if before.is_ascii_alphanumeric()
+            || matches!(before, '.' | '+' | '-' | '第' | '/' | '：' | '#')
+        {
             return None;
         }
     }
@@ -247,7 +381,9 @@ fn chinese_figure(chars: &[char], clause_start: usize, end: usize, at: usize) ->
     let comparison_or_context = PREFIX_COMPARISONS
         .iter()
         .any(|(word, _)| ends_with_at(chars, at, word))
-        || NUMERAL_CONTEXT.iter().any(|word| ends_with_at(chars, at, word));
+        || NUMERAL_CONTEXT
+            .iter()
+            .any(|word| ends_with_at(chars, at, word));
     if !comparison_or_context {
         return None;
     }
@@ -299,8 +435,9 @@ fn figure_after_number(
         }
     }
     let mut qualifier = None;
-    if let Some((word, comparison, hedge)) =
-        SUFFIXES.iter().find(|(word, _, _)| starts_with_at(chars, i, word))
+    if let Some((word, comparison, hedge)) = SUFFIXES
+        .iter()
+        .find(|(word, _, _)| starts_with_at(chars, i, word))
     {
         if let Some(comparison) = comparison {
             op = *comparison;
@@ -339,7 +476,9 @@ fn strip_leading(mut text: &str) -> (&str, bool) {
 }
 
 fn trim_separators(text: &str) -> &str {
-    text.trim_matches(|c: char| matches!(c, '、' | '，' | ',' | '和' | '及' | ' ') || c.is_whitespace())
+    text.trim_matches(|c: char| {
+        matches!(c, '、' | '，' | ',' | '和' | '及' | ' ') || c.is_whitespace()
+    })
 }
 
 /// The subject of a clause for the figures that follow it: general verbs and
@@ -377,13 +516,16 @@ fn name_target(
             .unwrap_or(clause_end);
         let object: String = chars[object_start..object_end].iter().collect();
         let object = object.strip_suffix("工作").unwrap_or(&object).to_string();
-        match COUNTED_ACTIONS.iter().find(|action| before_core.ends_with(*action)) {
+        match COUNTED_ACTIONS
+            .iter()
+            .find(|action| before_core.ends_with(*action))
+        {
             Some(action) => format!("{action}{object}"),
             None => object,
         }
     } else {
-        let needs_subject = before_core.chars().count() <= 3
-            || COUNTED_ACTIONS.contains(&before_core);
+        let needs_subject =
+            before_core.chars().count() <= 3 || COUNTED_ACTIONS.contains(&before_core);
         match subject {
             Some(subject) if needs_subject => format!("{}{before_core}", subject_of(subject)),
             _ => before_core.to_string(),
@@ -450,7 +592,12 @@ mod tests {
             .collect()
     }
 
-    fn t(metric: &str, op: &'static str, value: f64, unit: &str) -> (String, &'static str, f64, String) {
+    fn t(
+        metric: &str,
+        op: &'static str,
+        value: f64,
+        unit: &str,
+    ) -> (String, &'static str, f64, String) {
         (metric.to_string(), op, value, unit.to_string())
     }
 
@@ -487,12 +634,18 @@ mod tests {
 
     #[test]
     fn reads_percentages_and_suffixes() {
-        assert_eq!(targets("地区生产总值增长7%以上"), [t("地区生产总值增长", ">=", 7.0, "%")]);
+        assert_eq!(
+            targets("地区生产总值增长7%以上"),
+            [t("地区生产总值增长", ">=", 7.0, "%")]
+        );
         assert_eq!(
             targets("城市生活垃圾回收利用率提高到95%。"),
             [t("城市生活垃圾回收利用率", ">=", 95.0, "%")]
         );
-        assert_eq!(targets("能耗控制在3万吨以内"), [t("能耗", "<=", 30_000.0, "吨")]);
+        assert_eq!(
+            targets("能耗控制在3万吨以内"),
+            [t("能耗", "<=", 30_000.0, "吨")]
+        );
     }
 
     #[test]
@@ -525,7 +678,8 @@ mod tests {
 
     #[test]
     fn finds_directions_without_figures() {
-        let (found, directions) = extract("严厉打击违法犯罪，力争实现报警类110、电信网络诈骗发案同比下降。");
+        let (found, directions) =
+            extract("严厉打击违法犯罪，力争实现报警类110、电信网络诈骗发案同比下降。");
         assert!(found.is_empty());
         assert_eq!(
             directions,

@@ -14,8 +14,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
         return utf8(rest);
     }
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) =
-            encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
             return Err(encoding_error(bytes, bom_len));
         }
@@ -27,8 +26,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
         Err(utf8_error) => {
-            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
-            {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
                 Some(text) => Ok(text.into_owned()),
                 None => Err(encoding_error(bytes, utf8_error.valid_up_to())),
             }
@@ -114,13 +112,24 @@ fn source_lines(text: &str) -> Vec<Line<'_>> {
         .enumerate()
         .filter_map(|(index, raw)| {
             let trimmed = raw.trim_matches(is_space);
-            (!trimmed.is_empty()).then(|| Line {
+            (!trimmed.is_empty() && !is_page_number(trimmed)).then(|| Line {
                 text: trimmed,
                 number: u32::try_from(index + 1).unwrap_or(u32::MAX),
                 width: width(trimmed),
             })
         })
         .collect()
+}
+
+/// Page numbers left by PDF extraction: "- 3 -", "— 12 —", "第 3 页 共 10 页", "3".
+fn is_page_number(line: &str) -> bool {
+    line.chars().count() <= 16
+        && line.chars().any(|c| c.is_ascii_digit())
+        && line.chars().all(|c| {
+            c.is_ascii_digit()
+                || is_space(c)
+                || matches!(c, '-' | '—' | '–' | '－' | '第' | '页' | '共' | '/' | '／')
+        })
 }
 
 /// The column at which the document was hard-wrapped, if it was: most long
@@ -307,8 +316,28 @@ mod tests {
         let bytes = b"ok\nline two \xFF\xFF\xFF";
         assert_eq!(
             decode(bytes),
-            Err(ParseError::Encoding { line: 2, offset: 12 })
+            Err(ParseError::Encoding {
+                line: 2,
+                offset: 12
+            })
         );
+    }
+
+    #[test]
+    fn page_numbers_are_not_text() {
+        for line in [
+            "- 3 -",
+            "— 12 —",
+            "第 3 页 共 10 页",
+            "3",
+            "－ 7 －",
+            "3/10",
+        ] {
+            assert!(is_page_number(line), "{line}");
+        }
+        for line in ["2021年", "1、推进", "开工 45 公里"] {
+            assert!(!is_page_number(line), "{line}");
+        }
     }
 
     #[test]

@@ -4,7 +4,16 @@ use crate::blocks::Paragraph;
 
 /// Words a plan's title ends with.
 const TITLE_ENDINGS: &[&str] = &[
-    "安排", "方案", "计划", "要点", "清单", "分解", "意见", "任务", "责任书", "通知",
+    "安排",
+    "方案",
+    "计划",
+    "要点",
+    "清单",
+    "分解",
+    "意见",
+    "任务",
+    "责任书",
+    "通知",
 ];
 
 /// The title: a heading line naming the plan, the subject of "关于印发《X》的通知",
@@ -96,7 +105,10 @@ pub fn find_year(title: Option<&str>, opening: &[&Paragraph]) -> Option<i32> {
             text = &text[at + needle.len()..];
         }
     }
-    counts.into_iter().max_by_key(|&(year, n)| (n, year)).map(|(y, _)| y)
+    counts
+        .into_iter()
+        .max_by_key(|&(year, n)| (n, year))
+        .map(|(y, _)| y)
 }
 
 #[cfg(test)]
@@ -109,12 +121,19 @@ mod tests {
 
     #[test]
     fn finds_the_title_in_each_form() {
-        let p = [paragraph("年是中国共产党成立100周年。现就2021年重点推进和督查工作安排如下：")];
+        let p = [paragraph(
+            "年是中国共产党成立100周年。现就2021年重点推进和督查工作安排如下：",
+        )];
         let refs: Vec<&Paragraph> = p.iter().collect();
-        assert_eq!(find_title(&refs).as_deref(), Some("2021年重点推进和督查工作安排"));
+        assert_eq!(
+            find_title(&refs).as_deref(),
+            Some("2021年重点推进和督查工作安排")
+        );
 
         let p = [
-            paragraph("区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知"),
+            paragraph(
+                "区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知",
+            ),
             paragraph("2023年区《政府工作报告》确定的主要目标任务责任分解方案"),
         ];
         let refs: Vec<&Paragraph> = p.iter().collect();
@@ -125,7 +144,10 @@ mod tests {
 
         let p = [paragraph("关于印发《2022年区重点工作任务分解》的通知")];
         let refs: Vec<&Paragraph> = p.iter().collect();
-        assert_eq!(find_title(&refs).as_deref(), Some("2022年区重点工作任务分解"));
+        assert_eq!(
+            find_title(&refs).as_deref(),
+            Some("2022年区重点工作任务分解")
+        );
     }
 
     #[test]

@@ -31,9 +31,38 @@ const CONJUNCTIONS: &[&str] = &["以及", "和", "及", "与"];
 
 /// How unit names end: 局, 委, 办, 中心, 街道…
 const UNIT_ENDINGS: &[&str] = &[
-    "局", "委", "办", "部", "院", "厅", "处", "室", "会", "中心", "街道", "镇", "乡", "集团",
-    "公司", "支队", "大队", "所", "站", "馆", "队", "政府", "监委", "部门", "单位", "街镇",
-    "委员会", "联", "协", "行", "海关", "团",
+    "局",
+    "委",
+    "办",
+    "部",
+    "院",
+    "厅",
+    "处",
+    "室",
+    "会",
+    "中心",
+    "街道",
+    "镇",
+    "乡",
+    "集团",
+    "公司",
+    "支队",
+    "大队",
+    "所",
+    "站",
+    "馆",
+    "队",
+    "政府",
+    "监委",
+    "部门",
+    "单位",
+    "街镇",
+    "委员会",
+    "联",
+    "协",
+    "行",
+    "海关",
+    "团",
 ];
 
 /// How unit names start when written in full: 区…, 市…, 各…
@@ -64,7 +93,8 @@ fn push_piece(piece: &str, offset: usize, registry: &Registry, out: &mut Vec<Nam
     let trimmed_start = piece.trim_start_matches(|c: char| c.is_whitespace() || c == '由');
     let offset = offset + (piece.len() - trimmed_start.len());
     let mut name = trimmed_start.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '。' | '.' | '）' | ')' if !has_open_bracket(trimmed_start))
+        c.is_whitespace()
+            || matches!(c, '。' | '.' | '）' | ')' if !has_open_bracket(trimmed_start))
     });
     loop {
         let before = name;
@@ -114,7 +144,8 @@ fn split_conjunctions(name: &str, offset: usize, registry: &Registry, out: &mut 
     });
 }
 
-fn reads_as_unit(name: &str, registry: &Registry) -> bool {
+/// True when a name is in the registry or is shaped like a unit's name.
+pub fn reads_as_unit(name: &str, registry: &Registry) -> bool {
     registry.knows(name)
         || (name.chars().count() >= 3 && UNIT_ENDINGS.iter().any(|e| name.ends_with(e)))
 }
@@ -134,14 +165,24 @@ mod tests {
     fn splits_on_every_separator_form() {
         assert_eq!(
             names("区委办公室、区政府办公室，区人大办公室,区法院；区地区办;各街镇"),
-            ["区委办公室", "区政府办公室", "区人大办公室", "区法院", "区地区办", "各街镇"]
+            [
+                "区委办公室",
+                "区政府办公室",
+                "区人大办公室",
+                "区法院",
+                "区地区办",
+                "各街镇"
+            ]
         );
     }
 
     #[test]
     fn splits_conjunctions_only_between_units() {
         assert_eq!(names("区委宣传部和区文明办"), ["区委宣传部", "区文明办"]);
-        assert_eq!(names("区教育局及区卫生健康委"), ["区教育局", "区卫生健康委"]);
+        assert_eq!(
+            names("区教育局及区卫生健康委"),
+            ["区教育局", "区卫生健康委"]
+        );
         assert_eq!(names("区发展和改革局"), ["区发展和改革局"]);
         assert_eq!(names("区科技和经信局"), ["区科技和经信局"]);
         assert_eq!(
@@ -152,8 +193,14 @@ mod tests {
 
     #[test]
     fn drops_trailing_et_cetera_and_duty_phrases() {
-        assert_eq!(names("市发改委、市经信局等相关部门"), ["市发改委", "市经信局"]);
-        assert_eq!(names("区民政局、区医保局按职责分工负责"), ["区民政局", "区医保局"]);
+        assert_eq!(
+            names("市发改委、市经信局等相关部门"),
+            ["市发改委", "市经信局"]
+        );
+        assert_eq!(
+            names("区民政局、区医保局按职责分工负责"),
+            ["区民政局", "区医保局"]
+        );
         assert_eq!(
             names("区人民法院（区法院）、区司法局"),
             ["区人民法院（区法院）", "区司法局"]
