@@ -96,16 +96,30 @@ fn keyword_before(before: &str) -> Option<(usize, Field)> {
 
 /// Every `keyword：` in `text`: (keyword start, colon end, field).
 fn keyword_positions(text: &str) -> Vec<(usize, usize, Field)> {
-    text.char_indices()
-        .filter(|&(_, c)| is_colon(c))
-        .filter_map(|(at, c)| {
-            keyword_before(&text[..at]).map(|(start, field)| (start, at + c.len_utf8(), field))
+    // Colons are rare: find them bytewise (':' or the last byte of '：', EF BC 9A)
+    // instead of decoding every character.
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b':', 0x9A, bytes)
+        .filter_map(|end| {
+            let at = if bytes[end] == b':' {
+                end
+            } else if end >= 2 && bytes[end - 2] == 0xEF && bytes[end - 1] == 0xBC {
+                end - 2
+            } else {
+                return None;
+            };
+            keyword_before(&text[..at]).map(|(start, field)| (start, end + 1, field))
         })
         .collect()
 }
 
 /// True when `text` opens with an annotation keyword and its colon.
 pub fn opens_with_keyword(text: &str) -> bool {
+    // Bracket, keyword (at most six characters) and colon fit in the first 30 bytes.
+    let head = &text.as_bytes()[..text.len().min(30)];
+    if memchr::memchr2(b':', 0x9A, head).is_none() {
+        return false;
+    }
     let rest = text.trim_start_matches(|c: char| is_space(c) || c == '（' || c == '(');
     KEYWORDS.iter().any(|(word, _)| {
         rest.strip_prefix(word)

@@ -35,7 +35,11 @@ struct Node {
 /// Reads the plan out of a document's paragraphs.
 pub fn read_plan(paragraphs: &[Paragraph], registry: &Registry) -> Result<PlanDraft, ParseError> {
     let (nodes, preamble) = build_nodes(paragraphs);
-    let Some(task_level) = task_level(&nodes, paragraphs) else {
+    let annotations: Vec<Vec<Annotation>> = paragraphs
+        .iter()
+        .map(|p| annotation::find_all(&p.text))
+        .collect();
+    let Some(task_level) = task_level(&nodes, &annotations) else {
         return Err(ParseError::NoTasks);
     };
     let task_nodes: Vec<usize> = (0..nodes.len())
@@ -49,6 +53,7 @@ pub fn read_plan(paragraphs: &[Paragraph], registry: &Registry) -> Result<PlanDr
 
     let mut reader = Reader {
         paragraphs,
+        annotations: &annotations,
         nodes: &nodes,
         registry,
         year,
@@ -119,12 +124,12 @@ fn names_units(annotations: &[Annotation]) -> bool {
 }
 
 /// The (scheme, depth) whose items most often carry units; the deeper wins a tie.
-fn task_level(nodes: &[Node], paragraphs: &[Paragraph]) -> Option<(Style, usize)> {
+fn task_level(nodes: &[Node], annotations: &[Vec<Annotation>]) -> Option<(Style, usize)> {
     let mut counts: HashMap<(Style, usize), usize> = HashMap::new();
     for node in nodes {
         let carries = std::iter::once(node.paragraph)
             .chain(node.attached.iter().copied())
-            .any(|p| names_units(&annotation::find_all(&paragraphs[p].text)));
+            .any(|p| names_units(&annotations[p]));
         if carries {
             *counts.entry((node.marker.style, node.depth)).or_default() += 1;
         }
@@ -137,6 +142,8 @@ fn task_level(nodes: &[Node], paragraphs: &[Paragraph]) -> Option<(Style, usize)
 
 struct Reader<'a> {
     paragraphs: &'a [Paragraph],
+    /// The annotations of each paragraph, found once.
+    annotations: &'a [Vec<Annotation>],
     nodes: &'a [Node],
     registry: &'a Registry,
     year: Option<i32>,
@@ -173,7 +180,7 @@ impl Reader<'_> {
         let mut end_line = self.paragraphs[node.paragraph].end_line();
         for (p, is_head) in members {
             let paragraph = &self.paragraphs[p];
-            let annotations = annotation::find_all(&paragraph.text);
+            let annotations = &self.annotations[p];
             let only_annotation = annotation::opens_with_keyword(&paragraph.text);
             if annotated
                 && annotations.is_empty()
@@ -188,7 +195,7 @@ impl Reader<'_> {
             let skip = if is_head { node.marker.len } else { 0 };
             let mut remainder = String::new();
             let mut cursor = skip;
-            for a in &annotations {
+            for a in annotations {
                 if a.start >= cursor {
                     remainder.push_str(&paragraph.text[cursor..a.start]);
                 }
@@ -214,7 +221,7 @@ impl Reader<'_> {
             if !remainder.is_empty() && !only_annotation {
                 pieces.push(remainder.to_string());
             }
-            annotated |= names_units(&annotations);
+            annotated |= names_units(annotations);
         }
         let text = pieces.join("\n");
         let (targets, directions) = targets::extract(&text);
@@ -457,7 +464,7 @@ fn is_heading_like(text: &str) -> bool {
     (2..=40).contains(&chars)
         && !text.contains(['。', '；', ';', '：', ':', '，', ','])
         && !text.starts_with(['（', '('])
-        && !(text.ends_with('日') && title::year_in(text).is_some())
+        && (!text.ends_with('日') || title::year_in(text).is_none())
 }
 
 /// The task's title: its first clause (a very short one takes the next along),
@@ -469,11 +476,12 @@ fn first_clause(text: &str) -> String {
         match c {
             '“' | '（' | '(' | '《' | '「' => depth += 1,
             '”' | '）' | ')' | '》' | '」' => depth -= 1,
-            c if depth <= 0 && CLAUSE_ENDS.contains(&c) => {
-                if text[..at].chars().count() >= 8 || c == '。' {
-                    end = at;
-                    break;
-                }
+            c if depth <= 0
+                && CLAUSE_ENDS.contains(&c)
+                && (c == '。' || text[..at].chars().count() >= 8) =>
+            {
+                end = at;
+                break;
             }
             '\n' => {
                 end = at;

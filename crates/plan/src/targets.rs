@@ -210,6 +210,10 @@ struct Figure {
 
 /// The targets and directions of a task text.
 pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
+    if !may_hold_targets(text) {
+        return (Vec::new(), Vec::new());
+    }
+    let directions_possible = DIRECTION_LEADS.iter().any(|lead| text.contains(lead));
     let chars: Vec<char> = text.chars().collect();
     let quoted = quote_mask(&chars);
     let mut targets = Vec::new();
@@ -226,7 +230,7 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
         let sentence: String = chars[sentence_start..sentence_end].iter().collect();
         let sentence_start = sentence_start
             + marker::detect(&sentence).map_or(0, |m| sentence[..m.len].chars().count());
-        let mut subject: Option<String> = None;
+        let mut subject: Option<(usize, usize)> = None;
         for (start, end) in split(
             &chars,
             &quoted,
@@ -236,17 +240,15 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
         ) {
             let figures = figures_in(&chars, &quoted, start, end);
             if figures.is_empty() {
-                if let Some(direction) = direction_in(&chars, start, end) {
+                if directions_possible && let Some(direction) = direction_in(&chars, start, end) {
                     directions.push(direction);
                 }
-                subject = Some(chars[start..end].iter().collect());
+                subject = Some((start, end));
                 continue;
             }
             let mut segment_start = start;
             for figure in &figures {
-                if let Some(target) =
-                    name_target(&chars, segment_start, end, figure, subject.as_deref())
-                {
+                if let Some(target) = name_target(&chars, segment_start, end, figure, subject) {
                     targets.push(target);
                 }
                 segment_start = figure.end;
@@ -254,6 +256,27 @@ pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
         }
     }
     (targets, directions)
+}
+
+/// Most task text names no figure: a quick look for digits, a Chinese numeral
+/// after a word that may govern one, or a direction word spares the full scan.
+fn may_hold_targets(text: &str) -> bool {
+    if text.bytes().any(|b| b.is_ascii_digit()) || DIRECTION_LEADS.iter().any(|l| text.contains(l))
+    {
+        return true;
+    }
+    // A Chinese numeral counts only when a measure word follows it.
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_chinese_numeral_char(c)
+            && chars
+                .peek()
+                .is_some_and(|&next| MEASURES.iter().any(|m| m.starts_with(next)))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Ranges between separators, skipping separators inside quotes.
@@ -298,14 +321,8 @@ fn quote_mask(chars: &[char]) -> Vec<bool> {
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
-    let mut i = at;
-    for w in word.chars() {
-        if chars.get(i) != Some(&w) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    let mut rest = chars.get(at..).unwrap_or_default().iter();
+    word.chars().all(|w| rest.next() == Some(&w))
 }
 
 fn ends_with_at(chars: &[char], end: usize, word: &str) -> bool {
@@ -377,7 +394,10 @@ fn chinese_figure(chars: &[char], clause_start: usize, end: usize, at: usize) ->
     while i < end && is_chinese_numeral_char(chars[i]) {
         i += 1;
     }
-    // Try the longest numeral first, then shorter ones: in 四条 the numeral is 四.
+    // Cheap test first: a measure word must follow (四条, 两个).
+    if !MEASURES.iter().any(|m| starts_with_at(chars, i, m)) {
+        return None;
+    }
     let comparison_or_context = PREFIX_COMPARISONS
         .iter()
         .any(|(word, _)| ends_with_at(chars, at, word))
@@ -493,7 +513,7 @@ fn name_target(
     segment_start: usize,
     clause_end: usize,
     figure: &Figure,
-    subject: Option<&str>,
+    subject: Option<(usize, usize)>,
 ) -> Option<Target> {
     let before: String = chars[segment_start..figure.start].iter().collect();
     let (before_core, hedged) = strip_leading(trim_separators(&before));
@@ -527,7 +547,10 @@ fn name_target(
         let needs_subject =
             before_core.chars().count() <= 3 || COUNTED_ACTIONS.contains(&before_core);
         match subject {
-            Some(subject) if needs_subject => format!("{}{before_core}", subject_of(subject)),
+            Some((from, to)) if needs_subject => {
+                let clause: String = chars[from..to].iter().collect();
+                format!("{}{before_core}", subject_of(&clause))
+            }
             _ => before_core.to_string(),
         }
     };

@@ -20,7 +20,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
         }
         return Ok(text.into_owned());
     }
-    if let Some(offset) = memchr_nul(bytes) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(ParseError::Binary { offset, byte: 0 });
     }
     match std::str::from_utf8(bytes) {
@@ -40,10 +40,6 @@ fn utf8(bytes: &[u8]) -> Result<String, ParseError> {
         .map_err(|e| encoding_error(bytes, e.valid_up_to()))
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
-}
-
 fn encoding_error(bytes: &[u8], offset: usize) -> ParseError {
     let line = bytes[..offset.min(bytes.len())]
         .iter()
@@ -56,24 +52,20 @@ fn encoding_error(bytes: &[u8], offset: usize) -> ParseError {
 /// Rejects text that is mostly control characters: a binary file that
 /// happened to decode.
 pub fn check_is_text(text: &str) -> Result<(), ParseError> {
-    let mut offset = 0;
-    let mut controls = 0usize;
-    let mut first_control = None;
-    let mut chars = 0usize;
-    for c in text.chars() {
-        chars += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
-            controls += 1;
-            first_control.get_or_insert((offset, c));
-        }
-        offset += c.len_utf8();
-    }
-    match first_control {
-        Some((offset, c)) if controls * 100 > chars || controls > 64 => Err(ParseError::Binary {
+    // C0 controls are single bytes in UTF-8, so a byte scan finds them all.
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) || b == 0x7F;
+    let bytes = text.as_bytes();
+    let Some(offset) = bytes.iter().position(|&b| is_control(b)) else {
+        return Ok(());
+    };
+    let controls = bytes[offset..].iter().filter(|&&b| is_control(b)).count();
+    if controls * 100 > bytes.len() || controls > 64 {
+        Err(ParseError::Binary {
             offset,
-            byte: u8::try_from(u32::from(c)).unwrap_or(u8::MAX),
-        }),
-        _ => Ok(()),
+            byte: bytes[offset],
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -86,7 +78,16 @@ struct Line<'a> {
 
 /// Width in half-width columns: a CJK character counts two.
 fn width(text: &str) -> usize {
-    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    // By UTF-8 lead byte: ASCII and two-byte (Latin, Greek) characters are
+    // narrow, three- and four-byte ones (CJK, full-width forms) wide. Cheaper
+    // than decoding, and exact enough to find the wrap column.
+    text.bytes()
+        .map(|b| match b {
+            0x00..=0x7F | 0xC0..=0xDF => 1,
+            0xE0..=0xFF => 2,
+            _ => 0, // continuation bytes
+        })
+        .sum()
 }
 
 /// CJK ideographs, kana and full-width forms, CJK punctuation and the curly
@@ -123,7 +124,8 @@ fn source_lines(text: &str) -> Vec<Line<'_>> {
 
 /// Page numbers left by PDF extraction: "- 3 -", "— 12 —", "第 3 页 共 10 页", "3".
 fn is_page_number(line: &str) -> bool {
-    line.chars().count() <= 16
+    line.len() <= 32
+        && line.chars().count() <= 16
         && line.chars().any(|c| c.is_ascii_digit())
         && line.chars().all(|c| {
             c.is_ascii_digit()
@@ -277,25 +279,30 @@ fn append_line(paragraph: &mut Paragraph, line: &Line<'_>) {
         offset: text.len(),
         line: line.number,
     });
-    let mut chars = line.text.chars().peekable();
-    while let Some(c) = chars.next() {
+    text.reserve(line.text.len());
+    let source = line.text;
+    let mut copied = 0;
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if !is_space(c) {
-            text.push(c);
             continue;
         }
-        while chars.peek().is_some_and(|&n| is_space(n)) {
+        // Copy the run before this space in one go, then decide on the space.
+        text.push_str(&source[copied..at]);
+        while chars.peek().is_some_and(|&(_, n)| is_space(n)) {
             chars.next();
         }
+        copied = chars.peek().map_or(source.len(), |&(next, _)| next);
         let before = text.chars().next_back();
-        let after = chars.peek().copied();
-        let keep = match (before, after) {
-            (Some(b), Some(a)) => !is_wide(b) && !is_wide(a),
-            _ => false,
-        };
-        if keep {
+        let after = chars.peek().map(|&(_, a)| a);
+        if let (Some(b), Some(a)) = (before, after)
+            && !is_wide(b)
+            && !is_wide(a)
+        {
             text.push(' ');
         }
     }
+    text.push_str(&source[copied..]);
 }
 
 #[cfg(test)]
