@@ -147,17 +147,24 @@ fn wrap_width(lines: &[Line<'_>]) -> Option<usize> {
     if long_lines < 4 {
         return None;
     }
-    // The width whose neighbourhood (−4…+2 columns) holds the most lines.
+    // The width whose neighbourhood (−6…+2 columns: a first line is indented) holds the most lines.
     let (width, near) = histogram
         .keys()
         .map(|&w| {
-            let near: usize = (w.saturating_sub(4)..=w + 2)
+            let near: usize = (w.saturating_sub(6)..=w + 2)
                 .map(|v| histogram.get(&v).copied().unwrap_or(0))
                 .sum();
             (w, near)
         })
         .max_by_key(|&(w, near)| (near, w))?;
-    (near * 10 >= long_lines * 4).then_some(width)
+    // Wrapped text: half the long lines or more end near one column, and most
+    // end mid-sentence. Clean text ends nearly every line with punctuation.
+    let ended = lines
+        .iter()
+        .filter(|l| l.width >= MIN_WRAPPED_WIDTH)
+        .filter(|l| ends_with_any(l.text, SENTENCE_END) || ends_with_any(l.text, CLOSERS))
+        .count();
+    (near >= 3 && near * 2 >= long_lines && ended * 2 < long_lines).then_some(width)
 }
 
 fn ends_with_any(text: &str, set: &[char]) -> bool {

@@ -289,3 +289,68 @@ fn other_numbering_schemes_nest_by_the_document() {
         [("引进重点项目".into(), ">=".into(), 10.0, "个".into())]
     );
 }
+
+#[test]
+fn unnumbered_tasks_under_headings() {
+    let text = "\
+2022年区重点工作安排
+一、经济发展
+推进产业园区建设，新建标准厂房不少于20万平方米。
+责任单位：区发展改革委、区商务委
+完成时限：2022年9月底
+优化营商环境，提升企业满意度。（责任单位：区市场监管局）
+二、社会事业
+推进教育均衡发展。
+责任单位：区教育局
+";
+    let plan = parse_text(text);
+    let numbers: Vec<&str> = plan.tasks.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["1", "2", "3"]);
+    let categories: Vec<&str> = plan.categories.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(categories, ["经济发展", "社会事业"]);
+    assert_eq!(
+        plan.tasks[0].text,
+        "推进产业园区建设，新建标准厂房不少于20万平方米。"
+    );
+    assert_eq!(
+        units(&plan.tasks[0]),
+        [("区发展改革委", "lead"), ("区商务委", "co")]
+    );
+    assert_eq!(
+        plan.tasks[0]
+            .deadline
+            .as_ref()
+            .and_then(|d| d.date.as_deref()),
+        Some("2022-09-30")
+    );
+    assert_eq!(
+        (plan.tasks[0].span.start_line, plan.tasks[0].span.end_line),
+        (3, 5)
+    );
+    assert_eq!(names(&plan.tasks[1]), ["区市场监管局"]);
+    assert_eq!(plan.tasks[2].category.as_deref(), Some("二"));
+    assert!(
+        plan.warnings[0]
+            .message
+            .contains("does not number its tasks")
+    );
+}
+
+#[test]
+fn a_plan_without_any_numbering() {
+    let text = "\
+区2022年重点工作任务清单
+城市更新
+推进旧区改造。
+责任单位：区房管局
+推进美丽街区建设。
+责任单位：区绿化市容局
+";
+    let plan = parse_text(text);
+    assert_eq!(plan.title.as_deref(), Some("区2022年重点工作任务清单"));
+    assert_eq!(plan.tasks.len(), 2);
+    assert_eq!(plan.categories.len(), 1);
+    assert_eq!(plan.categories[0].title, "城市更新");
+    assert_eq!(plan.tasks[1].category.as_deref(), Some("一"));
+    assert_eq!(names(&plan.tasks[1]), ["区绿化市容局"]);
+}
