@@ -127,8 +127,137 @@ pub fn opens_with_keyword(text: &str) -> bool {
     })
 }
 
-/// All annotations in a paragraph, in order.
+/// All annotations in a paragraph, in order: `keyword：list` forms, or else a
+/// closing bracket that assigns roles in words (`（区发展改革委牵头，区商务委配合）`).
 pub fn find_all(text: &str) -> Vec<Annotation> {
+    let mut annotations = keyword_annotations(text);
+    let names_units = annotations.iter().any(|a| {
+        a.entries
+            .iter()
+            .any(|e| matches!(e.field, Field::Lead | Field::Co | Field::Responsible))
+    });
+    let phrase = if names_units { None } else { role_phrase(text) };
+    if let Some(phrase) = phrase.or_else(|| deadline_phrase(text, &annotations)) {
+        annotations.push(phrase);
+        annotations.sort_by_key(|a| a.start);
+    }
+    annotations
+}
+
+/// A closing bracket that only gives a date: `（2021年6月底前）`, `（年底前完成）`.
+fn deadline_phrase(text: &str, found: &[Annotation]) -> Option<Annotation> {
+    if found
+        .iter()
+        .any(|a| a.entries.iter().any(|e| e.field == Field::Deadline))
+    {
+        return None;
+    }
+    let trimmed = text.trim_end_matches(|c: char| is_space(c) || matches!(c, '。' | '；' | ';'));
+    if !trimmed.ends_with(['）', ')']) {
+        return None;
+    }
+    let open_at = matching_open(trimmed)?;
+    if found.iter().any(|a| a.end > open_at) {
+        return None;
+    }
+    let content_start = open_at + trimmed[open_at..].chars().next()?.len_utf8();
+    let content_end = trimmed.len() - trimmed.chars().next_back()?.len_utf8();
+    let content = &trimmed[content_start..content_end];
+    let dated = content.chars().count() <= 20
+        && content.contains(['年', '月', '季'])
+        && ["前", "底", "末", "完成", "内"]
+            .iter()
+            .any(|e| content.ends_with(e))
+        && !content.contains(['，', ',', '。']);
+    dated.then(|| Annotation {
+        start: open_at,
+        end: text.len(),
+        entries: vec![Entry {
+            field: Field::Deadline,
+            value: content.to_string(),
+            value_offset: content_start,
+        }],
+        bracketed: true,
+        unclosed: false,
+    })
+}
+
+/// Verbs that assign a role after the units they follow.
+const ROLE_VERBS: &[(&str, Field)] = &[
+    ("牵头负责", Field::Lead),
+    ("牵头", Field::Lead),
+    ("配合", Field::Co),
+    ("参与", Field::Co),
+    ("协同", Field::Co),
+    ("协助", Field::Co),
+    ("协办", Field::Co),
+    ("按职责分工负责", Field::Responsible),
+    ("分别负责", Field::Responsible),
+    ("负责", Field::Responsible),
+];
+
+/// The paragraph's closing bracket when every clause in it names units and
+/// their role: `（A牵头，B、C配合）`, `（由A负责）`. Anything else in brackets
+/// (党委（党组）, an aside) is text.
+fn role_phrase(text: &str) -> Option<Annotation> {
+    let trimmed = text.trim_end_matches(|c: char| is_space(c) || matches!(c, '。' | '；' | ';'));
+    let close = trimmed.chars().next_back()?;
+    if close != '）' && close != ')' {
+        return None;
+    }
+    let close_at = trimmed.len() - close.len_utf8();
+    let open_at = matching_open(trimmed)?;
+    let content_start = open_at + trimmed[open_at..].chars().next()?.len_utf8();
+    let content = &trimmed[content_start..close_at];
+    let mut entries = Vec::new();
+    let mut clause_start = 0;
+    for clause in content.split_inclusive(['，', ',', '；', ';']) {
+        let body = clause.trim_end_matches(['，', ',', '；', ';']);
+        let offset = content_start + clause_start;
+        clause_start += clause.len();
+        let (verb, field) = ROLE_VERBS.iter().find(|(verb, _)| body.ends_with(verb))?;
+        let names = body[..body.len() - verb.len()].trim_start_matches('由');
+        let lead_trim = body.len() - verb.len() - names.len();
+        let shaped = names
+            .split(['、', '和', '及'])
+            .any(|name| crate::units::shaped_like_unit(name) || name.starts_with('各'));
+        if names.is_empty() || !shaped {
+            return None;
+        }
+        entries.push(Entry {
+            field: *field,
+            value: names.to_string(),
+            value_offset: offset + lead_trim,
+        });
+    }
+    (!entries.is_empty()).then(|| Annotation {
+        start: open_at,
+        end: text.len(),
+        entries,
+        bracketed: true,
+        unclosed: false,
+    })
+}
+
+/// The bracket opening the one that closes `text`.
+fn matching_open(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            '）' | ')' => depth += 1,
+            '（' | '(' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn keyword_annotations(text: &str) -> Vec<Annotation> {
     let keywords = keyword_positions(text);
     let mut annotations = Vec::new();
     let mut index = 0;
@@ -283,6 +412,28 @@ mod tests {
         let annotations = find_all("推进工作（责任单位：区委办公室、区政府办公室");
         assert!(annotations[0].unclosed);
         assert_eq!(annotations[0].entries[0].value, "区委办公室、区政府办公室");
+    }
+
+    #[test]
+    fn reads_roles_written_in_words() {
+        let text = "推进虹桥国际开放枢纽建设。（区发展改革委牵头，区商务委、区临空办配合）";
+        let annotations = find_all(text);
+        assert_eq!(&text[..annotations[0].start], "推进虹桥国际开放枢纽建设。");
+        assert_eq!(
+            fields(text),
+            [
+                (Field::Lead, "区发展改革委".to_string()),
+                (Field::Co, "区商务委、区临空办".to_string())
+            ]
+        );
+        let entry = &annotations[0].entries[1];
+        assert!(text[entry.value_offset..].starts_with("区商务委"));
+        assert_eq!(
+            fields("做好防汛工作（由区应急管理局负责）。"),
+            [(Field::Responsible, "区应急管理局".to_string())]
+        );
+        assert!(find_all("充分发挥党委（党组）理论学习中心组作用").is_empty());
+        assert!(find_all("推进改革（试点先行，逐步推开）").is_empty());
     }
 
     #[test]

@@ -146,8 +146,12 @@ fn split_conjunctions(name: &str, offset: usize, registry: &Registry, out: &mut 
 
 /// True when a name is in the registry or is shaped like a unit's name.
 pub fn reads_as_unit(name: &str, registry: &Registry) -> bool {
-    registry.knows(name)
-        || (name.chars().count() >= 3 && UNIT_ENDINGS.iter().any(|e| name.ends_with(e)))
+    registry.knows(name) || shaped_like_unit(name)
+}
+
+/// True when a name ends the way unit names do (局, 委, 办, 中心, 街道…).
+pub fn shaped_like_unit(name: &str) -> bool {
+    name.chars().count() >= 3 && UNIT_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
 #[cfg(test)]

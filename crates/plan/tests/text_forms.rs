@@ -354,3 +354,32 @@ fn a_plan_without_any_numbering() {
     assert_eq!(plan.tasks[1].category.as_deref(), Some("一"));
     assert_eq!(names(&plan.tasks[1]), ["区绿化市容局"]);
 }
+
+#[test]
+fn roles_in_words_and_dates_in_brackets() {
+    let text = "\
+二、重点任务
+1、推进虹桥国际开放枢纽建设。（区发展改革委牵头，区商务委、区临空办配合）
+2、完成既有多层住宅加装电梯150台（2021年10月底前）。
+责任单位：区房管局
+3、做好防汛防台工作（由区应急管理局负责）。
+";
+    let plan = parse_text(text);
+    assert_eq!(plan.tasks.len(), 3);
+    assert_eq!(plan.tasks[0].text, "推进虹桥国际开放枢纽建设。");
+    assert_eq!(
+        units(&plan.tasks[0]),
+        [
+            ("区发展改革委", "lead"),
+            ("区商务委", "co"),
+            ("区临空办", "co")
+        ]
+    );
+    assert_eq!(plan.tasks[1].text, "完成既有多层住宅加装电梯150台");
+    let deadline = plan.tasks[1].deadline.as_ref().expect("the bracketed date");
+    assert_eq!(deadline.date.as_deref(), Some("2021-10-31"));
+    assert_eq!(deadline.text, "2021年10月底前");
+    assert_eq!(names(&plan.tasks[1]), ["区房管局"]);
+    assert_eq!(plan.tasks[2].text, "做好防汛防台工作");
+    assert_eq!(units(&plan.tasks[2]), [("区应急管理局", "lead")]);
+}

@@ -59,7 +59,16 @@ impl Reader<'_> {
                     &mut deadline,
                 );
             }
-            remainder.push_str(paragraph.text.get(cursor..).unwrap_or(""));
+            let tail = paragraph.text.get(cursor..).unwrap_or("");
+            // "…建设。（责任单位：A）。": the full stop after the annotation is not text.
+            let stray_stop = !annotations.is_empty()
+                && tail
+                    .trim_matches(|c: char| c.is_whitespace() || "。；;".contains(c))
+                    .is_empty()
+                && remainder.trim_end().ends_with(['。', '；', ';']);
+            if !stray_stop {
+                remainder.push_str(tail);
+            }
             let remainder = remainder.trim();
             if !remainder.is_empty() && !only_annotation {
                 pieces.push(remainder.to_string());
