@@ -71,6 +71,26 @@ const MEASURES: &[&str] = &[
     "宗",
 ];
 
+/// The first characters of [`MEASURES`]: most characters after a numeral
+/// start none, and are turned away with one lookup.
+const MEASURE_STARTS: &str = "万个平立千百公米亩人标户%％台辆家所座套名条项处件场次吨元张床间栋幢棵株艘架部本册篇只头班支块片段根盏宗兆";
+
+fn may_start_measure(c: char) -> bool {
+    MEASURE_STARTS.contains(c)
+}
+
+/// The measure word at `at`, longest first.
+fn measure_at(chars: &[char], at: usize) -> Option<&'static str> {
+    let first = *chars.get(at)?;
+    if !may_start_measure(first) {
+        return None;
+    }
+    MEASURES
+        .iter()
+        .copied()
+        .find(|m| starts_with_at(chars, at, m))
+}
+
 /// Words before a figure that set its comparison.
 const PREFIX_COMPARISONS: &[(&str, Comparison)] = &[
     ("不少于", Comparison::AtLeast),
@@ -268,11 +288,7 @@ fn may_hold_targets(text: &str) -> bool {
     // A Chinese numeral counts only when a measure word follows it.
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if is_chinese_numeral_char(c)
-            && chars
-                .peek()
-                .is_some_and(|&next| MEASURES.iter().any(|m| m.starts_with(next)))
-        {
+        if is_chinese_numeral_char(c) && chars.peek().is_some_and(|&next| may_start_measure(next)) {
             return true;
         }
     }
@@ -395,7 +411,7 @@ fn chinese_figure(chars: &[char], clause_start: usize, end: usize, at: usize) ->
         i += 1;
     }
     // Cheap test first: a measure word must follow (四条, 两个).
-    if !MEASURES.iter().any(|m| starts_with_at(chars, i, m)) {
+    if measure_at(chars, i).is_none() {
         return None;
     }
     let comparison_or_context = PREFIX_COMPARISONS
@@ -423,7 +439,7 @@ fn figure_after_number(
     mut value: f64,
 ) -> Option<Figure> {
     let mut i = number_end;
-    let mut measure = MEASURES.iter().find(|m| starts_with_at(chars, i, m));
+    let mut measure = measure_at(chars, i);
     if measure.is_none() {
         while i < end {
             let scale = match chars[i] {
@@ -436,9 +452,9 @@ fn figure_after_number(
             value *= scale;
             i += 1;
         }
-        measure = MEASURES.iter().find(|m| starts_with_at(chars, i, m));
+        measure = measure_at(chars, i);
     }
-    let measure = *measure?;
+    let measure = measure?;
     i += measure.chars().count();
     if i > end {
         return None;
@@ -622,6 +638,14 @@ mod tests {
         unit: &str,
     ) -> (String, &'static str, f64, String) {
         (metric.to_string(), op, value, unit.to_string())
+    }
+
+    #[test]
+    fn every_measure_starts_with_a_listed_character() {
+        for measure in MEASURES {
+            let first = measure.chars().next().unwrap();
+            assert!(may_start_measure(first), "{measure}");
+        }
     }
 
     #[test]
