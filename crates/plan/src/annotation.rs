@@ -230,7 +230,7 @@ fn role_phrase(text: &str) -> Option<Annotation> {
             value_offset: offset + lead_trim,
         });
     }
-    (!entries.is_empty()).then(|| Annotation {
+    (!entries.is_empty()).then_some(Annotation {
         start: open_at,
         end: text.len(),
         entries,

@@ -411,9 +411,7 @@ fn chinese_figure(chars: &[char], clause_start: usize, end: usize, at: usize) ->
         i += 1;
     }
     // Cheap test first: a measure word must follow (四条, 两个).
-    if measure_at(chars, i).is_none() {
-        return None;
-    }
+    measure_at(chars, i)?;
     let comparison_or_context = PREFIX_COMPARISONS
         .iter()
         .any(|(word, _)| ends_with_at(chars, at, word))

@@ -13,6 +13,8 @@ const TITLE_ENDINGS: &[&str] = &[
     "意见",
     "任务",
     "责任书",
+    "表",
+    "台账",
     "通知",
 ];
 
@@ -140,6 +142,13 @@ mod tests {
         assert_eq!(
             find_title(&refs).as_deref(),
             Some("2023年区《政府工作报告》确定的主要目标任务责任分解方案")
+        );
+
+        let p = [paragraph("2022年区重点工作任务分解表")];
+        let refs: Vec<&Paragraph> = p.iter().collect();
+        assert_eq!(
+            find_title(&refs).as_deref(),
+            Some("2022年区重点工作任务分解表")
         );
 
         let p = [paragraph("关于印发《2022年区重点工作任务分解》的通知")];

@@ -7,7 +7,12 @@ use crate::registry::Registry;
 pub struct NameAt {
     pub name: String,
     pub offset: usize,
+    /// Marked as the lead in the list itself: 区发改委（牵头）.
+    pub leads: bool,
 }
+
+/// Marks after a name that make it the lead unit.
+const LEAD_MARKS: &[&str] = &["（牵头）", "(牵头)", "牵头"];
 
 const SEPARATORS: &[char] = &['、', '，', ',', '；', ';', '/', '／', '\u{3000}', ' ', '\t'];
 
@@ -110,10 +115,25 @@ fn push_piece(piece: &str, offset: usize, registry: &Registry, out: &mut Vec<Nam
             break;
         }
     }
+    let mut leads = false;
+    for mark in LEAD_MARKS {
+        if let Some(stripped) = name.strip_suffix(mark)
+            && !stripped.is_empty()
+            && !registry.knows(name)
+        {
+            name = stripped;
+            leads = true;
+            break;
+        }
+    }
     if name.is_empty() || name == "等" {
         return;
     }
+    let first = out.len();
     split_conjunctions(name, offset, registry, out);
+    for found in &mut out[first..] {
+        found.leads = leads;
+    }
 }
 
 fn has_open_bracket(text: &str) -> bool {
@@ -141,6 +161,7 @@ fn split_conjunctions(name: &str, offset: usize, registry: &Registry, out: &mut 
     out.push(NameAt {
         name: name.to_string(),
         offset,
+        leads: false,
     });
 }
 
@@ -209,6 +230,15 @@ mod tests {
             names("区人民法院（区法院）、区司法局"),
             ["区人民法院（区法院）", "区司法局"]
         );
+    }
+
+    #[test]
+    fn a_lead_mark_after_a_name_is_a_role_not_a_name() {
+        let found = split("区发改委（牵头）、区财政局", &Registry::builtin());
+        assert_eq!(found[0].name, "区发改委");
+        assert!(found[0].leads);
+        assert_eq!(found[1].name, "区财政局");
+        assert!(!found[1].leads);
     }
 
     #[test]

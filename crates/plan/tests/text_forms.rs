@@ -363,9 +363,10 @@ fn roles_in_words_and_dates_in_brackets() {
 2、完成既有多层住宅加装电梯150台（2021年10月底前）。
 责任单位：区房管局
 3、做好防汛防台工作（由区应急管理局负责）。
+4、落实财政资金保障。（责任单位：区财政局、区发展改革委（牵头））
 ";
     let plan = parse_text(text);
-    assert_eq!(plan.tasks.len(), 3);
+    assert_eq!(plan.tasks.len(), 4);
     assert_eq!(plan.tasks[0].text, "推进虹桥国际开放枢纽建设。");
     assert_eq!(
         units(&plan.tasks[0]),
@@ -382,4 +383,10 @@ fn roles_in_words_and_dates_in_brackets() {
     assert_eq!(names(&plan.tasks[1]), ["区房管局"]);
     assert_eq!(plan.tasks[2].text, "做好防汛防台工作");
     assert_eq!(units(&plan.tasks[2]), [("区应急管理局", "lead")]);
+    // A lead marked inside a plain list, wherever it stands.
+    assert_eq!(
+        units(&plan.tasks[3]),
+        [("区财政局", "co"), ("区发展改革委", "lead")]
+    );
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
 }

@@ -111,7 +111,13 @@ impl Reader<'_> {
         deadline: &mut Option<Deadline>,
     ) {
         let names_lead = annotation.entries.iter().any(|e| e.field == Field::Lead)
-            || units.iter().any(|u| u.role == Role::Lead);
+            || units.iter().any(|u| u.role == Role::Lead)
+            || annotation.entries.iter().any(|e| {
+                matches!(e.field, Field::Responsible | Field::Co)
+                    && units::split(&e.value, self.registry)
+                        .iter()
+                        .any(|n| n.leads)
+            });
         for (e, entry) in annotation.entries.iter().enumerate() {
             let last_entry = e + 1 == annotation.entries.len();
             match entry.field {
@@ -148,6 +154,7 @@ impl Reader<'_> {
                             continue;
                         }
                         let role = match field {
+                            _ if name.leads => Role::Lead,
                             Field::Lead => Role::Lead,
                             Field::Responsible if !names_lead && i == 0 && units.is_empty() => {
                                 Role::Lead
