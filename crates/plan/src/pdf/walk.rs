@@ -1,141 +1,26 @@
-//! PDF text extraction: every page's text layer in order, one line per visual line.
+//! The walk over page content: graphics and text state, form XObjects, and
+//! where one visual line ends and the next begins.
 //!
-//! lopdf parses the file, content streams and ToUnicode maps; the walk over the
-//! content is ours. lopdf's `extract_text` breaks lines at every `ET` and `T*`
-//! and nowhere else (runs of one line in text objects of their own come apart,
-//! lines moved with `Td`/`Tm` inside one text object run together), reads a CID
-//! font without ToUnicode through StandardEncoding (ASCII garbage instead of
-//! "unreadable") and skips form XObjects. Here a line ends when the baseline
-//! moves; runs on one baseline join, with a space only across a visible gap
-//! (advances estimated: one em for a CJK character, half an em for others).
-//!
-//! Hostile files: lopdf can panic on malformed input, so every call into it runs
-//! under `catch_unwind` and a caught panic becomes [`ParseError::Pdf`]. Such a
-//! panic still passes through the process's panic hook (by default a message on
-//! stderr): the hook is process-wide and belongs to the binary, so this library
-//! neither installs nor replaces one. Pages, decompressed content, operations,
-//! ToUnicode maps and extracted text are all bounded.
+//! lopdf's `extract_text` breaks lines at every `ET` and `T*` and nowhere else
+//! (runs of one line in text objects of their own come apart, lines moved with
+//! `Td`/`Tm` inside one text object run together) and skips form XObjects.
+//! Here a line ends when the baseline moves; runs on one baseline join, with a
+//! space only across a visible gap (advances estimated: one em for a CJK
+//! character, half an em for others).
 
 use std::collections::HashMap;
-use std::fmt::Display;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use lopdf::content::Content;
-use lopdf::{DecompressError, Dictionary, Document, Encoding, LoadOptions, Object, ObjectId};
+use lopdf::{DecompressError, Dictionary, Document, Object, ObjectId};
 
+use super::fonts::Font;
+use super::{
+    MAX_CONTENT_BYTES, MAX_FORM_DEPTH, MAX_FORMS, MAX_OPERATIONS, MAX_SAVED_STATES, MAX_TEXT_BYTES,
+    content_too_large, deref, too_large,
+};
 use crate::error::ParseError;
 use crate::text::is_wide;
-
-const MAX_PAGES: usize = 2_000;
-const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
-/// Decompressed page and form content, the whole document together.
-const MAX_CONTENT_BYTES: usize = 256 * 1024 * 1024;
-/// One stream: an object stream while loading, or a font's ToUnicode map.
-const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
-const MAX_OPERATIONS: usize = 20_000_000;
-const MAX_FORM_DEPTH: usize = 8;
-/// Form XObjects drawn, the whole document together (a form can draw forms).
-const MAX_FORMS: usize = 10_000;
-const MAX_SAVED_STATES: usize = 256;
-/// lopdf expands every ToUnicode range into a reverse map; larger maps are refused.
-const MAX_CMAP_CODES: u64 = 1 << 20;
-
-/// The text of every page, pages separated by a blank line.
-pub fn extract_text(bytes: &[u8]) -> Result<String, ParseError> {
-    let text = catch_unwind(AssertUnwindSafe(|| extract(bytes)))
-        .unwrap_or_else(|_| Err(damaged("its structure is malformed")))?;
-    check_readable(&text)?;
-    Ok(text)
-}
-
-fn damaged(detail: impl Display) -> ParseError {
-    ParseError::Pdf(format!("the file is damaged: {detail}"))
-}
-
-fn encrypted() -> ParseError {
-    ParseError::Pdf("the PDF is encrypted; remove the password and import it again".into())
-}
-
-fn too_large(what: impl Display) -> ParseError {
-    ParseError::Pdf(format!("{what}; this is not a plan document"))
-}
-
-fn content_too_large() -> ParseError {
-    too_large(format_args!(
-        "its page content inflates past {} MiB",
-        MAX_CONTENT_BYTES >> 20
-    ))
-}
-
-fn load_error(error: lopdf::Error) -> ParseError {
-    use lopdf::Error as E;
-    match error {
-        E::Decryption(_) | E::InvalidPassword | E::UnsupportedSecurityHandler(_) => encrypted(),
-        E::Decompress(DecompressError::MemoryLimitExceeded { .. }) => too_large(format_args!(
-            "a stream in it inflates past {} MiB",
-            MAX_STREAM_BYTES >> 20
-        )),
-        other => {
-            // The error and its causes, on one line.
-            let mut text = other.to_string();
-            let mut source = std::error::Error::source(&other);
-            while let Some(cause) = source {
-                text = format!("{text}: {cause}");
-                source = cause.source();
-            }
-            damaged(text)
-        }
-    }
-}
-
-fn extract(bytes: &[u8]) -> Result<String, ParseError> {
-    let options = LoadOptions {
-        max_decompressed_size: Some(MAX_STREAM_BYTES),
-        ..LoadOptions::default()
-    };
-    let doc = Document::load_mem_with_options(bytes, options).map_err(load_error)?;
-    // A file that needs a user password loads without its objects and without a key.
-    if doc.trailer.get(b"Encrypt").is_ok() && doc.encryption_state.is_none() {
-        return Err(encrypted());
-    }
-    let pages = doc.get_pages();
-    if pages.is_empty() {
-        return Err(damaged("none of its pages can be read"));
-    }
-    if pages.len() > MAX_PAGES {
-        return Err(too_large(format_args!(
-            "it has {} pages, more than the {MAX_PAGES} read",
-            pages.len()
-        )));
-    }
-    let mut walker = Walker::new(&doc);
-    let mut out = String::new();
-    for &page_id in pages.values() {
-        let lines = walker.page(page_id)?;
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        let lines: Vec<String> = lines.into_iter().filter(|l| !l.trim().is_empty()).collect();
-        out.push_str(&lines.join("\n"));
-    }
-    Ok(out)
-}
-
-/// No text at all, or text that is mostly replacement, private-use or control
-/// characters (a CID font without ToUnicode), is no text layer.
-fn check_readable(text: &str) -> Result<(), ParseError> {
-    let (mut total, mut bad) = (0usize, 0usize);
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
-        total += 1;
-        let private = matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..);
-        bad += usize::from(c == '\u{FFFD}' || private || c.is_control());
-    }
-    if total == 0 || bad * 2 >= total {
-        return Err(ParseError::PdfWithoutText);
-    }
-    Ok(())
-}
 
 type Matrix = [f64; 6];
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -167,10 +52,6 @@ fn number(object: &Object) -> Option<f64> {
 fn matrix(operands: &[Object]) -> Option<Matrix> {
     let values: Vec<f64> = operands.iter().filter_map(number).collect();
     <[f64; 6]>::try_from(values).ok()
-}
-
-fn deref<'d>(doc: &'d Document, object: &'d Object) -> Option<&'d Object> {
-    doc.dereference(object).ok().map(|(_, o)| o)
 }
 
 /// `name` in the `kind` (/Font, /XObject) of the first resources that have it.
@@ -222,7 +103,7 @@ impl Default for State<'_> {
     }
 }
 
-struct Walker<'d> {
+pub(super) struct Walker<'d> {
     doc: &'d Document,
     /// Keyed by the font dictionary's address: the document does not move.
     fonts: HashMap<usize, Rc<Font<'d>>>,
@@ -236,7 +117,7 @@ struct Walker<'d> {
 }
 
 impl<'d> Walker<'d> {
-    fn new(doc: &'d Document) -> Self {
+    pub(super) fn new(doc: &'d Document) -> Self {
         let (fonts, lines) = (HashMap::new(), Vec::new());
         let (content_left, operations, forms, text_bytes) = (MAX_CONTENT_BYTES, 0, 0, 0);
         Walker {
@@ -252,7 +133,7 @@ impl<'d> Walker<'d> {
         }
     }
 
-    fn page(&mut self, page_id: ObjectId) -> Result<Vec<String>, ParseError> {
+    pub(super) fn page(&mut self, page_id: ObjectId) -> Result<Vec<String>, ParseError> {
         self.pen = None;
         let data = self
             .doc
@@ -481,115 +362,6 @@ impl<'d> Walker<'d> {
     }
 }
 
-/// How a font's bytes become text: its ToUnicode map, else the encoding lopdf
-/// reads (simple encodings, UniGB-UCS2-H); `None` when there is no way back
-/// to Unicode (Identity-H without ToUnicode), and every code shows as U+FFFD.
-struct Font<'d> {
-    map: Option<Encoding<'d>>,
-    /// A simple font: one byte a code (else two), word spacing applies.
-    simple: bool,
-}
-
-impl<'d> Font<'d> {
-    fn new(doc: &'d Document, dict: &'d Dictionary) -> Font<'d> {
-        let get = |key: &[u8]| dict.get(key).ok().and_then(|o| deref(doc, o));
-        let simple = !matches!(get(b"Subtype").map(Object::as_name), Some(Ok(b"Type0")));
-        let encoding = get(b"Encoding");
-        // lopdf reads a CID font without ToUnicode, or /Differences naming
-        // glyphs it does not know, as StandardEncoding: garbage, not text.
-        let differences = encoding.and_then(|e| e.as_dict().ok()?.get(b"Differences").ok());
-        let unicode_cmap = encoding.and_then(|e| e.as_name().ok());
-        let unicode_cmap = matches!(unicode_cmap, Some(b"UniGB-UCS2-H" | b"UniGB-UTF16-H"));
-        // Without /Encoding, or with Identity-H/V, lopdf would parse the ToUnicode
-        // map that `to_unicode` refused or failed to read.
-        let identity = matches!(
-            encoding.map(Object::as_name),
-            Some(Ok(b"Identity-H" | b"Identity-V"))
-        );
-        let rereads = (encoding.is_none() || identity) && dict.has(b"ToUnicode");
-        let map = to_unicode(doc, dict).or_else(|| {
-            let read = (!rereads).then(|| dict.get_font_encoding_with_limit(doc, MAX_STREAM_BYTES));
-            let read = read?.ok()?;
-            let trusted = match read {
-                Encoding::Differences(_) => true,
-                _ if simple => differences.is_none(),
-                _ => unicode_cmap,
-            };
-            trusted.then_some(read)
-        });
-        Font { map, simple }
-    }
-
-    fn decode(&self, bytes: &[u8], out: &mut String) {
-        let unreadable = match &self.map {
-            Some(map) => usize::from(map.write_to_string(bytes, out).is_err()),
-            None if self.simple => bytes.len(),
-            None => bytes.len().div_ceil(2),
-        };
-        out.extend(std::iter::repeat_n('\u{FFFD}', unreadable));
-    }
-}
-
-/// The font's ToUnicode map, when it parses and is of a sane size.
-fn to_unicode<'d>(doc: &'d Document, font: &Dictionary) -> Option<Encoding<'d>> {
-    let stream = deref(doc, font.get(b"ToUnicode").ok()?)?.as_stream().ok()?;
-    let data = stream.get_plain_content_with_limit(MAX_STREAM_BYTES).ok()?;
-    if cmap_codes(&data) > MAX_CMAP_CODES {
-        return None;
-    }
-    // lopdf reads ToUnicode only through a font dictionary; this one holds nothing else.
-    let mut probe = Dictionary::new();
-    probe.set("Type", Object::Name(b"Font".to_vec()));
-    probe.set("ToUnicode", lopdf::Stream::new(Dictionary::new(), data));
-    match probe.get_font_encoding(doc) {
-        Ok(Encoding::UnicodeMapEncoding(map)) => Some(Encoding::UnicodeMapEncoding(map)),
-        _ => None,
-    }
-}
-
-/// How many codes the bfrange sections of a CMap cover.
-fn cmap_codes(data: &[u8]) -> u64 {
-    let find =
-        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).position(|w| w == needle);
-    let mut total = 0u64;
-    let mut rest = data;
-    while let Some(start) = find(rest, b"beginbfrange") {
-        rest = &rest[start + b"beginbfrange".len()..];
-        let end = find(rest, b"endbfrange").unwrap_or(rest.len());
-        // Entries are `<low> <high> <dst>` or `<low> <high> [<dst> …]`.
-        let (mut field, mut depth, mut low) = (0u32, 0u32, 0u64);
-        let mut bytes = rest[..end].iter();
-        while let Some(&b) = bytes.next() {
-            match b {
-                b'[' => depth += 1,
-                b']' => {
-                    depth = depth.saturating_sub(1);
-                    field += u32::from(depth == 0);
-                }
-                b'<' => {
-                    let hex = bytes.by_ref().take_while(|&&b| b != b'>');
-                    let digits = hex.filter_map(|&b| char::from(b).to_digit(16));
-                    let value = digits.fold(0u64, |v, d| {
-                        v.saturating_mul(16).saturating_add(u64::from(d))
-                    });
-                    if depth == 0 {
-                        if field % 3 == 0 {
-                            low = value;
-                        } else if field % 3 == 1 {
-                            total =
-                                total.saturating_add(value.saturating_sub(low).saturating_add(1));
-                        }
-                        field += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        rest = &rest[end..];
-    }
-    total
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,52 +420,5 @@ mod tests {
             lines("BT /F1 10 Tf 72 700 Td [(A) -50 (B) -3000 (C)] TJ ET"),
             ["AB C"]
         );
-    }
-
-    fn type0(encoding: &str, to_unicode: Option<&str>) -> Vec<u8> {
-        let mut doc = Document::with_version("1.7");
-        let mut font =
-            dictionary! { "Type" => "Font", "Subtype" => "Type0", "Encoding" => encoding };
-        if let Some(map) = to_unicode {
-            let id = doc.add_object(Stream::new(Dictionary::new(), map.as_bytes().to_vec()));
-            font.set("ToUnicode", id);
-        }
-        let font = doc.add_object(font);
-        let dict = doc.get_dictionary(font).expect("font");
-        let mut out = String::new();
-        Font::new(&doc, dict).decode(&[0x4E, 0x2D, 0xCE, 0xC4], &mut out);
-        out.into_bytes()
-    }
-
-    #[test]
-    fn cid_fonts_decode_through_to_unicode_or_a_predefined_cmap() {
-        let map = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-                   /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-                   1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
-                   2 beginbfchar\n<4E2D> <4E2D>\n<CEC4> <6587>\nendbfchar\n\
-                   endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
-        assert_eq!(type0("Identity-H", Some(map)), "中文".as_bytes());
-        assert_eq!(type0("UniGB-UCS2-H", None), "中\u{CEC4}".as_bytes());
-        assert_eq!(type0("Identity-H", None), "\u{FFFD}\u{FFFD}".as_bytes());
-    }
-
-    #[test]
-    fn huge_cmap_ranges_are_counted_before_lopdf_expands_them() {
-        let small =
-            b"2 beginbfrange\n<0000> <00FF> <0000>\n<1000><1001>[<4E00> <4E01>]\nendbfrange";
-        assert_eq!(cmap_codes(small), 258);
-        assert!(
-            cmap_codes(b"beginbfrange <00000000> <FFFFFFFF> <0000> endbfrange") > MAX_CMAP_CODES
-        );
-    }
-
-    #[test]
-    fn text_that_is_mostly_unmapped_is_no_text() {
-        assert_eq!(check_readable(" \n\n "), Err(ParseError::PdfWithoutText));
-        assert_eq!(
-            check_readable("\u{FFFD}\u{E001}\n 中"),
-            Err(ParseError::PdfWithoutText)
-        );
-        assert_eq!(check_readable("重点任务\u{FFFD}"), Ok(()));
     }
 }
