@@ -72,11 +72,63 @@ const MEASURES: &[&str] = &[
 ];
 
 /// The first characters of [`MEASURES`]: most characters after a numeral
-/// start none, and are turned away with one lookup.
-const MEASURE_STARTS: &str = "万个平立千百公米亩人标户%％台辆家所座套名条项处件场次吨元张床间栋幢棵株艘架部本册篇只头班支块片段根盏宗兆";
-
+/// start none, and are turned away by one `match`.
 fn may_start_measure(c: char) -> bool {
-    MEASURE_STARTS.contains(c)
+    matches!(
+        c,
+        '万' | '个'
+            | '平'
+            | '立'
+            | '千'
+            | '百'
+            | '公'
+            | '米'
+            | '亩'
+            | '人'
+            | '标'
+            | '户'
+            | '%'
+            | '％'
+            | '台'
+            | '辆'
+            | '家'
+            | '所'
+            | '座'
+            | '套'
+            | '名'
+            | '条'
+            | '项'
+            | '处'
+            | '件'
+            | '场'
+            | '次'
+            | '吨'
+            | '元'
+            | '张'
+            | '床'
+            | '间'
+            | '栋'
+            | '幢'
+            | '棵'
+            | '株'
+            | '艘'
+            | '架'
+            | '部'
+            | '本'
+            | '册'
+            | '篇'
+            | '只'
+            | '头'
+            | '班'
+            | '支'
+            | '块'
+            | '片'
+            | '段'
+            | '根'
+            | '盏'
+            | '宗'
+            | '兆'
+    )
 }
 
 /// The measure word at `at`, longest first.
@@ -230,62 +282,91 @@ struct Figure {
 
 /// The targets and directions of a task text.
 pub fn extract(text: &str) -> (Vec<Target>, Vec<Direction>) {
-    if !may_hold_targets(text) {
-        return (Vec::new(), Vec::new());
-    }
-    let directions_possible = DIRECTION_LEADS.iter().any(|lead| text.contains(lead));
-    let chars: Vec<char> = text.chars().collect();
-    let quoted = quote_mask(&chars);
     let mut targets = Vec::new();
     let mut directions = Vec::new();
-    for (sentence_start, sentence_end) in split(
-        &chars,
-        &quoted,
-        0,
-        chars.len(),
-        &['。', '！', '？', '；', ';', '!', '?', '\n'],
-    ) {
+    if !may_hold_targets(text) {
+        return (targets, directions);
+    }
+    for sentence in sentences(text) {
+        let directions_possible = DIRECTION_LEADS.iter().any(|lead| sentence.contains(lead));
+        if !directions_possible && !may_hold_figure(sentence) {
+            continue;
+        }
         // Sub-items ("1.1 引进…") keep their numbers in the task text; a number
         // is not part of what is measured.
-        let sentence: String = chars[sentence_start..sentence_end].iter().collect();
-        let sentence_start = sentence_start
-            + marker::detect(&sentence).map_or(0, |m| sentence[..m.len].chars().count());
-        let mut subject: Option<(usize, usize)> = None;
-        for (start, end) in split(
-            &chars,
-            &quoted,
-            sentence_start,
-            sentence_end,
-            &['，', ',', '：', ':'],
-        ) {
-            let figures = figures_in(&chars, &quoted, start, end);
-            if figures.is_empty() {
-                if directions_possible && let Some(direction) = direction_in(&chars, start, end) {
-                    directions.push(direction);
-                }
-                subject = Some((start, end));
-                continue;
-            }
-            let mut segment_start = start;
-            for figure in &figures {
-                if let Some(target) = name_target(&chars, segment_start, end, figure, subject) {
-                    targets.push(target);
-                }
-                segment_start = figure.end;
-            }
-        }
+        let sentence = &sentence[marker::detect(sentence).map_or(0, |m| m.len)..];
+        read_sentence(sentence, directions_possible, &mut targets, &mut directions);
     }
     (targets, directions)
+}
+
+/// Sentences of a text (split at 。！？；and line ends outside quotes).
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0usize;
+    let mut ascii_open = false;
+    let mut from = 0;
+    let mut ranges = Vec::new();
+    for (at, c) in text.char_indices() {
+        match c {
+            '“' | '‘' | '「' | '《' | '『' => depth += 1,
+            '”' | '’' | '」' | '》' | '』' => depth = depth.saturating_sub(1),
+            '"' => ascii_open = !ascii_open,
+            '。' | '！' | '？' | '；' | ';' | '!' | '?' | '\n' if depth == 0 && !ascii_open => {
+                ranges.push(from..at);
+                from = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    ranges.push(from..text.len());
+    ranges
+        .into_iter()
+        .map(move |range| &text[range])
+        .filter(|sentence| !sentence.is_empty())
+}
+
+/// One sentence: its clauses in order; a clause without figures is the subject
+/// of the figures that follow it.
+fn read_sentence(
+    sentence: &str,
+    directions_possible: bool,
+    targets: &mut Vec<Target>,
+    directions: &mut Vec<Direction>,
+) {
+    let chars: Vec<char> = sentence.chars().collect();
+    let quoted = quote_mask(&chars);
+    let clause_end = |c: char| matches!(c, '，' | ',' | '：' | ':');
+    let mut subject: Option<(usize, usize)> = None;
+    for (start, end) in split(&chars, &quoted, 0, chars.len(), clause_end) {
+        let figures = figures_in(&chars, &quoted, start, end);
+        if figures.is_empty() {
+            if directions_possible && let Some(direction) = direction_in(&chars, start, end) {
+                directions.push(direction);
+            }
+            subject = Some((start, end));
+            continue;
+        }
+        let mut segment_start = start;
+        for figure in &figures {
+            if let Some(target) = name_target(&chars, segment_start, end, figure, subject) {
+                targets.push(target);
+            }
+            segment_start = figure.end;
+        }
+    }
 }
 
 /// Most task text names no figure: a quick look for digits, a Chinese numeral
 /// after a word that may govern one, or a direction word spares the full scan.
 fn may_hold_targets(text: &str) -> bool {
-    if text.bytes().any(|b| b.is_ascii_digit()) || DIRECTION_LEADS.iter().any(|l| text.contains(l))
-    {
+    may_hold_figure(text) || DIRECTION_LEADS.iter().any(|l| text.contains(l))
+}
+
+/// A digit, or a Chinese numeral followed by a measure word's first character.
+fn may_hold_figure(text: &str) -> bool {
+    if text.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    // A Chinese numeral counts only when a measure word follows it.
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if is_chinese_numeral_char(c) && chars.peek().is_some_and(|&next| may_start_measure(next)) {
@@ -301,12 +382,12 @@ fn split(
     quoted: &[bool],
     start: usize,
     end: usize,
-    separators: &[char],
+    is_separator: impl Fn(char) -> bool,
 ) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut from = start;
     for i in start..end {
-        if separators.contains(&chars[i]) && !quoted[i] {
+        if is_separator(chars[i]) && !quoted[i] {
             if i > from {
                 ranges.push((from, i));
             }
@@ -342,8 +423,8 @@ fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
 }
 
 fn ends_with_at(chars: &[char], end: usize, word: &str) -> bool {
-    let len = word.chars().count();
-    end >= len && starts_with_at(chars, end - len, word)
+    let mut before = chars.get(..end).unwrap_or_default().iter().rev();
+    word.chars().rev().all(|w| before.next() == Some(&w))
 }
 
 fn is_cjk_letter(c: char) -> bool {
@@ -493,9 +574,19 @@ fn figure_after_number(
     })
 }
 
+/// The first characters of [`LEADING_WORDS`], to skip the list when none can match.
+const LEADING_STARTS: &str = "加进持大积深全着继稳有扎切努力确争年今同其累推实开完做抓落组并再";
+
 fn strip_leading(mut text: &str) -> (&str, bool) {
     let mut hedged = false;
     loop {
+        if !text
+            .chars()
+            .next()
+            .is_some_and(|c| LEADING_STARTS.contains(c))
+        {
+            return (text, hedged);
+        }
         let before = text;
         for word in LEADING_WORDS {
             if let Some(rest) = text.strip_prefix(word) {
@@ -636,6 +727,14 @@ mod tests {
         unit: &str,
     ) -> (String, &'static str, f64, String) {
         (metric.to_string(), op, value, unit.to_string())
+    }
+
+    #[test]
+    fn every_leading_word_starts_with_a_listed_character() {
+        for word in LEADING_WORDS {
+            let first = word.chars().next().unwrap();
+            assert!(LEADING_STARTS.contains(first), "{word}");
+        }
     }
 
     #[test]
