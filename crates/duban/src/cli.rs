@@ -15,6 +15,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DbArgs {
+    /// The database: sqlite://PATH (created if missing) or postgres://USER@HOST/NAME.
+    #[arg(long, env = "DUBAN_DB", default_value = "sqlite://duban.db")]
+    pub db: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the plan found in a document (.txt, .docx, .pdf; `-` for stdin) as JSON.
@@ -28,6 +35,31 @@ pub enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Load a plan document into the database (a draft, or published with --publish).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, value_name = "FILE")]
+        registry: Option<PathBuf>,
+        /// Publish the plan at once instead of leaving it a draft to review.
+        #[arg(long)]
+        publish: bool,
+    },
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain end to end and name the first altered or removed event.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +68,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             registry,
             compact,
-        } => crate::parse_command::run(&file, registry.as_deref(), compact),
+        } => crate::commands::parse::run(&file, registry.as_deref(), compact),
+        Command::Import {
+            file,
+            db,
+            registry,
+            publish,
+        } => runtime()?.block_on(crate::commands::import::run(
+            &db.db,
+            &file,
+            registry.as_deref(),
+            publish,
+        )),
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

@@ -1,5 +1,11 @@
-//! Duban (督办): the application around the plan importer. `cli` owns the
-//! command line; the server, storage and UI arrive as their own modules.
+//! Duban (督办): the application around the plan importer.
+//!
+//! `domain` holds pure rules, `store` all SQL, `service` the use cases (one
+//! transaction and one audit event each), `cli` the commands.
 
 pub mod cli;
-pub mod parse_command;
+pub mod clock;
+pub mod commands;
+pub mod domain;
+pub mod service;
+pub mod store;

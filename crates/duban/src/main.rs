@@ -1,11 +1,19 @@
-//! The `duban` command: parse the CLI and dispatch.
+//! The `duban` command: parse the CLI, set up logging, dispatch.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = duban::cli::Cli::parse();
+    // Logs go to stderr in key=value form; RUST_LOG sets the level (default: warnings).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match duban::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -4,17 +4,10 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use duban_plan::{MAX_DOCUMENT_BYTES, ParseError, Registry};
+use duban_plan::{MAX_DOCUMENT_BYTES, ParseError};
 
 pub fn run(file: &Path, registry: Option<&Path>, compact: bool) -> anyhow::Result<()> {
-    let registry = match registry {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the unit registry {}", path.display()))?;
-            Registry::from_toml(&text).with_context(|| format!("{}", path.display()))?
-        }
-        None => Registry::builtin(),
-    };
+    let registry = super::load_registry(registry)?;
     let bytes = read_document(file)?;
     let plan = duban_plan::parse(&bytes, &registry).with_context(|| file.display().to_string())?;
     // Render fully before writing, so a failure never leaves partial JSON on stdout.
@@ -31,7 +24,7 @@ pub fn run(file: &Path, registry: Option<&Path>, compact: bool) -> anyhow::Resul
 }
 
 /// Reads the document, refusing oversized input before it is loaded.
-fn read_document(file: &Path) -> anyhow::Result<Vec<u8>> {
+pub fn read_document(file: &Path) -> anyhow::Result<Vec<u8>> {
     let limit = MAX_DOCUMENT_BYTES;
     let mut bytes = Vec::new();
     if file == Path::new("-") {

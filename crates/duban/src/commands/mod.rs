@@ -1,0 +1,23 @@
+//! One module per command: each turns its arguments into service calls and
+//! prints the outcome.
+
+pub mod audit;
+pub mod import;
+pub mod parse;
+
+use std::path::Path;
+
+use anyhow::Context;
+use duban_plan::Registry;
+
+/// The built-in unit registry, or the one in `path`.
+pub fn load_registry(path: Option<&Path>) -> anyhow::Result<Registry> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the unit registry {}", path.display()))?;
+            Ok(Registry::from_toml(&text).with_context(|| format!("{}", path.display()))?)
+        }
+        None => Ok(Registry::builtin()),
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure types and rules of the supervision domain: no SQL, no HTTP.
+
+pub mod audit;
+pub mod roles;

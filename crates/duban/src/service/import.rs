@@ -1,0 +1,242 @@
+//! Loading a published plan: the document is read by the importer, then the
+//! plan, its revision, categories, tasks, targets and assignments are written
+//! in one transaction with one audit event.
+
+use duban_plan::{Comparison, PlanDraft, Registry, Role as UnitRole, Trend};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{ServiceResult, require};
+use crate::clock::Clock;
+use crate::domain::roles::{Actor, Role};
+use crate::store::audit::NewEvent;
+use crate::store::plans::{NewTarget, NewTask};
+use crate::store::{Db, Tx, audit, plans, units};
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub plan_id: i64,
+    pub tasks: usize,
+    pub assignments: usize,
+    /// Units the registry did not know, created as new units.
+    pub new_units: Vec<String>,
+    /// Open groups ("相关部门和国企集团") whose members must be assigned by hand: (task number, group).
+    pub open_groups: Vec<(String, String)>,
+    /// The importer's warnings, as `line N: message`.
+    pub warnings: Vec<String>,
+}
+
+/// A document to import.
+pub struct Document<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+pub async fn import_plan(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    registry: &Registry,
+    document: Document<'_>,
+    publish: bool,
+) -> ServiceResult<Imported> {
+    require(actor, &[Role::Admin, Role::Supervisor], "import a plan")?;
+    let draft = duban_plan::parse(document.bytes, registry)?;
+    let sha256 = hex::encode(Sha256::digest(document.bytes));
+    let now = clock.now_millis();
+
+    let mut tx = db.begin().await?;
+    units::sync_registry(&mut tx, registry).await?;
+    let title = draft
+        .title
+        .clone()
+        .unwrap_or_else(|| document.name.to_string());
+    let state = if publish { "published" } else { "draft" };
+    let plan_id =
+        plans::insert_plan(&mut tx, draft.year.map(i64::from), &title, state, now).await?;
+    let parsed =
+        serde_json::to_string(&draft).map_err(|e| super::ServiceError::Invalid(e.to_string()))?;
+    plans::insert_revision(&mut tx, plan_id, 1, document.name, &sha256, &parsed, now).await?;
+    let outcome = write_tasks(&mut tx, plan_id, &draft, now).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "plan.import",
+            entity: "plan",
+            entity_id: Some(plan_id),
+            before: None,
+            after: Some(json!({
+                "title": title,
+                "year": draft.year,
+                "state": state,
+                "source": document.name,
+                "sha256": sha256,
+                "categories": draft.categories.len(),
+                "tasks": draft.tasks.len(),
+                "assignments": outcome.assignments,
+                "new_units": outcome.new_units,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        plan_id,
+        tasks = draft.tasks.len(),
+        assignments = outcome.assignments,
+        "plan imported"
+    );
+    Ok(Imported {
+        plan_id,
+        tasks: draft.tasks.len(),
+        assignments: outcome.assignments,
+        new_units: outcome.new_units,
+        open_groups: outcome.open_groups,
+        warnings: draft
+            .warnings
+            .iter()
+            .map(|w| format!("line {}: {}", w.line, w.message))
+            .collect(),
+    })
+}
+
+#[derive(Default)]
+struct Written {
+    assignments: usize,
+    new_units: Vec<String>,
+    open_groups: Vec<(String, String)>,
+}
+
+async fn write_tasks(
+    tx: &mut Tx,
+    plan_id: i64,
+    draft: &PlanDraft,
+    now: i64,
+) -> ServiceResult<Written> {
+    let mut written = Written::default();
+    let mut category_ids = Vec::with_capacity(draft.categories.len());
+    for (position, category) in draft.categories.iter().enumerate() {
+        let id = plans::insert_category(
+            tx,
+            plan_id,
+            &category.ordinal,
+            &category.title,
+            position as i64,
+        )
+        .await?;
+        category_ids.push((category.ordinal.as_str(), id));
+    }
+    for (position, task) in draft.tasks.iter().enumerate() {
+        let category_id = task
+            .category
+            .as_deref()
+            .and_then(|ordinal| category_ids.iter().find(|(o, _)| *o == ordinal))
+            .map(|&(_, id)| id);
+        let task_id = plans::insert_task(
+            tx,
+            &NewTask {
+                plan_id,
+                category_id,
+                number: &task.number,
+                title: &task.title,
+                body: &task.text,
+                deadline_date: task.deadline.as_ref().and_then(|d| d.date.as_deref()),
+                deadline_text: task.deadline.as_ref().map(|d| d.text.as_str()),
+                position: position as i64,
+                start_line: i64::from(task.span.start_line),
+                end_line: i64::from(task.span.end_line),
+            },
+        )
+        .await?;
+        let mut target_position = 0;
+        for target in &task.targets {
+            let op = match target.op {
+                Comparison::AtLeast => ">=",
+                Comparison::AtMost => "<=",
+                Comparison::Equal => "=",
+            };
+            plans::insert_target(
+                tx,
+                &NewTarget {
+                    task_id,
+                    metric: &target.metric,
+                    op,
+                    value: Some(target.value),
+                    unit: Some(&target.unit),
+                    qualifier: target.qualifier.as_deref(),
+                    position: target_position,
+                },
+            )
+            .await?;
+            target_position += 1;
+        }
+        for direction in &task.directions {
+            let op = match direction.op {
+                Trend::Up => "up",
+                Trend::Down => "down",
+            };
+            plans::insert_target(
+                tx,
+                &NewTarget {
+                    task_id,
+                    metric: &direction.metric,
+                    op,
+                    value: None,
+                    unit: None,
+                    qualifier: direction.qualifier.as_deref(),
+                    position: target_position,
+                },
+            )
+            .await?;
+            target_position += 1;
+        }
+        for unit in &task.units {
+            let role = match unit.role {
+                UnitRole::Lead => "lead",
+                UnitRole::Co => "co",
+            };
+            let found = match units::resolve(tx, &unit.name).await? {
+                Some(found) => found,
+                None => {
+                    // Kept as written, as the importer warned; an admin can
+                    // merge it into a registry unit later.
+                    let id = units::create(tx, &unit.name, "unregistered", false, false).await?;
+                    written.new_units.push(unit.name.clone());
+                    units::UnitRow {
+                        id,
+                        name: unit.name.clone(),
+                        is_group: false,
+                        open_group: false,
+                    }
+                }
+            };
+            if !found.is_group {
+                if plans::insert_assignment(tx, task_id, found.id, role, None, now)
+                    .await?
+                    .is_some()
+                {
+                    written.assignments += 1;
+                }
+                continue;
+            }
+            let members = units::members(tx, found.id).await?;
+            if members.is_empty() {
+                written
+                    .open_groups
+                    .push((task.number.clone(), unit.name.clone()));
+            }
+            for member in members {
+                if plans::insert_assignment(tx, task_id, member, role, Some(found.id), now)
+                    .await?
+                    .is_some()
+                {
+                    written.assignments += 1;
+                }
+            }
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,34 @@
+//! Use cases: each one checks permission first, runs in one transaction, and
+//! writes its audit event in that same transaction.
+
+pub mod audit;
+pub mod import;
+
+use crate::domain::roles::{Actor, Role};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Parse(#[from] duban_plan::ParseError),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Refuses unless the actor holds one of `roles`.
+pub fn require(actor: &Actor, roles: &[Role], doing: &str) -> ServiceResult<()> {
+    if roles.contains(&actor.role) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not {doing}",
+            actor.name, actor.role
+        )))
+    }
+}

@@ -1,0 +1,223 @@
+//! Plans as imported: revisions, categories, tasks, targets, assignments.
+
+use sqlx::Row;
+
+use super::{Db, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(Debug, Clone)]
+pub struct NewTask<'a> {
+    pub plan_id: i64,
+    pub category_id: Option<i64>,
+    pub number: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub deadline_date: Option<&'a str>,
+    pub deadline_text: Option<&'a str>,
+    pub position: i64,
+    pub start_line: i64,
+    pub end_line: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTarget<'a> {
+    pub task_id: i64,
+    pub metric: &'a str,
+    /// ">=", "<=", "=", or "up"/"down" for a direction without a figure.
+    pub op: &'a str,
+    pub value: Option<f64>,
+    pub unit: Option<&'a str>,
+    pub qualifier: Option<&'a str>,
+    pub position: i64,
+}
+
+pub async fn insert_plan(
+    tx: &mut Tx,
+    year: Option<i64>,
+    title: &str,
+    state: &str,
+    at: i64,
+) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO plans (year, title, state, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(year)
+            .bind(title)
+            .bind(state)
+            .bind(at)
+            .fetch_one(&mut **conn)
+            .await?
+            .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn insert_revision(
+    tx: &mut Tx,
+    plan_id: i64,
+    number: i64,
+    source_name: &str,
+    source_sha256: &str,
+    parsed_json: &str,
+    at: i64,
+) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO plan_revisions (plan_id, number, source_name, source_sha256, parsed_json, imported_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(number)
+        .bind(source_name)
+        .bind(source_sha256)
+        .bind(parsed_json)
+        .bind(at)
+        .fetch_one(&mut **conn)
+        .await?
+        .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn insert_category(
+    tx: &mut Tx,
+    plan_id: i64,
+    ordinal: &str,
+    title: &str,
+    position: i64,
+) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO categories (plan_id, ordinal, title, position) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(plan_id)
+            .bind(ordinal)
+            .bind(title)
+            .bind(position)
+            .fetch_one(&mut **conn)
+            .await?
+            .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn insert_task(tx: &mut Tx, task: &NewTask<'_>) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO tasks (plan_id, category_id, number, title, body, deadline_date, deadline_text, position, start_line, end_line) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(task.plan_id)
+        .bind(task.category_id)
+        .bind(task.number)
+        .bind(task.title)
+        .bind(task.body)
+        .bind(task.deadline_date)
+        .bind(task.deadline_text)
+        .bind(task.position)
+        .bind(task.start_line)
+        .bind(task.end_line)
+        .fetch_one(&mut **conn)
+        .await?
+        .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn insert_target(tx: &mut Tx, target: &NewTarget<'_>) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO targets (task_id, metric, op, value, unit, qualifier, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(target.task_id)
+        .bind(target.metric)
+        .bind(target.op)
+        .bind(target.value)
+        .bind(target.unit)
+        .bind(target.qualifier)
+        .bind(target.position)
+        .fetch_one(&mut **conn)
+        .await?
+        .try_get::<i64, _>(0)?
+    }))
+}
+
+/// Assigns a unit to a task; `None` when the unit already holds the task
+/// (named directly and again through a group): the first role stands.
+pub async fn insert_assignment(
+    tx: &mut Tx,
+    task_id: i64,
+    unit_id: i64,
+    role: &str,
+    via_group_id: Option<i64>,
+    at: i64,
+) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO assignments (task_id, unit_id, role, state, via_group_id, assigned_at) \
+             VALUES ($1, $2, $3, 'assigned', $4, $5) ON CONFLICT (task_id, unit_id) DO NOTHING RETURNING id",
+        )
+        .bind(task_id)
+        .bind(unit_id)
+        .bind(role)
+        .bind(via_group_id)
+        .bind(at)
+        .fetch_optional(&mut **conn)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+    }))
+}
+
+/// A plan with its size, for listings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub year: Option<i64>,
+    pub title: String,
+    pub state: String,
+    pub categories: i64,
+    pub tasks: i64,
+    pub targets: i64,
+    pub assignments: i64,
+}
+
+pub async fn summaries(db: &Db) -> StoreResult<Vec<PlanSummary>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT p.id, p.year, p.title, p.state, \
+               (SELECT COUNT(*) FROM categories c WHERE c.plan_id = p.id), \
+               (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id), \
+               (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id), \
+               (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = p.id) \
+             FROM plans p ORDER BY p.id",
+        )
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| -> StoreResult<PlanSummary> {
+            Ok(PlanSummary {
+                id: r.try_get(0)?,
+                year: r.try_get(1)?,
+                title: r.try_get(2)?,
+                state: r.try_get(3)?,
+                categories: r.try_get(4)?,
+                tasks: r.try_get(5)?,
+                targets: r.try_get(6)?,
+                assignments: r.try_get(7)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// The units assigned to one task, in assignment order: (unit name, role).
+pub async fn task_units(db: &Db, plan_id: i64, number: &str) -> StoreResult<Vec<(String, String)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT u.name, a.role FROM assignments a JOIN units u ON u.id = a.unit_id \
+             JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = $1 AND t.number = $2 ORDER BY a.id",
+        )
+        .bind(plan_id)
+        .bind(number)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
