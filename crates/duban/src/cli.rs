@@ -1,8 +1,11 @@
 //! The command line: subcommands and their options.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+use crate::domain::roles::Role;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +54,88 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Serve the web application and the API on the configured database.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Serve the seed plan with demo accounts (password "demo"), in a temporary database unless --db.
+    Demo {
+        /// Keep the demo in this database instead of a temporary one.
+        #[arg(long, env = "DUBAN_DB")]
+        db: Option<String>,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServerArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "DUBAN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in megabytes (uploads included).
+    #[arg(long, env = "DUBAN_MAX_BODY_MB", default_value_t = 16)]
+    pub max_body_mb: usize,
+}
+
+impl ServerArgs {
+    fn body_limit(&self) -> usize {
+        self.max_body_mb.saturating_mul(1024 * 1024)
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PasswordArgs {
+    /// The password (at least 8 characters).
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub password: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user.
+    Add {
+        username: String,
+        /// admin, supervisor, leader, liaison or viewer.
+        #[arg(long)]
+        role: Role,
+        /// The unit a liaison acts for, as documents name it.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The name shown in the application (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a user's password.
+    Passwd {
+        username: String,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a user's role.
+    Role {
+        username: String,
+        role: Role,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +168,52 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),
+        Command::Serve { db, server } => runtime()?.block_on(crate::commands::serve::run(
+            &db.db,
+            server.listen,
+            server.body_limit(),
+        )),
+        Command::Demo { db, server } => runtime()?.block_on(crate::commands::demo::run(
+            db.as_deref(),
+            server.listen,
+            server.body_limit(),
+        )),
+        Command::User { command } => run_user(command),
+    }
+}
+
+fn run_user(command: UserCommand) -> anyhow::Result<()> {
+    use crate::commands::user;
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            unit,
+            name,
+            password,
+            db,
+        } => {
+            let password = user::password(password.password, password.password_stdin)?;
+            runtime()?.block_on(user::add(
+                &db.db,
+                &username,
+                role,
+                unit.as_deref(),
+                name.as_deref(),
+                &password,
+            ))
+        }
+        UserCommand::Passwd {
+            username,
+            password,
+            db,
+        } => {
+            let password = user::password(password.password, password.password_stdin)?;
+            runtime()?.block_on(user::passwd(&db.db, &username, &password))
+        }
+        UserCommand::Role { username, role, db } => {
+            runtime()?.block_on(user::role(&db.db, &username, role))
+        }
     }
 }
 

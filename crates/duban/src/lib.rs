@@ -1,11 +1,14 @@
 //! Duban (督办): the application around the plan importer.
 //!
 //! `domain` holds pure rules, `store` all SQL, `service` the use cases (one
-//! transaction and one audit event each), `cli` the commands.
+//! transaction and one audit event each), `api` the JSON API over the services, `app` the HTTP server, `cli` the commands.
 
+pub mod api;
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod domain;
+pub mod error;
 pub mod service;
 pub mod store;

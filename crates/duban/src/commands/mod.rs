@@ -2,8 +2,11 @@
 //! prints the outcome.
 
 pub mod audit;
+pub mod demo;
 pub mod import;
 pub mod parse;
+pub mod serve;
+pub mod user;
 
 use std::path::Path;
 

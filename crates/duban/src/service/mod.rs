@@ -2,7 +2,10 @@
 //! writes its audit event in that same transaction.
 
 pub mod audit;
+pub mod auth;
 pub mod import;
+pub mod plans;
+pub mod users;
 
 use crate::domain::roles::{Actor, Role};
 use crate::store::StoreError;
@@ -14,7 +17,19 @@ pub enum ServiceError {
     #[error("not allowed: {0}")]
     Forbidden(String),
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0} does not exist")]
+    NotFound(String),
+    #[error("{0}")]
     Invalid(String),
+    /// Bad input in one named field.
+    #[error("{field}: {message}")]
+    Field {
+        field: &'static str,
+        message: String,
+    },
     #[error(transparent)]
     Parse(#[from] duban_plan::ParseError),
 }

@@ -8,7 +8,9 @@
 
 pub mod audit;
 pub mod plans;
+pub mod sessions;
 pub mod units;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -144,4 +146,12 @@ impl Tx {
         on_tx!(self, tx => tx.commit().await?);
         Ok(())
     }
+}
+
+/// One round trip to the database, for health checks.
+pub async fn ping(db: &Db) -> StoreResult<()> {
+    on_db!(db, pool => {
+        sqlx::query("SELECT 1").execute(pool).await?;
+    });
+    Ok(())
 }

@@ -221,3 +221,145 @@ pub async fn task_units(db: &Db, plan_id: i64, number: &str) -> StoreResult<Vec<
         .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// A plan's state, `None` when there is no such plan.
+pub async fn state(db: &Db, plan_id: i64) -> StoreResult<Option<String>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT state FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| row.try_get::<String, _>(0))
+            .transpose()?
+    }))
+}
+
+/// Filters of a task listing; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// Category ordinal ("七").
+    pub category: Option<String>,
+    /// A unit's name: tasks assigned to it.
+    pub unit: Option<String>,
+    /// An assignment state: tasks with an assignment in it.
+    pub state: Option<String>,
+    /// Text the task's body contains.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub number: String,
+    pub category_ordinal: Option<String>,
+    pub category_title: Option<String>,
+    pub title: String,
+    pub body: String,
+    pub deadline_date: Option<String>,
+    pub deadline_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub role: String,
+    pub state: String,
+    pub version: i64,
+}
+
+const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.category_id \
+    WHERE t.plan_id = $1 \
+    AND (CAST($2 AS TEXT) IS NULL OR c.ordinal = $2) \
+    AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id \
+         WHERE a.task_id = t.id AND u.name = $3)) \
+    AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.state = $4)) \
+    AND (CAST($5 AS TEXT) IS NULL OR t.body LIKE '%' || $5 || '%' OR t.number = $5)";
+
+/// One page of a plan's tasks in document order, and how many match in all.
+pub async fn tasks_page(
+    db: &Db,
+    plan_id: i64,
+    filter: &TaskFilter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<TaskRow>, i64)> {
+    let list = sqlx::AssertSqlSafe(format!(
+        "SELECT t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
+         {TASK_FILTER} ORDER BY t.position LIMIT $6 OFFSET $7"
+    ));
+    let total = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {TASK_FILTER}"));
+    Ok(on_db!(db, pool => {
+        let rows = sqlx::query(list)
+            .bind(plan_id)
+            .bind(filter.category.as_deref())
+            .bind(filter.unit.as_deref())
+            .bind(filter.state.as_deref())
+            .bind(filter.text.as_deref())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<TaskRow> {
+                Ok(TaskRow {
+                    id: r.try_get(0)?,
+                    number: r.try_get(1)?,
+                    category_ordinal: r.try_get(2)?,
+                    category_title: r.try_get(3)?,
+                    title: r.try_get(4)?,
+                    body: r.try_get(5)?,
+                    deadline_date: r.try_get(6)?,
+                    deadline_text: r.try_get(7)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let total: i64 = sqlx::query(total)
+            .bind(plan_id)
+            .bind(filter.category.as_deref())
+            .bind(filter.unit.as_deref())
+            .bind(filter.state.as_deref())
+            .bind(filter.text.as_deref())
+            .fetch_one(pool)
+            .await?
+            .try_get(0)?;
+        (rows, total)
+    }))
+}
+
+/// The assignments of the given tasks, in assignment order.
+pub async fn assignments_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<AssignmentRow>> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version FROM assignments a \
+         JOIN units u ON u.id = a.unit_id WHERE a.task_id IN ({}) ORDER BY a.task_id, a.id",
+        placeholders.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for id in task_ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<AssignmentRow> {
+                Ok(AssignmentRow {
+                    id: r.try_get(0)?,
+                    task_id: r.try_get(1)?,
+                    unit_id: r.try_get(2)?,
+                    unit_name: r.try_get(3)?,
+                    role: r.try_get(4)?,
+                    state: r.try_get(5)?,
+                    version: r.try_get(6)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

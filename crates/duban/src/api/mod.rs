@@ -1,0 +1,102 @@
+//! `/api/v1`: JSON over the service layer. Each module owns its routes;
+//! handlers extract, make one service call, and answer.
+
+pub mod auth;
+pub mod plans;
+
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+
+use crate::app::AppState;
+use crate::domain::roles::Actor;
+use crate::error::ApiError;
+use crate::service::auth::authenticate;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "duban_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(auth::router()).merge(plans::router())
+}
+
+/// A signed-in caller: the session cookie, or `Authorization: Bearer TOKEN`.
+/// Anything else is 401.
+pub struct Caller {
+    pub actor: Actor,
+    pub token: String,
+}
+
+pub fn token_of(parts: &Parts) -> Option<String> {
+    if let Some(bearer) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_string());
+    }
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let token = token_of(parts).ok_or_else(ApiError::unauthenticated)?;
+        match authenticate(&state.db, state.clock.as_ref(), &token).await? {
+            Some((actor, _)) => Ok(Caller { actor, token }),
+            None => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+/// JSON bodies whose errors are ours: malformed JSON, a wrong type or a
+/// missing field is a 400 that names the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError {
+                status: rejection.status(),
+                ..ApiError::bad_request(None, rejection.body_text())
+            }),
+        }
+    }
+}
+
+/// Query strings with our error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    axum::extract::Query<T>: FromRequestParts<S, Rejection = QueryRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::bad_request(None, rejection.body_text())),
+        }
+    }
+}

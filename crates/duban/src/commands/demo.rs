@@ -1,0 +1,121 @@
+//! `duban demo`: the seed plan served with demo accounts, ready to try.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use duban_plan::Registry;
+use tokio::net::TcpListener;
+
+use crate::clock::SystemClock;
+use crate::domain::roles::{Actor, Role};
+use crate::domain::secrets::hash_password;
+use crate::service::import::{Document, import_plan};
+use crate::service::users::{UserSpec, add_user_with_hash};
+use crate::store::{Db, plans, users};
+
+/// The seed plan: 长宁区 2021年重点推进和督查工作安排, as PDF extraction left it.
+const SEED_PLAN: &[u8] = include_bytes!("../../../plan/tests/fixtures/changning-2021-plan.txt");
+const DEMO_PASSWORD: &str = "demo";
+
+pub async fn run(
+    db_url: Option<&str>,
+    listen: SocketAddr,
+    body_limit: usize,
+) -> anyhow::Result<()> {
+    // Without --db the demo lives in a temporary folder removed on exit.
+    let temp = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let url = match db_url {
+        Some(url) => url.to_string(),
+        None => format!("sqlite://{}", temp.path().join("demo.db").display()),
+    };
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    let accounts = prepare(&db).await?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("督办 Duban demo: http://{address}/  (database: {url})");
+    println!(
+        "accounts (password \"{DEMO_PASSWORD}\"): {}",
+        accounts.join(", ")
+    );
+    println!(
+        "API: POST http://{address}/api/v1/login {{\"username\":\"admin\",\"password\":\"demo\"}}"
+    );
+    super::serve::serve(db, listener, body_limit).await?;
+    drop(temp);
+    Ok(())
+}
+
+/// Loads the seed plan, the units and the demo accounts unless already there.
+/// Returns the account names.
+pub async fn prepare(db: &Db) -> anyhow::Result<Vec<String>> {
+    let registry = Registry::builtin();
+    let operator = Actor::operator();
+    if plans::summaries(db).await?.is_empty() {
+        import_plan(
+            db,
+            &SystemClock,
+            &operator,
+            &registry,
+            Document {
+                name: "changning-2021-plan.txt",
+                bytes: SEED_PLAN,
+            },
+            true,
+        )
+        .await?;
+    }
+    // One hash for every demo account: they share a published password.
+    let hash = hash_password(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
+    let mut accounts = vec![
+        (
+            "admin".to_string(),
+            "系统管理员".to_string(),
+            Role::Admin,
+            None,
+        ),
+        (
+            "supervisor".to_string(),
+            "区委督查室".to_string(),
+            Role::Supervisor,
+            None,
+        ),
+        (
+            "leader".to_string(),
+            "区领导".to_string(),
+            Role::Leader,
+            None,
+        ),
+        (
+            "viewer".to_string(),
+            "观察员".to_string(),
+            Role::Viewer,
+            None,
+        ),
+    ];
+    for unit in &registry.units {
+        accounts.push((
+            unit.name.clone(),
+            format!("{}联络员", unit.name),
+            Role::Liaison,
+            Some(unit.name.clone()),
+        ));
+    }
+    let mut names = Vec::with_capacity(accounts.len());
+    for (username, display_name, role, unit) in &accounts {
+        if users::by_username(db, username).await?.is_none() {
+            let spec = UserSpec {
+                username,
+                display_name,
+                role: *role,
+                unit: unit.as_deref(),
+            };
+            add_user_with_hash(db, &SystemClock, &operator, &spec, &hash).await?;
+        }
+        names.push(format!("{username} ({role})"));
+    }
+    Ok(names)
+}

@@ -1,0 +1,139 @@
+//! Signing in and out, and who a request's session or token belongs to.
+
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::roles::{Actor, Role};
+use crate::domain::secrets::{hash_password, new_token, token_hash, verify_password};
+use crate::store::audit::NewEvent;
+use crate::store::{Db, audit, sessions, users};
+
+/// How long a session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins tolerated in the window, per account and per address.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// A signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub token: String,
+    pub actor: Actor,
+    pub user_id: i64,
+    pub display_name: String,
+}
+
+fn actor_of(user: &users::UserRow) -> ServiceResult<Actor> {
+    let role: Role = user
+        .role
+        .parse()
+        .map_err(|e: String| ServiceError::Invalid(e))?;
+    Ok(Actor {
+        name: format!("user:{}", user.username),
+        role,
+        unit_id: user.unit_id,
+    })
+}
+
+pub async fn login(
+    db: &Db,
+    clock: &dyn Clock,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> ServiceResult<SignedIn> {
+    let now = clock.now_millis();
+    let since = now - FAILURE_WINDOW_MINUTES * 60_000;
+    let (account, from_address) = sessions::failures_since(db, username, address, since).await?;
+    if account >= MAX_FAILURES_PER_ACCOUNT || from_address >= MAX_FAILURES_PER_ADDRESS {
+        return Err(ServiceError::RateLimited(format!(
+            "too many failed sign-ins; try again in {FAILURE_WINDOW_MINUTES} minutes"
+        )));
+    }
+    let user = users::by_username(db, username).await?;
+    let valid = match &user {
+        Some(user) if user.active => verify_password(password, &user.password_hash),
+        _ => {
+            // Spend the same time as a real check, so timing does not tell
+            // which usernames exist.
+            let _ = hash_password(password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| valid) else {
+        sessions::record_failure(db, username, address, now).await?;
+        return Err(ServiceError::Unauthorized(
+            "wrong username or password".into(),
+        ));
+    };
+    let actor = actor_of(&user)?;
+    let token = new_token().map_err(ServiceError::Invalid)?;
+    let mut tx = db.begin().await?;
+    sessions::create(
+        &mut tx,
+        &token_hash(&token),
+        user.id,
+        now,
+        now + SESSION_HOURS * 3_600_000,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "session.login",
+            entity: "user",
+            entity_id: Some(user.id),
+            before: None,
+            after: Some(json!({"address": address})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn {
+        token,
+        actor,
+        user_id: user.id,
+        display_name: user.display_name,
+    })
+}
+
+/// The actor behind a session cookie or an API token, if it is live.
+pub async fn authenticate(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+) -> ServiceResult<Option<(Actor, users::UserRow)>> {
+    let Some(user_id) = sessions::user_of(db, &token_hash(token), clock.now_millis()).await? else {
+        return Ok(None);
+    };
+    match users::by_id(db, user_id).await? {
+        Some(user) if user.active => Ok(Some((actor_of(&user)?, user))),
+        _ => Ok(None),
+    }
+}
+
+pub async fn logout(db: &Db, clock: &dyn Clock, token: &str) -> ServiceResult<()> {
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    if let Some(user_id) = sessions::delete(&mut tx, &token_hash(token)).await? {
+        audit::append(
+            &mut tx,
+            now,
+            NewEvent {
+                actor: "session",
+                action: "session.logout",
+                entity: "user",
+                entity_id: Some(user_id),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Adding users, changing passwords and roles.
+
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult, require};
+use crate::clock::Clock;
+use crate::domain::roles::{Actor, Role};
+use crate::domain::secrets::NewPassword;
+use crate::store::audit::NewEvent;
+use crate::store::users::NewUser;
+use crate::store::{Db, audit, units, users};
+
+/// A user to add. A liaison belongs to a unit, named as documents name it.
+#[derive(Debug, Clone)]
+pub struct UserSpec<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub unit: Option<&'a str>,
+}
+
+fn check_username(username: &str) -> ServiceResult<()> {
+    let ok = (2..=64).contains(&username.chars().count())
+        && username
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(format!(
+            "username '{username}': 2–64 letters, digits or _ - . @"
+        )))
+    }
+}
+
+/// Adds a user with an already hashed password (the demo shares one hash).
+pub async fn add_user_with_hash(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    spec: &UserSpec<'_>,
+    password_hash: &str,
+) -> ServiceResult<i64> {
+    require(actor, &[Role::Admin], "add users")?;
+    check_username(spec.username)?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let unit_id = match spec.unit {
+        Some(name) => Some(
+            units::resolve(&mut tx, name)
+                .await?
+                .ok_or_else(|| ServiceError::Invalid(format!("unit '{name}' is not a known unit")))?
+                .id,
+        ),
+        None => None,
+    };
+    if spec.role == Role::Liaison && unit_id.is_none() {
+        return Err(ServiceError::Invalid(
+            "a liaison needs a unit (--unit)".into(),
+        ));
+    }
+    let role = spec.role.as_str();
+    let id = users::create(
+        &mut tx,
+        &NewUser {
+            username: spec.username,
+            display_name: spec.display_name,
+            password_hash,
+            role,
+            unit_id,
+        },
+        now,
+    )
+    .await?
+    .ok_or_else(|| ServiceError::Invalid(format!("username '{}' is taken", spec.username)))?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "user.add",
+            entity: "user",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({"username": spec.username, "role": role, "unit_id": unit_id})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn add_user(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    spec: &UserSpec<'_>,
+    password: &NewPassword,
+) -> ServiceResult<i64> {
+    let hash = password.hash().map_err(ServiceError::Invalid)?;
+    add_user_with_hash(db, clock, actor, spec, &hash).await
+}
+
+pub async fn set_password(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    username: &str,
+    password: &NewPassword,
+) -> ServiceResult<()> {
+    let own = actor.name == format!("user:{username}");
+    if !own {
+        require(actor, &[Role::Admin], "reset another user's password")?;
+    }
+    let hash = password.hash().map_err(ServiceError::Invalid)?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let user = users::by_username_in(&mut tx, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    users::set_password_hash(&mut tx, user.id, user.version, &hash).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "user.password",
+            entity: "user",
+            entity_id: Some(user.id),
+            before: None,
+            // The hash is a secret too: the event records that it changed, not what to.
+            after: Some(json!({"username": username, "password": "changed"})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_role(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    username: &str,
+    role: Role,
+) -> ServiceResult<()> {
+    require(actor, &[Role::Admin], "change roles")?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let user = users::by_username_in(&mut tx, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    if role == Role::Liaison && user.unit_id.is_none() {
+        return Err(ServiceError::Invalid("a liaison needs a unit".into()));
+    }
+    users::set_role(&mut tx, user.id, user.version, role.as_str()).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "user.role",
+            entity: "user",
+            entity_id: Some(user.id),
+            before: Some(json!({"role": user.role})),
+            after: Some(json!({"role": role.as_str()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Sessions, API tokens and failed sign-ins. Secrets are stored as SHA-256.
+
+use sqlx::Row;
+
+use super::{Db, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+pub async fn create(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    at: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(at)
+            .bind(expires_at)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+            .bind(token_hash)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|row| row.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+/// The user a live session or an API token belongs to.
+pub async fn user_of(db: &Db, token_hash: &str, now: i64) -> StoreResult<Option<i64>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2 \
+             UNION ALL SELECT user_id FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+    }))
+}
+
+pub async fn create_api_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    name: &str,
+    at: i64,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(name)
+            .bind(at)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn record_failure(db: &Db, username: &str, address: &str, at: i64) -> StoreResult<()> {
+    on_db!(db, pool => {
+        sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
+            .bind(username)
+            .bind(address)
+            .bind(at)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Failed sign-ins since `since`: (for this account, from this address).
+pub async fn failures_since(
+    db: &Db,
+    username: &str,
+    address: &str,
+    since: i64,
+) -> StoreResult<(i64, i64)> {
+    Ok(on_db!(db, pool => {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3), \
+                    (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
+        )
+        .bind(username)
+        .bind(address)
+        .bind(since)
+        .fetch_one(pool)
+        .await?;
+        (row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?)
+    }))
+}

@@ -1,0 +1,122 @@
+//! People who sign in: their role, unit and password hash.
+
+use sqlx::Row;
+
+use super::{Db, StoreError, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, active, version";
+
+fn from_row<R: Row>(row: &R) -> StoreResult<UserRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(UserRow {
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        display_name: row.try_get(2)?,
+        password_hash: row.try_get(3)?,
+        role: row.try_get(4)?,
+        unit_id: row.try_get(5)?,
+        active: row.try_get(6)?,
+        version: row.try_get(7)?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub unit_id: Option<i64>,
+}
+
+/// Adds a user; `None` when the username is taken.
+pub async fn create(tx: &mut Tx, user: &NewUser<'_>, at: i64) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(user.username)
+        .bind(user.display_name)
+        .bind(user.password_hash)
+        .bind(user.role)
+        .bind(user.unit_id)
+        .bind(at)
+        .fetch_optional(&mut **conn)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+    }))
+}
+
+pub async fn by_username(db: &Db, username: &str) -> StoreResult<Option<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE username = $1"));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).bind(username).fetch_optional(pool).await?.as_ref().map(from_row).transpose()?
+    }))
+}
+
+pub async fn by_username_in(tx: &mut Tx, username: &str) -> StoreResult<Option<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE username = $1"));
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(sql).bind(username).fetch_optional(&mut **conn).await?.as_ref().map(from_row).transpose()?
+    }))
+}
+
+/// Changes one column of a user whose version is still `version`.
+async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    column: &'static str,
+    value: &str,
+) -> StoreResult<()> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE users SET {column} = $1, version = version + 1 WHERE id = $2 AND version = $3"
+    ));
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(sql).bind(value).bind(id).bind(version).execute(&mut **conn).await?.rows_affected()
+    });
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            entity: "user",
+            id,
+            expected: version,
+        });
+    }
+    Ok(())
+}
+
+pub async fn set_password_hash(tx: &mut Tx, id: i64, version: i64, hash: &str) -> StoreResult<()> {
+    update(tx, id, version, "password_hash", hash).await
+}
+
+pub async fn set_role(tx: &mut Tx, id: i64, version: i64, role: &str) -> StoreResult<()> {
+    update(tx, id, version, "role", role).await
+}
+
+pub async fn by_id(db: &Db, id: i64) -> StoreResult<Option<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).bind(id).fetch_optional(pool).await?.as_ref().map(from_row).transpose()?
+    }))
+}
