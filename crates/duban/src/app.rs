@@ -4,13 +4,15 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::api::views::HealthBody;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::clock::Clock;
 use crate::error::ApiError;
@@ -27,16 +29,34 @@ pub struct AppState {
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 pub fn router(state: AppState, body_limit: usize) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .nest("/api/v1", crate::api::router())
+    let (api, openapi) = openapi_router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.route("/healthz", get(healthz))
+        .route(
+            "/api/v1/openapi.json",
+            // Like every endpoint but /healthz and /login, for signed-in callers only.
+            get(move |_caller: crate::api::Caller| {
+                let document = Arc::clone(&openapi);
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+/// The API routes with the OpenAPI document they generate.
+pub fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::api::ApiDoc::openapi()).nest("/api/v1", crate::api::router())
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi_router().split_for_parts().1
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<HealthBody>, ApiError> {
     crate::store::ping(&state.db).await.map_err(|e| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -44,9 +64,10 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
             e.to_string(),
         )
     })?;
-    Ok(Json(
-        json!({"status": "ok", "database": state.db.backend()}),
-    ))
+    Ok(Json(HealthBody {
+        status: "ok".to_string(),
+        database: state.db.backend().to_string(),
+    }))
 }
 
 async fn not_found() -> ApiError {

@@ -87,7 +87,12 @@ async fn health_and_anonymous_calls(test: &TestDb) {
     let (status, body) = app.get(&client, "/healthz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "ok");
-    for path in ["/api/v1/plans", "/api/v1/plans/1/tasks", "/api/v1/me"] {
+    for path in [
+        "/api/v1/plans",
+        "/api/v1/plans/1/tasks",
+        "/api/v1/me",
+        "/api/v1/openapi.json",
+    ] {
         let (status, body) = app.get(&client, path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(error_code(&body), "unauthenticated");
@@ -110,6 +115,11 @@ async fn sign_in_and_read_the_plan(test: &TestDb) {
             .unwrap()
             .contains("HttpOnly")
     );
+
+    let (status, served) = app.get(&client, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let generated: Value = serde_json::to_value(duban::app::openapi_document()).unwrap();
+    assert_eq!(served, generated);
 
     let (status, body) = app.get(&client, "/api/v1/plans").await;
     assert_eq!(status, StatusCode::OK);

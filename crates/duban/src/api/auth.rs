@@ -2,33 +2,36 @@
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::views::{Credentials, ErrorBody, MeBody, SignedInBody, SignedOutBody, UserView};
 use super::{ApiJson, Caller, SESSION_COOKIE};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::service::auth::{SESSION_HOURS, login, logout};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", post(sign_in))
-        .route("/logout", post(sign_out))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Credentials {
-    username: String,
-    password: String,
-}
-
+/// Sign in with a username and password; sets the session cookie.
+#[utoipa::path(
+    post, path = "/login", tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SignedInBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins for this account or address", body = ErrorBody),
+    )
+)]
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -47,21 +50,27 @@ async fn sign_in(
         signed_in.token,
         SESSION_HOURS * 3600
     );
-    Ok((
-        AppendHeaders([(SET_COOKIE, cookie)]),
-        Json(json!({
-            "user": {
-                "id": signed_in.user_id,
-                "username": credentials.username,
-                "display_name": signed_in.display_name,
-                "role": signed_in.actor.role.as_str(),
-                "unit_id": signed_in.actor.unit_id,
-            },
-            "token": signed_in.token,
-        })),
-    ))
+    let body = SignedInBody {
+        user: UserView {
+            id: signed_in.user_id,
+            username: credentials.username,
+            display_name: signed_in.display_name,
+            role: signed_in.actor.role.as_str().to_string(),
+            unit_id: signed_in.actor.unit_id,
+        },
+        token: signed_in.token,
+    };
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(body)))
 }
 
+/// End the session.
+#[utoipa::path(
+    post, path = "/logout", tag = "auth",
+    responses(
+        (status = 200, body = SignedOutBody),
+        (status = 401, body = ErrorBody),
+    )
+)]
 async fn sign_out(
     State(state): State<AppState>,
     caller: Caller,
@@ -70,14 +79,19 @@ async fn sign_out(
     let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
     Ok((
         AppendHeaders([(SET_COOKIE, expired)]),
-        Json(json!({"signed_out": true})),
+        Json(SignedOutBody { signed_out: true }),
     ))
 }
 
-async fn me(caller: Caller) -> Json<serde_json::Value> {
-    Json(json!({
-        "actor": caller.actor.name,
-        "role": caller.actor.role.as_str(),
-        "unit_id": caller.actor.unit_id,
-    }))
+/// The signed-in caller.
+#[utoipa::path(
+    get, path = "/me", tag = "auth",
+    responses((status = 200, body = MeBody), (status = 401, body = ErrorBody))
+)]
+async fn me(caller: Caller) -> Json<MeBody> {
+    Json(MeBody {
+        actor: caller.actor.name,
+        role: caller.actor.role.as_str().to_string(),
+        unit_id: caller.actor.unit_id,
+    })
 }

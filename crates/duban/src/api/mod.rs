@@ -3,12 +3,15 @@
 
 pub mod auth;
 pub mod plans;
+pub mod views;
 
-use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::app::AppState;
 use crate::domain::roles::Actor;
@@ -18,9 +21,26 @@ use crate::service::auth::authenticate;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "duban_session";
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(auth::router()).merge(plans::router())
+/// The API's routes, each registered with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(plans::router())
 }
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Duban (督办) API",
+        description = "The supervision office's record: plans, tasks, units and their work. \
+            Sign in with POST /api/v1/login; send the session cookie or `Authorization: Bearer TOKEN`."
+    ),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "plans", description = "Plans and their tasks"),
+    )
+)]
+pub struct ApiDoc;
 
 /// A signed-in caller: the session cookie, or `Authorization: Bearer TOKEN`.
 /// Anything else is 401.

@@ -1,0 +1,183 @@
+//! What the API answers with: typed bodies, so the OpenAPI document is
+//! generated from the same types the handlers return.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::service::plans::TaskWithUnits;
+use crate::store::plans::PlanSummary;
+
+/// `{"error": {"code", "message", "field"}}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: unauthenticated, forbidden, not_found, conflict, invalid, bad_request, rate_limited, …
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The request field at fault, when there is one.
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedInBody {
+    pub user: UserView,
+    /// The session token, also set as the `duban_session` cookie; send it as
+    /// `Authorization: Bearer TOKEN` from scripts.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// admin, supervisor, leader, liaison or viewer.
+    pub role: String,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeBody {
+    pub actor: String,
+    pub role: String,
+    pub unit_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedOutBody {
+    pub signed_out: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthBody {
+    pub status: String,
+    /// sqlite or postgres.
+    pub database: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlansBody {
+    pub plans: Vec<PlanView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanView {
+    pub id: i64,
+    pub year: Option<i64>,
+    pub title: String,
+    /// draft, published or closed.
+    pub state: String,
+    pub categories: i64,
+    pub tasks: i64,
+    pub targets: i64,
+    pub assignments: i64,
+}
+
+impl From<&PlanSummary> for PlanView {
+    fn from(p: &PlanSummary) -> PlanView {
+        PlanView {
+            id: p.id,
+            year: p.year,
+            title: p.title.clone(),
+            state: p.state.clone(),
+            categories: p.categories,
+            tasks: p.tasks,
+            targets: p.targets,
+            assignments: p.assignments,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskPageBody {
+    pub tasks: Vec<TaskView>,
+    /// Tasks matching the filters, on all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskView {
+    pub id: i64,
+    /// As printed: "18", "（五）".
+    pub number: String,
+    pub category: Option<CategoryView>,
+    pub title: String,
+    pub text: String,
+    pub deadline: Option<DeadlineView>,
+    pub units: Vec<AssignmentView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub ordinal: String,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineView {
+    /// ISO date, when the text names one.
+    pub date: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub assignment_id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    /// lead or co.
+    pub role: String,
+    /// assigned, claimed, in_progress, done or verified.
+    pub state: String,
+    /// Send it back with an edit; a stale one is refused with 409.
+    pub version: i64,
+}
+
+impl From<&TaskWithUnits> for TaskView {
+    fn from(t: &TaskWithUnits) -> TaskView {
+        TaskView {
+            id: t.task.id,
+            number: t.task.number.clone(),
+            category: t
+                .task
+                .category_ordinal
+                .as_ref()
+                .map(|ordinal| CategoryView {
+                    ordinal: ordinal.clone(),
+                    title: t.task.category_title.clone(),
+                }),
+            title: t.task.title.clone(),
+            text: t.task.body.clone(),
+            deadline: t.task.deadline_text.as_ref().map(|text| DeadlineView {
+                date: t.task.deadline_date.clone(),
+                text: text.clone(),
+            }),
+            units: t
+                .assignments
+                .iter()
+                .map(|a| AssignmentView {
+                    assignment_id: a.id,
+                    unit_id: a.unit_id,
+                    name: a.unit_name.clone(),
+                    role: a.role.clone(),
+                    state: a.state.clone(),
+                    version: a.version,
+                })
+                .collect(),
+        }
+    }
+}
