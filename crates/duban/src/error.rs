@@ -44,6 +44,9 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> ApiError {
         match error {
             ServiceError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            ServiceError::Transition(m) => {
+                ApiError::new(StatusCode::CONFLICT, "invalid_transition", m)
+            }
             ServiceError::Unauthorized(m) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m)
             }

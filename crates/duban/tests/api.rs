@@ -2,84 +2,14 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::TestDb;
-use duban::app::{self, AppState};
+use common::app::{client, error_code, spawn};
 use duban::clock::SystemClock;
 use duban::domain::roles::Actor;
 use duban::service::import::{Document, import_plan};
 use duban_plan::Registry;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A server on port 0 over the test database, with the demo's plan and accounts.
-struct TestApp {
-    base: String,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
-}
-
-async fn spawn(test: &TestDb) -> TestApp {
-    duban::commands::demo::prepare(&test.db)
-        .await
-        .expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        db: test.db.clone(),
-        clock: Arc::new(SystemClock),
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let router = app::router(state, 64 * 1024);
-    tokio::spawn(async move {
-        app::serve(listener, router, async {
-            let _ = rx.await;
-        })
-        .await
-        .expect("server runs");
-    });
-    TestApp {
-        base,
-        _shutdown: tx,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-impl TestApp {
-    async fn login(
-        &self,
-        client: &reqwest::Client,
-        username: &str,
-        password: &str,
-    ) -> reqwest::Response {
-        client
-            .post(format!("{}/api/v1/login", self.base))
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, Value) {
-        let response = client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-}
-
-fn error_code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
-}
 
 async fn health_and_anonymous_calls(test: &TestDb) {
     let app = spawn(test).await;

@@ -1,6 +1,7 @@
 //! `/api/v1`: JSON over the service layer. Each module owns its routes;
 //! handlers extract, make one service call, and answer.
 
+pub mod assignments;
 pub mod auth;
 pub mod plans;
 pub mod views;
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(plans::router())
+        .merge(assignments::router())
 }
 
 #[derive(OpenApi)]
@@ -38,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     tags(
         (name = "auth", description = "Signing in and out"),
         (name = "plans", description = "Plans and their tasks"),
+        (name = "assignments", description = "A unit's work: claim, measures, completion, verification"),
     )
 )]
 pub struct ApiDoc;

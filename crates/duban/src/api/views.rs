@@ -181,3 +181,89 @@ impl From<&TaskWithUnits> for TaskView {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentDetailBody {
+    pub id: i64,
+    pub task_id: i64,
+    pub unit_id: i64,
+    pub unit: String,
+    pub role: String,
+    pub state: String,
+    pub version: i64,
+    /// Why a declared completion was sent back.
+    pub note: Option<String>,
+    pub measures: Vec<MeasureView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasureView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub description: String,
+    pub responsible_person: String,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+    pub done: bool,
+    pub version: i64,
+}
+
+impl From<&crate::store::assignments::MeasureRow> for MeasureView {
+    fn from(m: &crate::store::assignments::MeasureRow) -> MeasureView {
+        MeasureView {
+            id: m.id,
+            assignment_id: m.assignment_id,
+            description: m.description.clone(),
+            responsible_person: m.responsible_person.clone(),
+            deadline: m.deadline.clone(),
+            done: m.done_at.is_some(),
+            version: m.version,
+        }
+    }
+}
+
+impl AssignmentDetailBody {
+    pub fn new(
+        a: &crate::store::assignments::AssignmentRow,
+        measures: Vec<MeasureView>,
+    ) -> AssignmentDetailBody {
+        AssignmentDetailBody {
+            id: a.id,
+            task_id: a.task_id,
+            unit_id: a.unit_id,
+            unit: a.unit_name.clone(),
+            role: a.role.clone(),
+            state: a.state.clone(),
+            version: a.version,
+            note: a.note.clone(),
+            measures,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitAssignmentsBody {
+    pub assignments: Vec<AssignmentDetailBody>,
+}
+
+/// A move on an assignment, made on the version the caller last read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    pub version: i64,
+    /// Required to send work back (reject).
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRequest {
+    pub description: String,
+    pub responsible_person: String,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+    #[serde(default)]
+    pub done: bool,
+    /// Required when editing: the version last read.
+    pub version: Option<i64>,
+}

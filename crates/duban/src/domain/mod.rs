@@ -1,5 +1,6 @@
 //! Pure types and rules of the supervision domain: no SQL, no HTTP.
 
+pub mod assignment;
 pub mod audit;
 pub mod roles;
 pub mod secrets;

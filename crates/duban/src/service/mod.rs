@@ -1,6 +1,7 @@
 //! Use cases: each one checks permission first, runs in one transaction, and
 //! writes its audit event in that same transaction.
 
+pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod import;
@@ -24,6 +25,9 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A move the record's state does not allow (claiming twice, verifying undeclared work).
+    #[error("{0}")]
+    Transition(String),
     /// Bad input in one named field.
     #[error("{field}: {message}")]
     Field {

@@ -2,7 +2,8 @@
 
 use super::{ServiceError, ServiceResult};
 use crate::domain::roles::{Actor, Role};
-use crate::store::plans::{AssignmentRow, PlanSummary, TaskFilter, TaskRow};
+use crate::store::assignments::{self, AssignmentRow};
+use crate::store::plans::{PlanSummary, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// Drafts are for the office that prepares them; units see published plans.
@@ -69,7 +70,7 @@ pub async fn tasks(
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut by_task: std::collections::HashMap<i64, Vec<AssignmentRow>> =
         std::collections::HashMap::new();
-    for assignment in plans::assignments_of(db, &ids).await? {
+    for assignment in assignments::of_tasks(db, &ids).await? {
         by_task
             .entry(assignment.task_id)
             .or_default()

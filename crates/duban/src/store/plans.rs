@@ -259,17 +259,6 @@ pub struct TaskRow {
     pub deadline_text: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssignmentRow {
-    pub id: i64,
-    pub task_id: i64,
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub role: String,
-    pub state: String,
-    pub version: i64,
-}
-
 const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.category_id \
     WHERE t.plan_id = $1 \
     AND (CAST($2 AS TEXT) IS NULL OR c.ordinal = $2) \
@@ -326,40 +315,5 @@ pub async fn tasks_page(
             .await?
             .try_get(0)?;
         (rows, total)
-    }))
-}
-
-/// The assignments of the given tasks, in assignment order.
-pub async fn assignments_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<AssignmentRow>> {
-    if task_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version FROM assignments a \
-         JOIN units u ON u.id = a.unit_id WHERE a.task_id IN ({}) ORDER BY a.task_id, a.id",
-        placeholders.join(", ")
-    ));
-    Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in task_ids {
-            query = query.bind(*id);
-        }
-        query
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| -> StoreResult<AssignmentRow> {
-                Ok(AssignmentRow {
-                    id: r.try_get(0)?,
-                    task_id: r.try_get(1)?,
-                    unit_id: r.try_get(2)?,
-                    unit_name: r.try_get(3)?,
-                    role: r.try_get(4)?,
-                    state: r.try_get(5)?,
-                    version: r.try_get(6)?,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()?
     }))
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod app;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use duban::store::Db;

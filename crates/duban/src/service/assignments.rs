@@ -1,0 +1,328 @@
+//! A unit's work on its assignment: claim, measures, declaring it done; and
+//! the supervisors' verification (销号) or sending it back (驳回).
+
+use jiff::civil::Date;
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::assignment::{Move, State, may_edit_measures};
+use crate::domain::roles::{Actor, Role};
+use crate::store::assignments::{self, AssignmentRow, MeasureFields, MeasureRow};
+use crate::store::audit::NewEvent;
+use crate::store::{Db, audit};
+
+/// A liaison sees and touches only its own unit's records; anything of
+/// another unit is refused outright (403).
+fn check_unit(actor: &Actor, assignment: &AssignmentRow) -> ServiceResult<()> {
+    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
+        return Err(ServiceError::Forbidden(format!(
+            "assignment {} belongs to {}, not to your unit",
+            assignment.id, assignment.unit_name
+        )));
+    }
+    Ok(())
+}
+
+fn state_of(assignment: &AssignmentRow) -> ServiceResult<State> {
+    assignment
+        .state
+        .parse()
+        .map_err(|e: String| ServiceError::Invalid(e))
+}
+
+fn stale(entity: &'static str, id: i64, expected: i64) -> ServiceError {
+    ServiceError::Store(crate::store::StoreError::Conflict {
+        entity,
+        id,
+        expected,
+    })
+}
+
+/// An audit event for a change of `entity` `id`, from `before` to `after`.
+fn change<'a>(
+    actor: &'a Actor,
+    action: &'a str,
+    entity: &'a str,
+    id: i64,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> NewEvent<'a> {
+    NewEvent {
+        actor: &actor.name,
+        action,
+        entity,
+        entity_id: Some(id),
+        before: Some(before),
+        after: Some(after),
+    }
+}
+
+/// Makes a move on an assignment the caller holds at `version`.
+pub async fn act(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    version: i64,
+    mv: Move,
+    reason: Option<&str>,
+) -> ServiceResult<AssignmentRow> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if mv == Move::Reject && reason.is_none() {
+        return Err(ServiceError::Field {
+            field: "reason",
+            message: "say why the work is sent back".into(),
+        });
+    }
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let assignment = assignments::get(&mut tx, assignment_id).await?;
+    check_unit(actor, &assignment)?;
+    if !mv.allowed(actor, assignment.unit_id) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not {} assignments",
+            actor.name,
+            actor.role,
+            mv.as_str()
+        )));
+    }
+    if assignment.version != version {
+        return Err(stale("assignment", assignment_id, version));
+    }
+    let from = state_of(&assignment)?;
+    let to = mv.apply(from).map_err(ServiceError::Transition)?;
+    let note = if mv == Move::Reject {
+        reason
+    } else {
+        assignment.note.as_deref()
+    };
+    assignments::set_state(&mut tx, assignment_id, version, to.as_str(), note).await?;
+    audit::append(
+        &mut tx,
+        now,
+        change(
+            actor,
+            &format!("assignment.{}", mv.as_str()),
+            "assignment",
+            assignment_id,
+            json!({"state": from.as_str(), "version": version}),
+            json!({"state": to.as_str(), "version": version + 1, "reason": reason}),
+        ),
+    )
+    .await?;
+    let updated = assignments::get(&mut tx, assignment_id).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// An assignment with its measures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentDetail {
+    pub assignment: AssignmentRow,
+    pub measures: Vec<MeasureRow>,
+}
+
+pub async fn detail(db: &Db, actor: &Actor, assignment_id: i64) -> ServiceResult<AssignmentDetail> {
+    let assignment = assignments::read(db, assignment_id).await?;
+    check_unit(actor, &assignment)?;
+    let measures = assignments::measures_of(db, assignment_id).await?;
+    Ok(AssignmentDetail {
+        assignment,
+        measures,
+    })
+}
+
+/// A unit's task list. Liaisons read their own unit's only.
+pub async fn of_unit(db: &Db, actor: &Actor, unit_id: i64) -> ServiceResult<Vec<AssignmentRow>> {
+    if actor.role == Role::Liaison && actor.unit_id != Some(unit_id) {
+        return Err(ServiceError::Forbidden(
+            "a liaison reads its own unit's assignments".into(),
+        ));
+    }
+    Ok(assignments::of_unit(db, unit_id).await?)
+}
+
+/// A measure as a unit writes it, checked field by field.
+#[derive(Debug, Clone)]
+pub struct MeasureInput {
+    pub description: String,
+    pub responsible_person: String,
+    pub deadline: Date,
+    pub done: bool,
+}
+
+impl MeasureInput {
+    pub fn parse(
+        description: &str,
+        responsible_person: &str,
+        deadline: &str,
+        done: bool,
+    ) -> ServiceResult<MeasureInput> {
+        let description = description.trim();
+        if description.is_empty() || description.chars().count() > 2000 {
+            return Err(ServiceError::Field {
+                field: "description",
+                message: "describe the measure (1–2000 characters)".into(),
+            });
+        }
+        let person = responsible_person.trim();
+        if person.is_empty() || person.chars().count() > 100 {
+            return Err(ServiceError::Field {
+                field: "responsible_person",
+                message: "name the person responsible (1–100 characters)".into(),
+            });
+        }
+        let deadline: Date = deadline.trim().parse().map_err(|_| ServiceError::Field {
+            field: "deadline",
+            message: format!("'{deadline}' is not a date (YYYY-MM-DD)"),
+        })?;
+        Ok(MeasureInput {
+            description: description.to_string(),
+            responsible_person: person.to_string(),
+            deadline,
+            done,
+        })
+    }
+}
+
+/// Adds a measure. Work must be claimed first; the first measure starts it.
+pub async fn add_measure(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    input: &MeasureInput,
+) -> ServiceResult<MeasureRow> {
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let assignment = assignments::get(&mut tx, assignment_id).await?;
+    check_unit(actor, &assignment)?;
+    if !may_edit_measures(actor, assignment.unit_id) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not add measures",
+            actor.name, actor.role
+        )));
+    }
+    let state = state_of(&assignment)?;
+    match state {
+        State::Assigned => {
+            return Err(ServiceError::Transition(
+                "claim the task before adding measures".into(),
+            ));
+        }
+        State::Done | State::Verified => {
+            return Err(ServiceError::Transition(format!(
+                "the work is already {state}; measures are closed"
+            )));
+        }
+        State::Claimed | State::InProgress => {}
+    }
+    let deadline = input.deadline.to_string();
+    let fields = MeasureFields {
+        description: &input.description,
+        responsible_person: &input.responsible_person,
+        deadline: &deadline,
+        done_at: input.done.then_some(now),
+    };
+    let id = assignments::add_measure(&mut tx, assignment_id, &fields, now).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "measure.add",
+            entity: "measure",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({
+                "assignment_id": assignment_id, "description": input.description,
+                "responsible_person": input.responsible_person, "deadline": deadline, "done": input.done,
+            })),
+        },
+    )
+    .await?;
+    if state == State::Claimed {
+        assignments::set_state(
+            &mut tx,
+            assignment_id,
+            assignment.version,
+            State::InProgress.as_str(),
+            assignment.note.as_deref(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            now,
+            change(
+                actor,
+                "assignment.start",
+                "assignment",
+                assignment_id,
+                json!({"state": "claimed"}),
+                json!({"state": "in_progress", "by": "first measure"}),
+            ),
+        )
+        .await?;
+    }
+    let measure = assignments::get_measure(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(measure)
+}
+
+/// Edits a measure the caller holds at `version`.
+pub async fn update_measure(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    measure_id: i64,
+    version: i64,
+    input: &MeasureInput,
+) -> ServiceResult<MeasureRow> {
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let measure = assignments::get_measure(&mut tx, measure_id).await?;
+    let assignment = assignments::get(&mut tx, measure.assignment_id).await?;
+    check_unit(actor, &assignment)?;
+    if !may_edit_measures(actor, assignment.unit_id) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not edit measures",
+            actor.name, actor.role
+        )));
+    }
+    if matches!(state_of(&assignment)?, State::Verified) {
+        return Err(ServiceError::Transition(
+            "the work is verified; its measures are closed".into(),
+        ));
+    }
+    if measure.version != version {
+        return Err(stale("measure", measure_id, version));
+    }
+    let deadline = input.deadline.to_string();
+    // Keep the original completion time when a done measure is edited again.
+    let done_at = if input.done {
+        measure.done_at.or(Some(now))
+    } else {
+        None
+    };
+    let fields = MeasureFields {
+        description: &input.description,
+        responsible_person: &input.responsible_person,
+        deadline: &deadline,
+        done_at,
+    };
+    assignments::update_measure(&mut tx, measure_id, version, &fields).await?;
+    audit::append(&mut tx, now, change(actor,
+        "measure.update",
+        "measure",
+        measure_id,
+        json!({"description": measure.description, "responsible_person": measure.responsible_person,
+               "deadline": measure.deadline, "done": measure.done_at.is_some(), "version": version}),
+        json!({"description": input.description, "responsible_person": input.responsible_person,
+               "deadline": deadline, "done": input.done, "version": version + 1}),
+    ))
+    .await?;
+    let updated = assignments::get_measure(&mut tx, measure_id).await?;
+    tx.commit().await?;
+    Ok(updated)
+}

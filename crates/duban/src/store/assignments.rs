@@ -1,0 +1,235 @@
+//! Assignments (a unit's share of a task) and their measures.
+
+use sqlx::Row;
+
+use super::{Db, StoreError, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub role: String,
+    pub state: String,
+    pub version: i64,
+    /// Why a declared completion was sent back, if it was.
+    pub note: Option<String>,
+}
+
+const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note FROM assignments a JOIN units u ON u.id = a.unit_id";
+
+fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(AssignmentRow {
+        id: r.try_get(0)?,
+        task_id: r.try_get(1)?,
+        unit_id: r.try_get(2)?,
+        unit_name: r.try_get(3)?,
+        role: r.try_get(4)?,
+        state: r.try_get(5)?,
+        version: r.try_get(6)?,
+        note: r.try_get(7)?,
+    })
+}
+
+/// The assignments of the given tasks, in assignment order.
+pub async fn of_tasks(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<AssignmentRow>> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLUMNS} WHERE a.task_id IN ({}) ORDER BY a.task_id, a.id",
+        placeholders.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for id in task_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await?.iter().map(assignment).collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// One assignment, read inside a write transaction.
+pub async fn get(tx: &mut Tx, id: i64) -> StoreResult<AssignmentRow> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {ASSIGNMENT_COLUMNS} WHERE a.id = $1"));
+    let found = on_tx!(tx, conn => {
+        sqlx::query(sql).bind(id).fetch_optional(&mut **conn).await?.as_ref().map(assignment).transpose()?
+    });
+    found.ok_or(StoreError::NotFound {
+        entity: "assignment",
+        id,
+    })
+}
+
+pub async fn read(db: &Db, id: i64) -> StoreResult<AssignmentRow> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {ASSIGNMENT_COLUMNS} WHERE a.id = $1"));
+    let found = on_db!(db, pool => {
+        sqlx::query(sql).bind(id).fetch_optional(pool).await?.as_ref().map(assignment).transpose()?
+    });
+    found.ok_or(StoreError::NotFound {
+        entity: "assignment",
+        id,
+    })
+}
+
+/// A unit's assignments across published and draft plans, in plan and task order.
+pub async fn of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<AssignmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLUMNS} JOIN tasks t ON t.id = a.task_id WHERE a.unit_id = $1 ORDER BY t.plan_id, t.position"
+    ));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).bind(unit_id).fetch_all(pool).await?.iter().map(assignment).collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// Moves an assignment to `state` if it is still at `version`.
+pub async fn set_state(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    state: &str,
+    note: Option<&str>,
+) -> StoreResult<i64> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query("UPDATE assignments SET state = $1, note = $2, version = version + 1 WHERE id = $3 AND version = $4")
+            .bind(state)
+            .bind(note)
+            .bind(id)
+            .bind(version)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    });
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            entity: "assignment",
+            id,
+            expected: version,
+        });
+    }
+    Ok(version + 1)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub description: String,
+    pub responsible_person: String,
+    /// 'YYYY-MM-DD'.
+    pub deadline: String,
+    pub done_at: Option<i64>,
+    pub version: i64,
+}
+
+const MEASURE_COLUMNS: &str =
+    "id, assignment_id, description, responsible_person, deadline, done_at, version FROM measures";
+
+fn measure<R: Row>(r: &R) -> StoreResult<MeasureRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(MeasureRow {
+        id: r.try_get(0)?,
+        assignment_id: r.try_get(1)?,
+        description: r.try_get(2)?,
+        responsible_person: r.try_get(3)?,
+        deadline: r.try_get(4)?,
+        done_at: r.try_get(5)?,
+        version: r.try_get(6)?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureFields<'a> {
+    pub description: &'a str,
+    pub responsible_person: &'a str,
+    pub deadline: &'a str,
+    pub done_at: Option<i64>,
+}
+
+pub async fn add_measure(
+    tx: &mut Tx,
+    assignment_id: i64,
+    fields: &MeasureFields<'_>,
+    at: i64,
+) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO measures (assignment_id, description, responsible_person, deadline, done_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(assignment_id)
+        .bind(fields.description)
+        .bind(fields.responsible_person)
+        .bind(fields.deadline)
+        .bind(fields.done_at)
+        .bind(at)
+        .fetch_one(&mut **conn)
+        .await?
+        .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn get_measure(tx: &mut Tx, id: i64) -> StoreResult<MeasureRow> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {MEASURE_COLUMNS} WHERE id = $1"));
+    let found = on_tx!(tx, conn => {
+        sqlx::query(sql).bind(id).fetch_optional(&mut **conn).await?.as_ref().map(measure).transpose()?
+    });
+    found.ok_or(StoreError::NotFound {
+        entity: "measure",
+        id,
+    })
+}
+
+pub async fn update_measure(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    fields: &MeasureFields<'_>,
+) -> StoreResult<i64> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE measures SET description = $1, responsible_person = $2, deadline = $3, done_at = $4, \
+             version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(fields.description)
+        .bind(fields.responsible_person)
+        .bind(fields.deadline)
+        .bind(fields.done_at)
+        .bind(id)
+        .bind(version)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected()
+    });
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            entity: "measure",
+            id,
+            expected: version,
+        });
+    }
+    Ok(version + 1)
+}
+
+pub async fn measures_of(db: &Db, assignment_id: i64) -> StoreResult<Vec<MeasureRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {MEASURE_COLUMNS} WHERE assignment_id = $1 ORDER BY id"
+    ));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(measure).collect::<StoreResult<Vec<_>>>()?
+    }))
+}

@@ -1,0 +1,122 @@
+//! A real server on loopback over a test database, and a client for it.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::sync::Arc;
+
+use duban::app::{self, AppState};
+use duban::clock::SystemClock;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::TestDb;
+
+/// A server on port 0 over the test database, with the demo's plan and accounts.
+pub struct TestApp {
+    pub base: String,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub async fn spawn(test: &TestDb) -> TestApp {
+    duban::commands::demo::prepare(&test.db)
+        .await
+        .expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        db: test.db.clone(),
+        clock: Arc::new(SystemClock),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = app::router(state, 64 * 1024);
+    tokio::spawn(async move {
+        app::serve(listener, router, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server runs");
+    });
+    TestApp {
+        base,
+        _shutdown: tx,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/v1/login", self.base))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> (StatusCode, Value) {
+        let response = client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl TestApp {
+    /// A client signed in as `username` (password "demo").
+    pub async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let client = client();
+        let response = self.login(&client, username, "demo").await;
+        assert_eq!(response.status(), StatusCode::OK, "sign in as {username}");
+        client
+    }
+
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let response = client
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let response = client
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}
