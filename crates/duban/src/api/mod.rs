@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod auth;
 pub mod plans;
+pub mod reports;
 pub mod views;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(plans::router())
         .merge(assignments::router())
+        .merge(reports::router())
 }
 
 #[derive(OpenApi)]
@@ -41,6 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "auth", description = "Signing in and out"),
         (name = "plans", description = "Plans and their tasks"),
         (name = "assignments", description = "A unit's work: claim, measures, completion, verification"),
+        (name = "reports", description = "Progress reports with the figures reached"),
     )
 )]
 pub struct ApiDoc;

@@ -119,6 +119,19 @@ pub struct TaskView {
     pub text: String,
     pub deadline: Option<DeadlineView>,
     pub units: Vec<AssignmentView>,
+    pub targets: Vec<TargetView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetView {
+    pub id: i64,
+    pub metric: String,
+    /// >=, <=, = for a figure; up or down for a direction without one.
+    pub op: String,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    /// 力争 or 左右 when the plan hedges.
+    pub qualifier: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -176,6 +189,18 @@ impl From<&TaskWithUnits> for TaskView {
                     role: a.role.clone(),
                     state: a.state.clone(),
                     version: a.version,
+                })
+                .collect(),
+            targets: t
+                .targets
+                .iter()
+                .map(|g| TargetView {
+                    id: g.id,
+                    metric: g.metric.clone(),
+                    op: g.op.clone(),
+                    value: g.value,
+                    unit: g.unit.clone(),
+                    qualifier: g.qualifier.clone(),
                 })
                 .collect(),
         }
@@ -266,4 +291,57 @@ pub struct MeasureRequest {
     pub done: bool,
     /// Required when editing: the version last read.
     pub version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// 2021-03 for a month, 2021-Q1 for a quarter.
+    pub period: String,
+    pub narrative: String,
+    #[serde(default)]
+    pub actuals: Vec<ActualView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActualView {
+    pub target_id: i64,
+    /// The figure reached so far, in the target's unit (台, 公里, %…).
+    pub actual: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub period: String,
+    pub narrative: String,
+    /// Milliseconds since the epoch (UTC).
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub actuals: Vec<ActualView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportsBody {
+    pub reports: Vec<ReportView>,
+}
+
+impl From<&crate::store::reports::ReportRow> for ReportView {
+    fn from(r: &crate::store::reports::ReportRow) -> ReportView {
+        ReportView {
+            id: r.id,
+            assignment_id: r.assignment_id,
+            period: r.period.clone(),
+            narrative: r.narrative.clone(),
+            submitted_at: r.submitted_at,
+            submitted_by: r.submitted_by.clone(),
+            actuals: r
+                .actuals
+                .iter()
+                .map(|&(target_id, actual)| ActualView { target_id, actual })
+                .collect(),
+        }
+    }
 }

@@ -2,5 +2,6 @@
 
 pub mod assignment;
 pub mod audit;
+pub mod period;
 pub mod roles;
 pub mod secrets;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod import;
 pub mod plans;
+pub mod reports;
 pub mod users;
 
 use crate::domain::roles::{Actor, Role};

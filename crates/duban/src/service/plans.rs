@@ -3,7 +3,7 @@
 use super::{ServiceError, ServiceResult};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, AssignmentRow};
-use crate::store::plans::{PlanSummary, TaskFilter, TaskRow};
+use crate::store::plans::{PlanSummary, TargetRow, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// Drafts are for the office that prepares them; units see published plans.
@@ -24,6 +24,7 @@ pub async fn list(db: &Db, actor: &Actor) -> ServiceResult<Vec<PlanSummary>> {
 pub struct TaskWithUnits {
     pub task: TaskRow,
     pub assignments: Vec<AssignmentRow>,
+    pub targets: Vec<TargetRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,11 +77,24 @@ pub async fn tasks(
             .or_default()
             .push(assignment);
     }
+    let mut targets_by_task: std::collections::HashMap<i64, Vec<TargetRow>> =
+        std::collections::HashMap::new();
+    for target in plans::targets_of(db, &ids).await? {
+        targets_by_task
+            .entry(target.task_id)
+            .or_default()
+            .push(target);
+    }
     let tasks = rows
         .into_iter()
         .map(|task| {
             let assignments = by_task.remove(&task.id).unwrap_or_default();
-            TaskWithUnits { task, assignments }
+            let targets = targets_by_task.remove(&task.id).unwrap_or_default();
+            TaskWithUnits {
+                task,
+                assignments,
+                targets,
+            }
         })
         .collect();
     Ok(TaskPage {

@@ -9,6 +9,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod plans;
+pub mod reports;
 pub mod sessions;
 pub mod units;
 pub mod users;

@@ -317,3 +317,48 @@ pub async fn tasks_page(
         (rows, total)
     }))
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub metric: String,
+    pub op: String,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+}
+
+/// The targets of the given tasks, in document order.
+pub async fn targets_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<TargetRow>> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, task_id, metric, op, value, unit, qualifier FROM targets WHERE task_id IN ({}) ORDER BY task_id, position",
+        placeholders.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for id in task_ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<TargetRow> {
+                Ok(TargetRow {
+                    id: r.try_get(0)?,
+                    task_id: r.try_get(1)?,
+                    metric: r.try_get(2)?,
+                    op: r.try_get(3)?,
+                    value: r.try_get(4)?,
+                    unit: r.try_get(5)?,
+                    qualifier: r.try_get(6)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

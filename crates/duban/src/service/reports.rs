@@ -1,0 +1,156 @@
+//! Progress reports: a unit reports each period on its assignment, with the
+//! actual figures reached for the task's targets.
+
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::assignment::State;
+use crate::domain::period::Period;
+use crate::domain::roles::{Actor, Role};
+use crate::store::audit::NewEvent;
+use crate::store::reports::{self, ReportRow};
+use crate::store::{Db, assignments, audit};
+
+/// A report as a unit writes it, checked before anything is stored.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub period: Period,
+    pub narrative: String,
+    /// (target id, actual figure).
+    pub actuals: Vec<(i64, f64)>,
+}
+
+impl ReportInput {
+    pub fn parse(
+        period: &str,
+        narrative: &str,
+        actuals: &[(i64, f64)],
+    ) -> ServiceResult<ReportInput> {
+        let period: Period = period.parse().map_err(|message| ServiceError::Field {
+            field: "period",
+            message,
+        })?;
+        let narrative = narrative.trim();
+        if narrative.is_empty() || narrative.chars().count() > 10_000 {
+            return Err(ServiceError::Field {
+                field: "narrative",
+                message: "say what was done this period (1–10000 characters)".into(),
+            });
+        }
+        for (i, (target, actual)) in actuals.iter().enumerate() {
+            if !actual.is_finite() || *actual < 0.0 {
+                return Err(ServiceError::Field {
+                    field: "actuals",
+                    message: format!(
+                        "the figure for target {target} must be a number of zero or more"
+                    ),
+                });
+            }
+            if actuals[..i].iter().any(|(t, _)| t == target) {
+                return Err(ServiceError::Field {
+                    field: "actuals",
+                    message: format!("target {target} is given twice"),
+                });
+            }
+        }
+        Ok(ReportInput {
+            period,
+            narrative: narrative.to_string(),
+            actuals: actuals.to_vec(),
+        })
+    }
+}
+
+/// Submits the report of one period. A second report for the same period is
+/// refused: the first stands on the record.
+pub async fn submit(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    input: &ReportInput,
+) -> ServiceResult<ReportRow> {
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let assignment = assignments::get(&mut tx, assignment_id).await?;
+    let own = actor.role == Role::Liaison && actor.unit_id == Some(assignment.unit_id);
+    if !(own || actor.role == Role::Admin) {
+        return Err(ServiceError::Forbidden(format!(
+            "only {}'s liaison reports on this assignment",
+            assignment.unit_name
+        )));
+    }
+    let state: State = assignment.state.parse().map_err(ServiceError::Invalid)?;
+    match state {
+        State::Assigned => {
+            return Err(ServiceError::Transition(
+                "claim the task before reporting on it".into(),
+            ));
+        }
+        State::Verified => {
+            return Err(ServiceError::Transition(
+                "the work is verified; reporting is closed".into(),
+            ));
+        }
+        State::Claimed | State::InProgress | State::Done => {}
+    }
+    let targets = reports::target_ids_of_assignment(&mut tx, assignment_id).await?;
+    if let Some((stranger, _)) = input.actuals.iter().find(|(t, _)| !targets.contains(t)) {
+        return Err(ServiceError::Field {
+            field: "actuals",
+            message: format!("target {stranger} is not a target of this task"),
+        });
+    }
+    let period = input.period.to_string();
+    let id = reports::create(
+        &mut tx,
+        assignment_id,
+        &period,
+        &input.narrative,
+        &actor.name,
+        now,
+        &input.actuals,
+    )
+    .await?
+    .ok_or_else(|| {
+        ServiceError::Transition(format!("the report for {period} is already submitted"))
+    })?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "report.submit",
+            entity: "progress_report",
+            entity_id: Some(id),
+            before: None,
+            after: Some(json!({
+                "assignment_id": assignment_id, "period": period,
+                "narrative": input.narrative, "actuals": input.actuals,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let reports = reports::of_assignment(db, assignment_id).await?;
+    reports
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| ServiceError::NotFound(format!("report {id}")))
+}
+
+/// An assignment's reports; a liaison reads its own unit's only.
+pub async fn of_assignment(
+    db: &Db,
+    actor: &Actor,
+    assignment_id: i64,
+) -> ServiceResult<Vec<ReportRow>> {
+    let assignment = assignments::read(db, assignment_id).await?;
+    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
+        return Err(ServiceError::Forbidden(
+            "a liaison reads its own unit's reports".into(),
+        ));
+    }
+    Ok(reports::of_assignment(db, assignment_id).await?)
+}

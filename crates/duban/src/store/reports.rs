@@ -1,0 +1,118 @@
+//! Progress reports and the actual figures they give for targets.
+
+use sqlx::Row;
+
+use super::{Db, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub period: String,
+    pub narrative: String,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub version: i64,
+    /// (target id, actual).
+    pub actuals: Vec<(i64, f64)>,
+}
+
+/// Adds a report; `None` when the assignment already has one for the period.
+pub async fn create(
+    tx: &mut Tx,
+    assignment_id: i64,
+    period: &str,
+    narrative: &str,
+    by: &str,
+    at: i64,
+    actuals: &[(i64, f64)],
+) -> StoreResult<Option<i64>> {
+    let id = on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO progress_reports (assignment_id, period, narrative, submitted_at, submitted_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assignment_id, period) DO NOTHING RETURNING id",
+        )
+        .bind(assignment_id)
+        .bind(period)
+        .bind(narrative)
+        .bind(at)
+        .bind(by)
+        .fetch_optional(&mut **conn)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+    });
+    let Some(id) = id else { return Ok(None) };
+    for (target_id, actual) in actuals {
+        on_tx!(tx, conn => {
+            sqlx::query("INSERT INTO report_actuals (report_id, target_id, actual) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*target_id)
+                .bind(*actual)
+                .execute(&mut **conn)
+                .await?;
+        });
+    }
+    Ok(Some(id))
+}
+
+/// The ids of the targets of the task an assignment belongs to.
+pub async fn target_ids_of_assignment(tx: &mut Tx, assignment_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "SELECT g.id FROM targets g JOIN assignments a ON a.task_id = g.task_id WHERE a.id = $1 ORDER BY g.position",
+        )
+        .bind(assignment_id)
+        .fetch_all(&mut **conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<Result<Vec<_>, _>>()?
+    }))
+}
+
+/// An assignment's reports, newest period first.
+pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<ReportRow>> {
+    let (reports, actuals) = on_db!(db, pool => {
+        let reports = sqlx::query(
+            "SELECT id, assignment_id, period, narrative, submitted_at, submitted_by, version \
+             FROM progress_reports WHERE assignment_id = $1 ORDER BY period DESC",
+        )
+        .bind(assignment_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| -> StoreResult<ReportRow> {
+            Ok(ReportRow {
+                id: r.try_get(0)?,
+                assignment_id: r.try_get(1)?,
+                period: r.try_get(2)?,
+                narrative: r.try_get(3)?,
+                submitted_at: r.try_get(4)?,
+                submitted_by: r.try_get(5)?,
+                version: r.try_get(6)?,
+                actuals: Vec::new(),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let actuals = sqlx::query(
+            "SELECT x.report_id, x.target_id, x.actual FROM report_actuals x \
+             JOIN progress_reports p ON p.id = x.report_id WHERE p.assignment_id = $1 ORDER BY x.target_id",
+        )
+        .bind(assignment_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?, r.try_get::<f64, _>(2)?)))
+        .collect::<StoreResult<Vec<_>>>()?;
+        (reports, actuals)
+    });
+    let mut reports = reports;
+    for (report_id, target_id, actual) in actuals {
+        if let Some(report) = reports.iter_mut().find(|r| r.id == report_id) {
+            report.actuals.push((target_id, actual));
+        }
+    }
+    Ok(reports)
+}

@@ -1,0 +1,115 @@
+//! Progress reports with target actuals, on both databases.
+
+mod common;
+
+use common::TestDb;
+use common::app::{error_code, spawn};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn reports_carry_the_figures_reached(test: &TestDb) {
+    let app = spawn(test).await;
+    let unit = app.signed_in("区房管局").await;
+    let (_, page) = app.get(&unit, "/api/v1/plans/1/tasks?q=加装电梯").await;
+    let task = &page["tasks"][0];
+    assert_eq!(task["number"], "18");
+    let targets = task["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 4);
+    assert_eq!(targets[1]["metric"], "既有多层住宅加装电梯新开工");
+    assert_eq!(
+        (targets[1]["op"].as_str(), targets[1]["value"].as_f64()),
+        (Some(">="), Some(185.0))
+    );
+    let started = targets[1]["id"].as_i64().unwrap();
+    let id = task["units"][0]["assignment_id"].as_i64().unwrap();
+    let path = format!("/api/v1/assignments/{id}/reports");
+    let report = json!({"period": "2021-06", "narrative": "上半年新开工120台", "actuals": [{"target_id": started, "actual": 120}]});
+
+    let (status, body) = app.post(&unit, &path, report.clone()).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "invalid_transition"),
+        "claim first"
+    );
+    app.post(
+        &unit,
+        &format!("/api/v1/assignments/{id}/claim"),
+        json!({"version": 1}),
+    )
+    .await;
+
+    let (status, saved) = app.post(&unit, &path, report.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["period"], "2021-06");
+    assert_eq!(saved["actuals"][0]["actual"], 120.0);
+    assert_eq!(saved["submitted_by"], "user:区房管局");
+    let (status, body) = app.post(&unit, &path, report).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "invalid_transition"),
+        "one report a period"
+    );
+
+    let (status, _) = app
+        .post(&unit, &path, json!({"period": "2021-Q3", "narrative": "三季度累计150台", "actuals": [{"target_id": started, "actual": 150}]}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, listed) = app.get(&unit, &path).await;
+    let periods: Vec<&str> = listed["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2021-Q3", "2021-06"]);
+
+    // Bad input names its field and stores nothing.
+    let cases = [
+        (json!({"period": "2021-13", "narrative": "x"}), "period"),
+        (json!({"period": "2021-07", "narrative": "  "}), "narrative"),
+        (
+            json!({"period": "2021-07", "narrative": "x", "actuals": [{"target_id": started, "actual": -1}]}),
+            "actuals",
+        ),
+        (
+            json!({"period": "2021-07", "narrative": "x", "actuals": [{"target_id": 999_999, "actual": 1}]}),
+            "actuals",
+        ),
+    ];
+    for (body, field) in cases {
+        let (status, answer) = app.post(&unit, &path, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"]["field"], field);
+    }
+    let (_, listed) = app.get(&unit, &path).await;
+    assert_eq!(listed["reports"].as_array().unwrap().len(), 2);
+
+    // Another unit may neither report here nor read these reports; the office reads them.
+    let other = app.signed_in("区教育局").await;
+    let (status, _) = app
+        .post(
+            &other,
+            &path,
+            json!({"period": "2021-08", "narrative": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.get(&other, &path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let office = app.signed_in("supervisor").await;
+    let (status, _) = app
+        .post(
+            &office,
+            &path,
+            json!({"period": "2021-08", "narrative": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, listed) = app.get(&office, &path).await;
+    assert_eq!(
+        (status, listed["reports"].as_array().unwrap().len()),
+        (StatusCode::OK, 2)
+    );
+}
+
+on_both_backends!(reports_carry_the_figures_reached);
