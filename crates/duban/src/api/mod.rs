@@ -5,6 +5,7 @@ pub mod assignments;
 pub mod auth;
 pub mod plans;
 pub mod reports;
+pub mod supervision;
 pub mod views;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(assignments::router())
         .merge(reports::router())
+        .merge(supervision::router())
 }
 
 #[derive(OpenApi)]
@@ -44,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "plans", description = "Plans and their tasks"),
         (name = "assignments", description = "A unit's work: claim, measures, completion, verification"),
         (name = "reports", description = "Progress reports with the figures reached"),
+        (name = "supervision", description = "Bodies, inspections, findings, rectification and 销号"),
     )
 )]
 pub struct ApiDoc;

@@ -345,3 +345,87 @@ impl From<&crate::store::reports::ReportRow> for ReportView {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BodiesBody {
+    pub bodies: Vec<BodyView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BodyView {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRequest {
+    pub body_id: i64,
+    pub plan_id: i64,
+    pub title: String,
+    /// YYYY-MM-DD.
+    pub inspected_on: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedBody {
+    pub id: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRequest {
+    pub assignment_id: i64,
+    /// reminder (提醒), service (服务) or rectification (整改).
+    pub action: String,
+    pub description: String,
+    /// YYYY-MM-DD; required for a rectification.
+    pub deadline: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingMoveRequest {
+    pub version: i64,
+    /// The unit's answer (respond) or why it is not accepted (reopen).
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingView {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub assignment_id: i64,
+    pub unit_id: i64,
+    pub action: String,
+    pub description: String,
+    pub deadline: Option<String>,
+    /// open, answered or closed (销号).
+    pub state: String,
+    pub response: Option<String>,
+    pub verified_by: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingsBody {
+    pub findings: Vec<FindingView>,
+}
+
+impl From<&crate::store::supervision::FindingRow> for FindingView {
+    fn from(f: &crate::store::supervision::FindingRow) -> FindingView {
+        FindingView {
+            id: f.id,
+            inspection_id: f.inspection_id,
+            assignment_id: f.assignment_id,
+            unit_id: f.unit_id,
+            action: f.action.clone(),
+            description: f.description.clone(),
+            deadline: f.deadline.clone(),
+            state: f.state.clone(),
+            response: f.response.clone(),
+            verified_by: f.verified_by.clone(),
+            version: f.version,
+        }
+    }
+}

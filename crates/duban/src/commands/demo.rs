@@ -16,6 +16,8 @@ use crate::store::{Db, plans, users};
 /// The seed plan: 长宁区 2021年重点推进和督查工作安排, as PDF extraction left it.
 const SEED_PLAN: &[u8] = include_bytes!("../../../plan/tests/fixtures/changning-2021-plan.txt");
 const DEMO_PASSWORD: &str = "demo";
+/// The bodies the seed plan names: 区委督促检查工作领导小组办公室, 区委办督查, 区府办督查.
+const SUPERVISION_BODIES: &[&str] = &["督查领导小组办公室", "区委办督查", "区府办督查"];
 
 pub async fn run(
     db_url: Option<&str>,
@@ -68,6 +70,8 @@ pub async fn prepare(db: &Db) -> anyhow::Result<Vec<String>> {
         )
         .await?;
     }
+    crate::service::supervision::ensure_bodies(db, &SystemClock, &operator, SUPERVISION_BODIES)
+        .await?;
     // One hash for every demo account: they share a published password.
     let hash = hash_password(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
     let mut accounts = vec![

@@ -2,6 +2,7 @@
 
 pub mod assignment;
 pub mod audit;
+pub mod finding;
 pub mod period;
 pub mod roles;
 pub mod secrets;

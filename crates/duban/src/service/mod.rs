@@ -7,6 +7,7 @@ pub mod auth;
 pub mod import;
 pub mod plans;
 pub mod reports;
+pub mod supervision;
 pub mod users;
 
 use crate::domain::roles::{Actor, Role};

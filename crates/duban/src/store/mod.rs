@@ -11,6 +11,7 @@ pub mod audit;
 pub mod plans;
 pub mod reports;
 pub mod sessions;
+pub mod supervision;
 pub mod units;
 pub mod users;
 
