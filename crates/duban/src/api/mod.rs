@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod auth;
+pub mod evaluations;
 pub mod plans;
 pub mod reports;
 pub mod supervision;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(assignments::router())
         .merge(reports::router())
         .merge(supervision::router())
+        .merge(evaluations::router())
 }
 
 #[derive(OpenApi)]
@@ -47,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "assignments", description = "A unit's work: claim, measures, completion, verification"),
         (name = "reports", description = "Progress reports with the figures reached"),
         (name = "supervision", description = "Bodies, inspections, findings, rectification and 销号"),
+        (name = "evaluations", description = "完成情况、方法创新、实际效果、工作状态, weighted"),
     )
 )]
 pub struct ApiDoc;

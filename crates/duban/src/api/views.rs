@@ -429,3 +429,61 @@ impl From<&crate::store::supervision::FindingRow> for FindingView {
         }
     }
 }
+
+/// Scores (0–100) or weights (percent, adding up to 100) of the four dimensions.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionsView {
+    /// 完成情况
+    pub completion: f64,
+    /// 方法创新
+    pub innovation: f64,
+    /// 实际效果
+    pub effect: f64,
+    /// 工作状态
+    pub attitude: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeightsBody {
+    pub weights: DimensionsView,
+    /// Send it back to change the weights; 0 while the defaults apply.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsRequest {
+    pub weights: DimensionsView,
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationRequest {
+    /// 2021, 2021-H1 or 2021-H2.
+    pub round: String,
+    pub body_id: i64,
+    pub scores: DimensionsView,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub round: String,
+    pub body_id: i64,
+    pub evaluator: String,
+    pub scores: DimensionsView,
+    /// The weights in force when it was scored.
+    pub weights: DimensionsView,
+    pub weighted: f64,
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationsBody {
+    pub evaluations: Vec<EvaluationView>,
+}

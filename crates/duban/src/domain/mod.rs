@@ -2,6 +2,7 @@
 
 pub mod assignment;
 pub mod audit;
+pub mod evaluation;
 pub mod finding;
 pub mod period;
 pub mod roles;

@@ -1,0 +1,126 @@
+//! Evaluations and the settings they are weighted by.
+
+use sqlx::Row;
+
+use super::{Db, StoreError, StoreResult, Tx};
+use crate::{on_db, on_tx};
+
+pub async fn setting(db: &Db, key: &str) -> StoreResult<Option<(String, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT value, version FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| -> StoreResult<(String, i64)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+            .transpose()?
+    }))
+}
+
+/// Writes a setting if it is still at `version` (0: not set yet).
+pub async fn put_setting(tx: &mut Tx, key: &str, value: &str, version: i64) -> StoreResult<i64> {
+    let changed = on_tx!(tx, conn => {
+        if version == 0 {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected()
+        } else {
+            sqlx::query("UPDATE settings SET value = $1, version = version + 1 WHERE key = $2 AND version = $3")
+                .bind(value)
+                .bind(key)
+                .bind(version)
+                .execute(&mut **conn)
+                .await?
+                .rows_affected()
+        }
+    });
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            entity: "setting",
+            id: 0,
+            expected: version,
+        });
+    }
+    Ok(version + 1)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub round: String,
+    pub body_id: i64,
+    pub evaluator: String,
+    pub scores: [f64; 4],
+    pub weights: String,
+    pub weighted: f64,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEvaluation<'a> {
+    pub assignment_id: i64,
+    pub round: &'a str,
+    pub body_id: i64,
+    pub evaluator: &'a str,
+    pub scores: [f64; 4],
+    pub weights: &'a str,
+    pub weighted: f64,
+    pub comment: &'a str,
+}
+
+/// Adds an evaluation; `None` when the body already evaluated the assignment in this round.
+pub async fn create(tx: &mut Tx, new: &NewEvaluation<'_>, at: i64) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO evaluations (assignment_id, round, body_id, evaluator, completion, innovation, effect, attitude, \
+             weights, weighted, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (assignment_id, round, body_id) DO NOTHING RETURNING id",
+        )
+        .bind(new.assignment_id)
+        .bind(new.round)
+        .bind(new.body_id)
+        .bind(new.evaluator)
+        .bind(new.scores[0])
+        .bind(new.scores[1])
+        .bind(new.scores[2])
+        .bind(new.scores[3])
+        .bind(new.weights)
+        .bind(new.weighted)
+        .bind(new.comment)
+        .bind(at)
+        .fetch_optional(&mut **conn)
+        .await?
+        .map(|r| r.try_get::<i64, _>(0))
+        .transpose()?
+    }))
+}
+
+pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<EvaluationRow>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT id, assignment_id, round, body_id, evaluator, completion, innovation, effect, attitude, weights, weighted, comment \
+             FROM evaluations WHERE assignment_id = $1 ORDER BY round, body_id",
+        )
+        .bind(assignment_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| -> StoreResult<EvaluationRow> {
+            Ok(EvaluationRow {
+                id: r.try_get(0)?,
+                assignment_id: r.try_get(1)?,
+                round: r.try_get(2)?,
+                body_id: r.try_get(3)?,
+                evaluator: r.try_get(4)?,
+                scores: [r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?],
+                weights: r.try_get(9)?,
+                weighted: r.try_get(10)?,
+                comment: r.try_get(11)?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
