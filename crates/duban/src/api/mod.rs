@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod auth;
+pub mod coordination;
 pub mod evaluations;
 pub mod plans;
 pub mod reports;
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(supervision::router())
         .merge(evaluations::router())
+        .merge(coordination::router())
 }
 
 #[derive(OpenApi)]
@@ -50,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "reports", description = "Progress reports with the figures reached"),
         (name = "supervision", description = "Bodies, inspections, findings, rectification and 销号"),
         (name = "evaluations", description = "完成情况、方法创新、实际效果、工作状态, weighted"),
+        (name = "coordination", description = "Difficulties, urgent situation reports, instructions (批示) and comments"),
     )
 )]
 pub struct ApiDoc;

@@ -487,3 +487,126 @@ pub struct EvaluationView {
 pub struct EvaluationsBody {
     pub evaluations: Vec<EvaluationView>,
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DifficultyRequest {
+    pub description: String,
+    /// Whom the unit needs: units or leaders, as text.
+    pub routed_to: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    pub version: i64,
+    pub answer: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DifficultyView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub description: String,
+    pub routed_to: String,
+    pub raised_by: String,
+    /// open or resolved.
+    pub state: String,
+    pub answer: Option<String>,
+    pub resolved_by: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DifficultiesBody {
+    pub difficulties: Vec<DifficultyView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextRequest {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SituationView {
+    pub id: i64,
+    pub task_id: i64,
+    /// The reporting unit; none when the office filed it.
+    pub unit_id: Option<i64>,
+    pub description: String,
+    pub reported_by: String,
+    pub acknowledged_by: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SituationsBody {
+    pub situations: Vec<SituationView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    pub id: i64,
+    pub task_id: i64,
+    /// instruction (批示) or comment.
+    pub kind: String,
+    pub body: String,
+    pub author: String,
+    /// Milliseconds since the epoch (UTC).
+    pub written_at: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotesBody {
+    pub notes: Vec<NoteView>,
+}
+
+impl From<&crate::store::coordination::DifficultyRow> for DifficultyView {
+    fn from(d: &crate::store::coordination::DifficultyRow) -> DifficultyView {
+        DifficultyView {
+            id: d.id,
+            assignment_id: d.assignment_id,
+            description: d.description.clone(),
+            routed_to: d.routed_to.clone(),
+            raised_by: d.raised_by.clone(),
+            state: d.state.clone(),
+            answer: d.answer.clone(),
+            resolved_by: d.resolved_by.clone(),
+            version: d.version,
+        }
+    }
+}
+
+impl From<&crate::store::coordination::SituationRow> for SituationView {
+    fn from(s: &crate::store::coordination::SituationRow) -> SituationView {
+        SituationView {
+            id: s.id,
+            task_id: s.task_id,
+            unit_id: s.unit_id,
+            description: s.description.clone(),
+            reported_by: s.reported_by.clone(),
+            acknowledged_by: s.acknowledged_by.clone(),
+            version: s.version,
+        }
+    }
+}
+
+impl From<&crate::store::coordination::NoteRow> for NoteView {
+    fn from(n: &crate::store::coordination::NoteRow) -> NoteView {
+        NoteView {
+            id: n.id,
+            task_id: n.task_id,
+            kind: n.kind.clone(),
+            body: n.body.clone(),
+            author: n.author.clone(),
+            written_at: n.written_at,
+        }
+    }
+}
