@@ -46,8 +46,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         registry: Option<PathBuf>,
         /// Publish the plan at once instead of leaving it a draft to review.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "revise")]
         publish: bool,
+        /// Read the document as a new revision of this plan: tasks added,
+        /// removed, reworded and units moved are applied, history kept.
+        #[arg(long, value_name = "PLAN_ID")]
+        revise: Option<i64>,
     },
     /// The audit chain.
     Audit {
@@ -159,11 +163,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             db,
             registry,
             publish,
+            revise,
         } => runtime()?.block_on(crate::commands::import::run(
             &db.db,
             &file,
             registry.as_deref(),
             publish,
+            revise,
         )),
         Command::Audit {
             command: AuditCommand::Verify { db },

@@ -1,9 +1,9 @@
 //! The plan as the importer found it: the shape `duban parse` prints (see PLAN-JSON.md).
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A plan read from one document, before anything is stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanDraft {
     /// The plan's own title, `None` when the document states none.
     pub title: Option<String>,
@@ -17,7 +17,7 @@ pub struct PlanDraft {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Requirement {
     pub number: String,
     /// The first sentence, without its full stop.
@@ -26,7 +26,7 @@ pub struct Requirement {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Category {
     /// "一", "二"… as printed; for an unnumbered heading, its position in Chinese numerals.
     pub ordinal: String,
@@ -34,7 +34,7 @@ pub struct Category {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// As printed: "18", "3.2", "（五）".
     pub number: String,
@@ -56,13 +56,13 @@ pub struct Task {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRef {
     pub name: String,
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// 牵头单位, or the first of a plain 责任单位 list.
@@ -71,7 +71,7 @@ pub enum Role {
     Co,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     /// ISO date (`2021-06-30`) when the text names one, else `None`.
     pub date: Option<String>,
@@ -79,7 +79,7 @@ pub struct Deadline {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     pub metric: String,
     pub op: Comparison,
@@ -92,7 +92,7 @@ pub struct Target {
     pub qualifier: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparison {
     #[serde(rename = ">=")]
     AtLeast,
@@ -102,7 +102,7 @@ pub enum Comparison {
     Equal,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Direction {
     pub metric: String,
     pub op: Trend,
@@ -110,7 +110,7 @@ pub struct Direction {
     pub qualifier: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trend {
     Up,
@@ -118,13 +118,13 @@ pub enum Trend {
 }
 
 /// 1-based, inclusive lines of the source (for .docx: paragraphs in body order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub start_line: u32,
     pub end_line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub line: u32,
     pub message: String,
@@ -138,5 +138,27 @@ fn plain_number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::E
         serializer.serialize_i64(*value as i64)
     } else {
         serializer.serialize_f64(*value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_reads_back_from_its_json() {
+        let target = Target {
+            metric: "既有多层住宅加装电梯新开工".into(),
+            op: Comparison::AtLeast,
+            value: 185.0,
+            unit: "台".into(),
+            qualifier: None,
+        };
+        let json = serde_json::to_string(&target).unwrap();
+        assert_eq!(
+            json,
+            r#"{"metric":"既有多层住宅加装电梯新开工","op":">=","value":185,"unit":"台"}"#
+        );
+        assert_eq!(serde_json::from_str::<Target>(&json).unwrap(), target);
     }
 }

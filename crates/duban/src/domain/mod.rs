@@ -5,5 +5,6 @@ pub mod audit;
 pub mod evaluation;
 pub mod finding;
 pub mod period;
+pub mod revision;
 pub mod roles;
 pub mod secrets;

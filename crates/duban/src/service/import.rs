@@ -103,11 +103,12 @@ pub async fn import_plan(
     })
 }
 
+/// What writing tasks produced, for the caller's report.
 #[derive(Default)]
-struct Written {
-    assignments: usize,
-    new_units: Vec<String>,
-    open_groups: Vec<(String, String)>,
+pub(super) struct Written {
+    pub(super) assignments: usize,
+    pub(super) new_units: Vec<String>,
+    pub(super) open_groups: Vec<(String, String)>,
 }
 
 async fn write_tasks(
@@ -135,108 +136,140 @@ async fn write_tasks(
             .as_deref()
             .and_then(|ordinal| category_ids.iter().find(|(o, _)| *o == ordinal))
             .map(|&(_, id)| id);
-        let task_id = plans::insert_task(
+        insert_task(
             tx,
-            &NewTask {
-                plan_id,
-                category_id,
-                number: &task.number,
-                title: &task.title,
-                body: &task.text,
-                deadline_date: task.deadline.as_ref().and_then(|d| d.date.as_deref()),
-                deadline_text: task.deadline.as_ref().map(|d| d.text.as_str()),
+            plan_id,
+            category_id,
+            position as i64,
+            task,
+            now,
+            &mut written,
+        )
+        .await?;
+    }
+    Ok(written)
+}
+
+/// Writes one task with its targets and assignments.
+pub(super) async fn insert_task(
+    tx: &mut Tx,
+    plan_id: i64,
+    category_id: Option<i64>,
+    position: i64,
+    task: &duban_plan::Task,
+    now: i64,
+    written: &mut Written,
+) -> ServiceResult<i64> {
+    let task_id = plans::insert_task(
+        tx,
+        &NewTask {
+            plan_id,
+            category_id,
+            number: &task.number,
+            title: &task.title,
+            body: &task.text,
+            deadline_date: task.deadline.as_ref().and_then(|d| d.date.as_deref()),
+            deadline_text: task.deadline.as_ref().map(|d| d.text.as_str()),
+            position,
+            start_line: i64::from(task.span.start_line),
+            end_line: i64::from(task.span.end_line),
+        },
+    )
+    .await?;
+    let figures = task.targets.iter().map(|t| {
+        let op = match t.op {
+            Comparison::AtLeast => ">=",
+            Comparison::AtMost => "<=",
+            Comparison::Equal => "=",
+        };
+        (
+            t.metric.as_str(),
+            op,
+            Some(t.value),
+            Some(t.unit.as_str()),
+            t.qualifier.as_deref(),
+        )
+    });
+    let directions = task.directions.iter().map(|d| {
+        let op = match d.op {
+            Trend::Up => "up",
+            Trend::Down => "down",
+        };
+        (d.metric.as_str(), op, None, None, d.qualifier.as_deref())
+    });
+    for (position, (metric, op, value, unit, qualifier)) in figures.chain(directions).enumerate() {
+        plans::insert_target(
+            tx,
+            &NewTarget {
+                task_id,
+                metric,
+                op,
+                value,
+                unit,
+                qualifier,
                 position: position as i64,
-                start_line: i64::from(task.span.start_line),
-                end_line: i64::from(task.span.end_line),
             },
         )
         .await?;
-        let mut target_position = 0;
-        for target in &task.targets {
-            let op = match target.op {
-                Comparison::AtLeast => ">=",
-                Comparison::AtMost => "<=",
-                Comparison::Equal => "=",
-            };
-            plans::insert_target(
-                tx,
-                &NewTarget {
-                    task_id,
-                    metric: &target.metric,
-                    op,
-                    value: Some(target.value),
-                    unit: Some(&target.unit),
-                    qualifier: target.qualifier.as_deref(),
-                    position: target_position,
-                },
-            )
-            .await?;
-            target_position += 1;
+    }
+    for unit in &task.units {
+        let role = match unit.role {
+            UnitRole::Lead => "lead",
+            UnitRole::Co => "co",
+        };
+        assign_unit(tx, task_id, &task.number, &unit.name, role, now, written).await?;
+    }
+    Ok(task_id)
+}
+
+/// Assigns a unit named in the document: a known unit, a group's members, or
+/// a new unit kept as written. Returns the unit's (or group's) id.
+pub(super) async fn assign_unit(
+    tx: &mut Tx,
+    task_id: i64,
+    number: &str,
+    name: &str,
+    role: &str,
+    now: i64,
+    written: &mut Written,
+) -> ServiceResult<i64> {
+    let found = match units::resolve(tx, name).await? {
+        Some(found) => found,
+        None => {
+            // Kept as written, as the importer warned; an admin can merge it
+            // into a registry unit later.
+            let id = units::create(tx, name, "unregistered", false, false).await?;
+            written.new_units.push(name.to_string());
+            units::UnitRow {
+                id,
+                name: name.to_string(),
+                is_group: false,
+                open_group: false,
+            }
         }
-        for direction in &task.directions {
-            let op = match direction.op {
-                Trend::Up => "up",
-                Trend::Down => "down",
-            };
-            plans::insert_target(
-                tx,
-                &NewTarget {
-                    task_id,
-                    metric: &direction.metric,
-                    op,
-                    value: None,
-                    unit: None,
-                    qualifier: direction.qualifier.as_deref(),
-                    position: target_position,
-                },
-            )
-            .await?;
-            target_position += 1;
+    };
+    if !found.is_group {
+        if plans::insert_assignment(tx, task_id, found.id, role, None, now)
+            .await?
+            .is_some()
+        {
+            written.assignments += 1;
         }
-        for unit in &task.units {
-            let role = match unit.role {
-                UnitRole::Lead => "lead",
-                UnitRole::Co => "co",
-            };
-            let found = match units::resolve(tx, &unit.name).await? {
-                Some(found) => found,
-                None => {
-                    // Kept as written, as the importer warned; an admin can
-                    // merge it into a registry unit later.
-                    let id = units::create(tx, &unit.name, "unregistered", false, false).await?;
-                    written.new_units.push(unit.name.clone());
-                    units::UnitRow {
-                        id,
-                        name: unit.name.clone(),
-                        is_group: false,
-                        open_group: false,
-                    }
-                }
-            };
-            if !found.is_group {
-                if plans::insert_assignment(tx, task_id, found.id, role, None, now)
-                    .await?
-                    .is_some()
-                {
-                    written.assignments += 1;
-                }
-                continue;
-            }
-            let members = units::members(tx, found.id).await?;
-            if members.is_empty() {
-                written
-                    .open_groups
-                    .push((task.number.clone(), unit.name.clone()));
-            }
-            for member in members {
-                if plans::insert_assignment(tx, task_id, member, role, Some(found.id), now)
-                    .await?
-                    .is_some()
-                {
-                    written.assignments += 1;
-                }
-            }
+        return Ok(found.id);
+    }
+    let members = units::members(tx, found.id).await?;
+    if members.is_empty() {
+        written
+            .open_groups
+            .push((number.to_string(), name.to_string()));
+    }
+    for member in members {
+        if plans::insert_assignment(tx, task_id, member, role, Some(found.id), now)
+            .await?
+            .is_some()
+        {
+            written.assignments += 1;
         }
     }
-    Ok(written)
+    Ok(found.id)
 }

@@ -9,6 +9,7 @@ pub mod evaluations;
 pub mod import;
 pub mod plans;
 pub mod reports;
+pub mod revisions;
 pub mod supervision;
 pub mod users;
 

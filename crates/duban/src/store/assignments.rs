@@ -46,7 +46,7 @@ pub async fn of_tasks(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<AssignmentRo
     }
     let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {ASSIGNMENT_COLUMNS} WHERE a.task_id IN ({}) ORDER BY a.task_id, a.id",
+        "SELECT {ASSIGNMENT_COLUMNS} WHERE a.task_id IN ({}) AND a.withdrawn_in IS NULL ORDER BY a.task_id, a.id",
         placeholders.join(", ")
     ));
     Ok(on_db!(db, pool => {
@@ -84,7 +84,8 @@ pub async fn read(db: &Db, id: i64) -> StoreResult<AssignmentRow> {
 /// A unit's assignments across published and draft plans, in plan and task order.
 pub async fn of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<AssignmentRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {ASSIGNMENT_COLUMNS} JOIN tasks t ON t.id = a.task_id WHERE a.unit_id = $1 ORDER BY t.plan_id, t.position"
+        "SELECT {ASSIGNMENT_COLUMNS} JOIN tasks t ON t.id = a.task_id WHERE a.unit_id = $1 \
+         AND a.withdrawn_in IS NULL AND t.removed_in IS NULL ORDER BY t.plan_id, t.position"
     ));
     Ok(on_db!(db, pool => {
         sqlx::query(sql).bind(unit_id).fetch_all(pool).await?.iter().map(assignment).collect::<StoreResult<Vec<_>>>()?

@@ -137,7 +137,8 @@ pub async fn insert_target(tx: &mut Tx, target: &NewTarget<'_>) -> StoreResult<i
 }
 
 /// Assigns a unit to a task; `None` when the unit already holds the task
-/// (named directly and again through a group): the first role stands.
+/// (named directly and again through a group): the first role stands. A unit
+/// withdrawn by an earlier revision and named again is reinstated.
 pub async fn insert_assignment(
     tx: &mut Tx,
     task_id: i64,
@@ -149,7 +150,9 @@ pub async fn insert_assignment(
     Ok(on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO assignments (task_id, unit_id, role, state, via_group_id, assigned_at) \
-             VALUES ($1, $2, $3, 'assigned', $4, $5) ON CONFLICT (task_id, unit_id) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, 'assigned', $4, $5) \
+             ON CONFLICT (task_id, unit_id) DO UPDATE SET withdrawn_in = NULL, role = excluded.role \
+             WHERE assignments.withdrawn_in IS NOT NULL RETURNING id",
         )
         .bind(task_id)
         .bind(unit_id)
@@ -181,9 +184,10 @@ pub async fn summaries(db: &Db) -> StoreResult<Vec<PlanSummary>> {
         sqlx::query(
             "SELECT p.id, p.year, p.title, p.state, \
                (SELECT COUNT(*) FROM categories c WHERE c.plan_id = p.id), \
-               (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id), \
-               (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id), \
-               (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = p.id) \
+               (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
+               (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
+               (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                WHERE t.plan_id = p.id AND t.removed_in IS NULL AND a.withdrawn_in IS NULL) \
              FROM plans p ORDER BY p.id",
         )
         .fetch_all(pool)
@@ -210,7 +214,8 @@ pub async fn task_units(db: &Db, plan_id: i64, number: &str) -> StoreResult<Vec<
     Ok(on_db!(db, pool => {
         sqlx::query(
             "SELECT u.name, a.role FROM assignments a JOIN units u ON u.id = a.unit_id \
-             JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = $1 AND t.number = $2 ORDER BY a.id",
+             JOIN tasks t ON t.id = a.task_id WHERE t.plan_id = $1 AND t.number = $2 \
+             AND t.removed_in IS NULL AND a.withdrawn_in IS NULL ORDER BY a.id",
         )
         .bind(plan_id)
         .bind(number)
@@ -260,7 +265,7 @@ pub struct TaskRow {
 }
 
 const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.category_id \
-    WHERE t.plan_id = $1 \
+    WHERE t.plan_id = $1 AND t.removed_in IS NULL \
     AND (CAST($2 AS TEXT) IS NULL OR c.ordinal = $2) \
     AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id \
          WHERE a.task_id = t.id AND u.name = $3)) \
@@ -361,4 +366,121 @@ pub async fn targets_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<TargetRow>
             })
             .collect::<StoreResult<Vec<_>>>()?
     }))
+}
+
+/// The latest revision of a plan: (number, parsed JSON).
+pub async fn latest_revision(tx: &mut Tx, plan_id: i64) -> StoreResult<Option<(i64, String)>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT number, parsed_json FROM plan_revisions WHERE plan_id = $1 ORDER BY number DESC LIMIT 1")
+            .bind(plan_id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| -> StoreResult<(i64, String)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+            .transpose()?
+    }))
+}
+
+/// The live task with this number in a plan.
+pub async fn live_task_id(tx: &mut Tx, plan_id: i64, number: &str) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT id FROM tasks WHERE plan_id = $1 AND number = $2 AND removed_in IS NULL")
+            .bind(plan_id)
+            .bind(number)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+pub async fn reword_task(tx: &mut Tx, task_id: i64, title: &str, body: &str) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE tasks SET title = $1, body = $2, version = version + 1 WHERE id = $3")
+            .bind(title)
+            .bind(body)
+            .bind(task_id)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn remove_task(tx: &mut Tx, task_id: i64, revision: i64) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE tasks SET removed_in = $1, version = version + 1 WHERE id = $2")
+            .bind(revision)
+            .bind(task_id)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Withdraws a unit's assignments on a task: the unit itself, or a group's members.
+pub async fn withdraw_units(
+    tx: &mut Tx,
+    task_id: i64,
+    unit_id: i64,
+    revision: i64,
+) -> StoreResult<u64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE assignments SET withdrawn_in = $1, version = version + 1 \
+             WHERE task_id = $2 AND (unit_id = $3 OR via_group_id = $3) AND withdrawn_in IS NULL",
+        )
+        .bind(revision)
+        .bind(task_id)
+        .bind(unit_id)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected()
+    }))
+}
+
+/// Sets the role of a unit's (or a group's members') assignments on a task.
+pub async fn set_role(tx: &mut Tx, task_id: i64, unit_id: i64, role: &str) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE assignments SET role = $1, version = version + 1 \
+             WHERE task_id = $2 AND (unit_id = $3 OR via_group_id = $3) AND withdrawn_in IS NULL",
+        )
+        .bind(role)
+        .bind(task_id)
+        .bind(unit_id)
+        .execute(&mut **conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The category of a plan with this ordinal, if any.
+pub async fn category_id(tx: &mut Tx, plan_id: i64, ordinal: &str) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT id FROM categories WHERE plan_id = $1 AND ordinal = $2")
+            .bind(plan_id)
+            .bind(ordinal)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+pub async fn next_position(tx: &mut Tx, table: Positioned, plan_id: i64) -> StoreResult<i64> {
+    let sql = match table {
+        Positioned::Tasks => "SELECT COALESCE(MAX(position), -1) + 1 FROM tasks WHERE plan_id = $1",
+        Positioned::Categories => {
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM categories WHERE plan_id = $1"
+        }
+    };
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(sql).bind(plan_id).fetch_one(&mut **conn).await?.try_get::<i64, _>(0)?
+    }))
+}
+
+/// Tables that keep a document order.
+#[derive(Debug, Clone, Copy)]
+pub enum Positioned {
+    Tasks,
+    Categories,
 }
