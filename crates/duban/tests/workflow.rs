@@ -364,8 +364,83 @@ async fn bad_measures_name_their_field(test: &TestDb) {
     assert_eq!(detail["state"], "claimed");
 }
 
+async fn the_office_assigns_by_hand(test: &TestDb) {
+    let app = spawn(test).await;
+    let office = app.signed_in("supervisor").await;
+    // Task 6 names the open group 相关部门和国企集团: its members are assigned by hand.
+    let (_, page) = app
+        .get(&office, "/api/v1/plans/1/tasks?q=招商引资&per_page=1")
+        .await;
+    let task = &page["tasks"][0];
+    assert_eq!(task["number"], "6");
+    let path = format!("/api/v1/tasks/{}/assignments", task["id"]);
+    let before = task["units"].as_array().unwrap().len();
+
+    let (status, body) = app
+        .post(&office, &path, json!({"unit": "区国资委", "role": "co"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["units"].as_array().unwrap().len(), before + 1);
+    let (status, body) = app
+        .post(&office, &path, json!({"unit": "区国资委", "role": "co"}))
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "invalid_transition")
+    );
+    let (status, body) = app
+        .post(
+            &office,
+            &path,
+            json!({"unit": "相关部门和国企集团", "role": "co"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unit"))
+    );
+    let (status, body) = app
+        .post(&office, &path, json!({"unit": "区外星局", "role": "co"}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unit"))
+    );
+    let (status, body) = app
+        .post(&office, &path, json!({"unit": "区财政局", "role": "chief"}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("role"))
+    );
+    for who in ["leader", "viewer", "区投促办"] {
+        let session = app.signed_in(who).await;
+        let (status, _) = app
+            .post(&session, &path, json!({"unit": "区财政局", "role": "co"}))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // The new unit's liaison now finds the task in its list.
+    let liaison = app.signed_in("区国资委").await;
+    let (_, me) = app.get(&liaison, "/api/v1/me").await;
+    let (_, list) = app
+        .get(
+            &liaison,
+            &format!("/api/v1/units/{}/assignments", me["unit_id"]),
+        )
+        .await;
+    assert!(
+        list["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["task_id"] == task["id"])
+    );
+}
+
 on_both_backends!(
     the_loop_from_claim_to_verified,
     the_permission_matrix,
-    bad_measures_name_their_field
+    bad_measures_name_their_field,
+    the_office_assigns_by_hand,
 );

@@ -8,7 +8,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::{
-    AssignmentDetailBody, ErrorBody, MeasureRequest, MeasureView, MoveRequest, UnitAssignmentsBody,
+    AssignRequest, AssignmentDetailBody, AssignmentView, ErrorBody, MeasureRequest, MeasureView,
+    MoveRequest, TaskAssignmentsBody, UnitAssignmentsBody,
 };
 use super::{ApiJson, Caller};
 use crate::app::AppState;
@@ -23,6 +24,48 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_measure))
         .routes(routes!(update_measure))
         .routes(routes!(of_unit))
+        .routes(routes!(assign))
+}
+
+/// Assign a unit (or a group's members) to a task by hand (supervisors).
+#[utoipa::path(
+    post, path = "/tasks/{id}/assignments", tag = "assignments",
+    params(("id" = i64, Path)),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "The task's assignments after the change", body = TaskAssignmentsBody),
+        (status = 403, body = ErrorBody),
+        (status = 409, description = "The unit already holds the task", body = ErrorBody),
+        (status = 422, description = "Unknown unit, open group, or bad role", body = ErrorBody),
+    )
+)]
+async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<AssignRequest>,
+) -> Result<Json<TaskAssignmentsBody>, ApiError> {
+    let rows = assignments::assign(
+        &state.db,
+        state.clock.as_ref(),
+        &caller.actor,
+        id,
+        &request.unit,
+        &request.role,
+    )
+    .await?;
+    let units = rows
+        .iter()
+        .map(|a| AssignmentView {
+            assignment_id: a.id,
+            unit_id: a.unit_id,
+            name: a.unit_name.clone(),
+            role: a.role.clone(),
+            state: a.state.clone(),
+            version: a.version,
+        })
+        .collect();
+    Ok(Json(TaskAssignmentsBody { units }))
 }
 
 /// An assignment with its measures.

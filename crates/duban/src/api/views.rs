@@ -610,3 +610,17 @@ impl From<&crate::store::coordination::NoteRow> for NoteView {
         }
     }
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// A unit or a group with fixed members, by name or alias.
+    pub unit: String,
+    /// lead or co.
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskAssignmentsBody {
+    pub units: Vec<AssignmentView>,
+}

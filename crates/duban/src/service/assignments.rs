@@ -326,3 +326,67 @@ pub async fn update_measure(
     tx.commit().await?;
     Ok(updated)
 }
+
+/// The office assigns a unit (or a group's members) to a task by hand: the
+/// members of an open group such as 相关部门和国企集团, or a unit the plan left out.
+pub async fn assign(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    task_id: i64,
+    unit: &str,
+    role: &str,
+) -> ServiceResult<Vec<AssignmentRow>> {
+    super::require(actor, &[Role::Admin, Role::Supervisor], "assign units")?;
+    if !matches!(role, "lead" | "co") {
+        return Err(ServiceError::Field {
+            field: "role",
+            message: "lead or co".into(),
+        });
+    }
+    let unit = unit.trim();
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    if !crate::store::coordination::task_exists(&mut tx, task_id).await? {
+        return Err(ServiceError::NotFound(format!("task {task_id}")));
+    }
+    let found = crate::store::units::resolve(&mut tx, unit)
+        .await?
+        .ok_or_else(|| ServiceError::Field {
+            field: "unit",
+            message: format!("'{unit}' is not a known unit or group"),
+        })?;
+    if found.is_group
+        && crate::store::units::members(&mut tx, found.id)
+            .await?
+            .is_empty()
+    {
+        return Err(ServiceError::Field {
+            field: "unit",
+            message: format!("'{unit}' names no fixed units: assign its members one by one"),
+        });
+    }
+    let mut written = super::import::Written::default();
+    super::import::assign_unit(&mut tx, task_id, "", unit, role, now, &mut written).await?;
+    if written.assignments == 0 {
+        return Err(ServiceError::Transition(format!(
+            "{unit} already holds this task"
+        )));
+    }
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "assignment.assign",
+            entity: "task",
+            entity_id: Some(task_id),
+            before: None,
+            after: Some(json!({"unit": unit, "role": role, "assignments": written.assignments})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let all = assignments::of_tasks(db, &[task_id]).await?;
+    Ok(all)
+}
