@@ -60,10 +60,18 @@ pub enum Command {
     },
     /// Serve the web application and the API on the configured database.
     Serve {
-        #[command(flatten)]
-        db: DbArgs,
-        #[command(flatten)]
-        server: ServerArgs,
+        /// The database (default sqlite://duban.db).
+        #[arg(long, env = "DUBAN_DB")]
+        db: Option<String>,
+        /// Address and port to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "DUBAN_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Largest request body accepted, in megabytes (default 16).
+        #[arg(long, env = "DUBAN_MAX_BODY_MB")]
+        max_body_mb: Option<usize>,
+        /// A TOML file with db, listen and max_body_mb; flags and environment win over it.
+        #[arg(long, env = "DUBAN_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Serve the seed plan with demo accounts (password "demo"), in a temporary database unless --db.
     Demo {
@@ -174,11 +182,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),
-        Command::Serve { db, server } => runtime()?.block_on(crate::commands::serve::run(
-            &db.db,
-            server.listen,
-            server.body_limit(),
-        )),
+        Command::Serve {
+            db,
+            listen,
+            max_body_mb,
+            config,
+        } => {
+            let file = match config {
+                Some(path) => crate::config::FileConfig::load(&path)?,
+                None => crate::config::FileConfig::default(),
+            };
+            let config = crate::config::ServeConfig::resolve(db, listen, max_body_mb, file);
+            runtime()?.block_on(crate::commands::serve::run(
+                &config.db,
+                config.listen,
+                config.body_limit(),
+            ))
+        }
         Command::Demo { db, server } => runtime()?.block_on(crate::commands::demo::run(
             db.as_deref(),
             server.listen,
