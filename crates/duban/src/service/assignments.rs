@@ -135,11 +135,7 @@ pub async fn detail(db: &Db, actor: &Actor, assignment_id: i64) -> ServiceResult
 
 /// A unit's task list. Liaisons read their own unit's only.
 pub async fn of_unit(db: &Db, actor: &Actor, unit_id: i64) -> ServiceResult<Vec<AssignmentRow>> {
-    if actor.role == Role::Liaison && actor.unit_id != Some(unit_id) {
-        return Err(ServiceError::Forbidden(
-            "a liaison reads its own unit's assignments".into(),
-        ));
-    }
+    super::may_read_unit(actor, unit_id, "assignments")?;
     Ok(assignments::of_unit(db, unit_id).await?)
 }
 

@@ -139,11 +139,7 @@ pub async fn difficulties_of(
     assignment_id: i64,
 ) -> ServiceResult<Vec<DifficultyRow>> {
     let assignment = assignments::read(db, assignment_id).await?;
-    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
-        return Err(ServiceError::Forbidden(
-            "a liaison reads its own unit's difficulties".into(),
-        ));
-    }
+    super::may_read_unit(actor, assignment.unit_id, "difficulties")?;
     Ok(coordination::difficulties_of(db, assignment_id).await?)
 }
 

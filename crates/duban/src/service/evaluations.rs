@@ -168,10 +168,6 @@ pub async fn of_assignment(
     assignment_id: i64,
 ) -> ServiceResult<Vec<EvaluationRow>> {
     let assignment = assignments::read(db, assignment_id).await?;
-    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
-        return Err(ServiceError::Forbidden(
-            "a liaison reads its own unit's evaluations".into(),
-        ));
-    }
+    super::may_read_unit(actor, assignment.unit_id, "evaluations")?;
     Ok(evaluations::of_assignment(db, assignment_id).await?)
 }

@@ -45,6 +45,17 @@ pub enum ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+/// A liaison reads only its own unit's records (`what`: "reports",
+/// "findings"…); every other role reads them all.
+pub fn may_read_unit(actor: &Actor, unit_id: i64, what: &str) -> ServiceResult<()> {
+    if actor.role == Role::Liaison && actor.unit_id != Some(unit_id) {
+        return Err(ServiceError::Forbidden(format!(
+            "a liaison reads its own unit's {what}"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses unless the actor holds one of `roles`.
 pub fn require(actor: &Actor, roles: &[Role], doing: &str) -> ServiceResult<()> {
     if roles.contains(&actor.role) {

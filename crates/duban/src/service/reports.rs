@@ -147,10 +147,6 @@ pub async fn of_assignment(
     assignment_id: i64,
 ) -> ServiceResult<Vec<ReportRow>> {
     let assignment = assignments::read(db, assignment_id).await?;
-    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
-        return Err(ServiceError::Forbidden(
-            "a liaison reads its own unit's reports".into(),
-        ));
-    }
+    super::may_read_unit(actor, assignment.unit_id, "reports")?;
     Ok(reports::of_assignment(db, assignment_id).await?)
 }

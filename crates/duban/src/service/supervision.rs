@@ -249,11 +249,7 @@ pub async fn of_assignment(
     assignment_id: i64,
 ) -> ServiceResult<Vec<FindingRow>> {
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
-    if actor.role == Role::Liaison && actor.unit_id != Some(assignment.unit_id) {
-        return Err(ServiceError::Forbidden(
-            "a liaison reads its own unit's findings".into(),
-        ));
-    }
+    super::may_read_unit(actor, assignment.unit_id, "findings")?;
     Ok(supervision::findings_of_assignment(db, assignment_id).await?)
 }
 

@@ -110,13 +110,7 @@ pub async fn set_state(
             .await?
             .rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "assignment",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "assignment", id, version)?;
     Ok(version + 1)
 }
 
@@ -216,13 +210,7 @@ pub async fn update_measure(
         .await?
         .rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "measure",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "measure", id, version)?;
     Ok(version + 1)
 }
 

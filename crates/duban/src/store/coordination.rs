@@ -97,13 +97,7 @@ pub async fn resolve_difficulty(
         .await?
         .rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "difficulty",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "difficulty", id, version)?;
     Ok(())
 }
 
@@ -203,13 +197,7 @@ pub async fn acknowledge_situation(
         .await?
         .rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "situation report",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "situation report", id, version)?;
     Ok(())
 }
 

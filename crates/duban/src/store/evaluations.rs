@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{Db, StoreError, StoreResult, Tx};
+use super::{Db, StoreResult, Tx};
 use crate::{on_db, on_tx};
 
 pub async fn setting(db: &Db, key: &str) -> StoreResult<Option<(String, i64)>> {
@@ -36,13 +36,7 @@ pub async fn put_setting(tx: &mut Tx, key: &str, value: &str, version: i64) -> S
                 .rows_affected()
         }
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "setting",
-            id: 0,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "setting", 0, version)?;
     Ok(version + 1)
 }
 

@@ -153,6 +153,24 @@ impl Tx {
     }
 }
 
+/// An edit carries the version it was made on: an UPDATE that matched no row
+/// (someone changed the record since) is a conflict, and nothing is written.
+pub(crate) fn check_version(
+    changed: u64,
+    entity: &'static str,
+    id: i64,
+    expected: i64,
+) -> StoreResult<()> {
+    if changed == 0 {
+        return Err(StoreError::Conflict {
+            entity,
+            id,
+            expected,
+        });
+    }
+    Ok(())
+}
+
 /// One round trip to the database, for health checks.
 pub async fn ping(db: &Db) -> StoreResult<()> {
     on_db!(db, pool => {

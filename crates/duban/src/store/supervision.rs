@@ -216,13 +216,7 @@ pub async fn set_finding_state(
         .await?
         .rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "finding",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "finding", id, version)?;
     Ok(())
 }
 

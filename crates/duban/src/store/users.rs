@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{Db, StoreError, StoreResult, Tx};
+use super::{Db, StoreResult, Tx};
 use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,13 +96,7 @@ async fn update(
     let changed = on_tx!(tx, conn => {
         sqlx::query(sql).bind(value).bind(id).bind(version).execute(&mut **conn).await?.rows_affected()
     });
-    if changed == 0 {
-        return Err(StoreError::Conflict {
-            entity: "user",
-            id,
-            expected: version,
-        });
-    }
+    super::check_version(changed, "user", id, version)?;
     Ok(())
 }
 
