@@ -141,6 +141,15 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Issue a long-lived API token for scripts (printed once; send it as `Authorization: Bearer TOKEN`).
+    Token {
+        username: String,
+        /// What the token is for, e.g. "月报导出脚本".
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Set a user's role.
     Role {
         username: String,
@@ -239,6 +248,9 @@ fn run_user(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Role { username, role, db } => {
             runtime()?.block_on(user::role(&db.db, &username, role))
+        }
+        UserCommand::Token { username, name, db } => {
+            runtime()?.block_on(user::token(&db.db, &username, &name))
         }
     }
 }

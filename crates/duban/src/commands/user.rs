@@ -70,3 +70,21 @@ pub async fn role(db_url: &str, username: &str, role: Role) -> anyhow::Result<()
     println!("{username} is now {role}");
     Ok(())
 }
+
+pub async fn token(db_url: &str, username: &str, name: &str) -> anyhow::Result<()> {
+    let db = Db::connect(db_url)
+        .await
+        .with_context(|| format!("cannot open the database {db_url}"))?;
+    let token = crate::service::users::create_api_token(
+        &db,
+        &SystemClock,
+        &Actor::operator(),
+        username,
+        name,
+    )
+    .await?;
+    db.close().await;
+    // Only the token on stdout, so scripts can capture it; it is not shown again.
+    println!("{token}");
+    Ok(())
+}

@@ -170,3 +170,50 @@ pub async fn set_role(
     tx.commit().await?;
     Ok(())
 }
+
+/// A long-lived API token for scripts, shown once; only its hash is kept.
+pub async fn create_api_token(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> ServiceResult<String> {
+    require(actor, &[Role::Admin], "issue API tokens")?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ServiceError::Field {
+            field: "name",
+            message: "name the token (1–100 characters)".into(),
+        });
+    }
+    let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let user = users::by_username_in(&mut tx, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    crate::store::sessions::create_api_token(
+        &mut tx,
+        &crate::domain::secrets::token_hash(&token),
+        user.id,
+        name,
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "user.api_token",
+            entity: "user",
+            entity_id: Some(user.id),
+            before: None,
+            after: Some(json!({"username": username, "token_name": name})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
