@@ -125,6 +125,9 @@ pub enum UserCommand {
         /// The unit a liaison acts for, as documents name it.
         #[arg(long)]
         unit: Option<String>,
+        /// The supervision body a supervisor acts for (e.g. 区委办督查).
+        #[arg(long)]
+        body: Option<String>,
         /// The name shown in the application (default: the username).
         #[arg(long)]
         name: Option<String>,
@@ -224,6 +227,7 @@ fn run_user(command: UserCommand) -> anyhow::Result<()> {
             username,
             role,
             unit,
+            body,
             name,
             password,
             db,
@@ -234,6 +238,7 @@ fn run_user(command: UserCommand) -> anyhow::Result<()> {
                 &username,
                 role,
                 unit.as_deref(),
+                body.as_deref(),
                 name.as_deref(),
                 &password,
             ))

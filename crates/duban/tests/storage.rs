@@ -155,6 +155,7 @@ async fn a_failed_import_stores_nothing(test: &TestDb) {
         name: "user:viewer".into(),
         role: Role::Viewer,
         unit_id: None,
+        body_id: None,
     };
     let refused = import_plan(
         db,

@@ -19,7 +19,11 @@ async fn rectification_closes_only_when_verified(test: &TestDb) {
         .map(|b| b["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["督查领导小组办公室", "区委办督查", "区府办督查"]);
-    let body_id = bodies["bodies"][1]["id"].as_i64().unwrap();
+    let body_id = bodies["bodies"][0]["id"].as_i64().unwrap();
+    // The demo's supervisor acts for 督查领导小组办公室 only.
+    let elsewhere = json!({"body_id": bodies["bodies"][1]["id"], "plan_id": 1, "title": "x", "inspected_on": "2021-09-15"});
+    let (status, _) = app.post(&office, "/api/v1/inspections", elsewhere).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     let (_, page) = app.get(&office, "/api/v1/plans/1/tasks?q=加装电梯").await;
     let assignment = page["tasks"][0]["units"][0]["assignment_id"]

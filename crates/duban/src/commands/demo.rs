@@ -111,11 +111,14 @@ pub async fn prepare(db: &Db) -> anyhow::Result<Vec<String>> {
     let mut names = Vec::with_capacity(accounts.len());
     for (username, display_name, role, unit) in &accounts {
         if users::by_username(db, username).await?.is_none() {
+            // The demo's supervisor acts for the first body, 督查领导小组办公室.
+            let body = (*role == Role::Supervisor).then_some(SUPERVISION_BODIES[0]);
             let spec = UserSpec {
                 username,
                 display_name,
                 role: *role,
                 unit: unit.as_deref(),
+                body,
             };
             add_user_with_hash(db, &SystemClock, &operator, &spec, &hash).await?;
         }

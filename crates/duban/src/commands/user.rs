@@ -33,6 +33,7 @@ pub async fn add(
     username: &str,
     role: Role,
     unit: Option<&str>,
+    body: Option<&str>,
     display_name: Option<&str>,
     password: &NewPassword,
 ) -> anyhow::Result<()> {
@@ -44,6 +45,7 @@ pub async fn add(
         display_name: display_name.unwrap_or(username),
         role,
         unit,
+        body,
     };
     let id = add_user(&db, &SystemClock, &Actor::operator(), &spec, password).await?;
     db.close().await;

@@ -133,6 +133,7 @@ mod tests {
             name: "user:test".into(),
             role,
             unit_id,
+            body_id: None,
         }
     }
 

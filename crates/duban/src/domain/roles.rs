@@ -62,6 +62,8 @@ pub struct Actor {
     pub name: String,
     pub role: Role,
     pub unit_id: Option<i64>,
+    /// The supervision body a supervisor acts for.
+    pub body_id: Option<i64>,
 }
 
 impl Actor {
@@ -72,6 +74,12 @@ impl Actor {
             name: "system:cli".to_string(),
             role: Role::Admin,
             unit_id: None,
+            body_id: None,
         }
+    }
+
+    /// True unless the actor is a supervisor of another body.
+    pub fn acts_for_body(&self, body_id: i64) -> bool {
+        self.role != Role::Supervisor || self.body_id.is_none_or(|own| own == body_id)
     }
 }

@@ -34,6 +34,7 @@ fn actor_of(user: &users::UserRow) -> ServiceResult<Actor> {
         name: format!("user:{}", user.username),
         role,
         unit_id: user.unit_id,
+        body_id: user.body_id,
     })
 }
 

@@ -85,6 +85,11 @@ pub async fn evaluate(
     input: &EvaluationInput<'_>,
 ) -> ServiceResult<EvaluationRow> {
     require(actor, &[Role::Admin, Role::Supervisor], "evaluate units")?;
+    if !actor.acts_for_body(input.body_id) {
+        return Err(ServiceError::Forbidden(
+            "you evaluate for your own supervision body".into(),
+        ));
+    }
     let scores = Scores::parse(input.scores)
         .map_err(|(field, message)| ServiceError::Field { field, message })?;
     let round = input.round.trim();

@@ -74,6 +74,11 @@ pub async fn open_inspection(
     let inspected_on = date("inspected_on", inspected_on)?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
+    if !actor.acts_for_body(body_id) {
+        return Err(ServiceError::Forbidden(
+            "you inspect for your own supervision body".into(),
+        ));
+    }
     if !supervision::body_exists(&mut tx, body_id).await? {
         return Err(field(
             "body_id",
@@ -131,6 +136,11 @@ pub async fn raise_finding(
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let plan = supervision::inspection_plan(&mut tx, inspection_id).await?;
+    if !actor.acts_for_body(supervision::inspection_body(&mut tx, inspection_id).await?) {
+        return Err(ServiceError::Forbidden(
+            "the inspection belongs to another supervision body".into(),
+        ));
+    }
     let assignment_plan = supervision::assignment_plan(&mut tx, assignment_id).await?;
     if plan != assignment_plan {
         return Err(field(
@@ -194,6 +204,13 @@ pub async fn move_finding(
             "{} ({}) may not do this to a finding",
             actor.name, actor.role
         )));
+    }
+    if matches!(mv, FindingMove::Verify | FindingMove::Reopen)
+        && !actor.acts_for_body(supervision::finding_body(&mut tx, finding_id).await?)
+    {
+        return Err(ServiceError::Forbidden(
+            "the finding belongs to another supervision body".into(),
+        ));
     }
     if row.version != version {
         return Err(ServiceError::Store(crate::store::StoreError::Conflict {

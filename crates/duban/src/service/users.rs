@@ -17,6 +17,8 @@ pub struct UserSpec<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub unit: Option<&'a str>,
+    /// The supervision body a supervisor acts for.
+    pub body: Option<&'a str>,
 }
 
 fn check_username(username: &str) -> ServiceResult<()> {
@@ -54,6 +56,16 @@ pub async fn add_user_with_hash(
         ),
         None => None,
     };
+    let body_id = match spec.body {
+        Some(name) => Some(
+            crate::store::supervision::body_id(&mut tx, name)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::Invalid(format!("'{name}' is not a supervision body"))
+                })?,
+        ),
+        None => None,
+    };
     if spec.role == Role::Liaison && unit_id.is_none() {
         return Err(ServiceError::Invalid(
             "a liaison needs a unit (--unit)".into(),
@@ -68,6 +80,7 @@ pub async fn add_user_with_hash(
             password_hash,
             role,
             unit_id,
+            body_id,
         },
         now,
     )
@@ -82,7 +95,7 @@ pub async fn add_user_with_hash(
             entity: "user",
             entity_id: Some(id),
             before: None,
-            after: Some(json!({"username": spec.username, "role": role, "unit_id": unit_id})),
+            after: Some(json!({"username": spec.username, "role": role, "unit_id": unit_id, "body_id": body_id})),
         },
     )
     .await?;

@@ -34,6 +34,49 @@ pub async fn bodies(db: &Db) -> StoreResult<Vec<(i64, String)>> {
     }))
 }
 
+pub async fn body_id(tx: &mut Tx, name: &str) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT id FROM supervision_bodies WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+/// The body whose inspection raised a finding.
+pub async fn finding_body(tx: &mut Tx, finding_id: i64) -> StoreResult<i64> {
+    let found = on_tx!(tx, conn => {
+        sqlx::query("SELECT i.body_id FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.id = $1")
+            .bind(finding_id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    });
+    found.ok_or(StoreError::NotFound {
+        entity: "finding",
+        id: finding_id,
+    })
+}
+
+/// The body of an inspection.
+pub async fn inspection_body(tx: &mut Tx, inspection_id: i64) -> StoreResult<i64> {
+    let found = on_tx!(tx, conn => {
+        sqlx::query("SELECT body_id FROM inspections WHERE id = $1")
+            .bind(inspection_id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    });
+    found.ok_or(StoreError::NotFound {
+        entity: "inspection",
+        id: inspection_id,
+    })
+}
+
 pub async fn body_exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
     Ok(on_tx!(tx, conn => {
         sqlx::query("SELECT 1 FROM supervision_bodies WHERE id = $1").bind(id).fetch_optional(&mut **conn).await?.is_some()

@@ -15,9 +15,11 @@ pub struct UserRow {
     pub unit_id: Option<i64>,
     pub active: bool,
     pub version: i64,
+    pub body_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, active, version";
+const COLUMNS: &str =
+    "id, username, display_name, password_hash, role, unit_id, active, version, body_id";
 
 fn from_row<R: Row>(row: &R) -> StoreResult<UserRow>
 where
@@ -36,6 +38,7 @@ where
         unit_id: row.try_get(5)?,
         active: row.try_get(6)?,
         version: row.try_get(7)?,
+        body_id: row.try_get(8)?,
     })
 }
 
@@ -46,14 +49,15 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub role: &'a str,
     pub unit_id: Option<i64>,
+    pub body_id: Option<i64>,
 }
 
 /// Adds a user; `None` when the username is taken.
 pub async fn create(tx: &mut Tx, user: &NewUser<'_>, at: i64) -> StoreResult<Option<i64>> {
     Ok(on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at, body_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
         )
         .bind(user.username)
         .bind(user.display_name)
@@ -61,6 +65,7 @@ pub async fn create(tx: &mut Tx, user: &NewUser<'_>, at: i64) -> StoreResult<Opt
         .bind(user.role)
         .bind(user.unit_id)
         .bind(at)
+        .bind(user.body_id)
         .fetch_optional(&mut **conn)
         .await?
         .map(|row| row.try_get::<i64, _>(0))
