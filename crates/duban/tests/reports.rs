@@ -112,4 +112,108 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
     );
 }
 
-on_both_backends!(reports_carry_the_figures_reached);
+async fn evidence_files_are_checked_and_kept(test: &TestDb) {
+    let app = spawn(test).await;
+    let unit = app.signed_in("区房管局").await;
+    let (_, page) = app.get(&unit, "/api/v1/plans/1/tasks?q=加装电梯").await;
+    let id = page["tasks"][0]["units"][0]["assignment_id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &unit,
+        &format!("/api/v1/assignments/{id}/claim"),
+        json!({"version": 1}),
+    )
+    .await;
+    let (_, report) = app
+        .post(
+            &unit,
+            &format!("/api/v1/assignments/{id}/reports"),
+            json!({"period": "2021-06", "narrative": "上半年进展"}),
+        )
+        .await;
+    let report = report["id"].as_i64().unwrap();
+    let upload = |name: &str, bytes: Vec<u8>, client: &reqwest::Client| {
+        client
+            .post(format!("{}/api/v1/reports/{report}/attachments", app.base))
+            .query(&[("name", name)])
+            .body(bytes)
+            .send()
+    };
+
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n".to_vec();
+    let response = upload("竣工验收证明.pdf", pdf.clone(), &unit)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let saved: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (saved["content_type"].as_str(), saved["size"].as_i64()),
+        (Some("application/pdf"), Some(pdf.len() as i64))
+    );
+
+    // A renamed executable, an unaccepted kind, an empty file: refused, nothing stored.
+    for (name, bytes) in [
+        ("照片.pdf", b"MZ\x90\x00".to_vec()),
+        ("tool.exe", b"MZ".to_vec()),
+        ("空.pdf", Vec::new()),
+    ] {
+        let response = upload(name, bytes, &unit).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "file");
+    }
+    // Larger than the server's limit (64 KiB in the test server): 413.
+    let response = upload("big.txt", vec![b'a'; 100 * 1024], &unit)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let other = app.signed_in("区教育局").await;
+    assert_eq!(
+        upload("x.txt", b"x".to_vec(), &other)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let (_, listed) = app
+        .get(&unit, &format!("/api/v1/reports/{report}/attachments"))
+        .await;
+    assert_eq!(listed["attachments"].as_array().unwrap().len(), 1);
+    let (status, _) = app
+        .get(&other, &format!("/api/v1/reports/{report}/attachments"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let office = app.signed_in("supervisor").await;
+    let response = office
+        .get(format!("{}/api/v1/attachments/{}", app.base, saved["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains("UTF-8''%E7%AB%A3"), "{disposition}");
+    assert_eq!(
+        response.bytes().await.unwrap().to_vec(),
+        pdf,
+        "the file comes back byte for byte"
+    );
+    let (status, _) = app
+        .get(&other, &format!("/api/v1/attachments/{}", saved["id"]))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(
+    reports_carry_the_figures_reached,
+    evidence_files_are_checked_and_kept
+);

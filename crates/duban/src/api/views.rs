@@ -624,3 +624,32 @@ pub struct AssignRequest {
 pub struct TaskAssignmentsBody {
     pub units: Vec<AssignmentView>,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub report_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, also in the audit chain.
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentsBody {
+    pub attachments: Vec<AttachmentView>,
+}
+
+impl From<&crate::store::reports::AttachmentRow> for AttachmentView {
+    fn from(a: &crate::store::reports::AttachmentRow) -> AttachmentView {
+        AttachmentView {
+            id: a.id,
+            report_id: a.report_id,
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+        }
+    }
+}

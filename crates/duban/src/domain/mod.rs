@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod audit;
 pub mod evaluation;
+pub mod evidence;
 pub mod finding;
 pub mod period;
 pub mod revision;

@@ -2,6 +2,7 @@
 //! actual figures reached for the task's targets.
 
 use serde_json::json;
+use sha2::Digest;
 
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
@@ -149,4 +150,92 @@ pub async fn of_assignment(
     let assignment = assignments::read(db, assignment_id).await?;
     super::may_read_unit(actor, assignment.unit_id, "reports")?;
     Ok(reports::of_assignment(db, assignment_id).await?)
+}
+
+/// Attaches an evidence file to a report: the unit's liaison (or an admin),
+/// a file whose content is what its name says.
+pub async fn attach(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    report_id: i64,
+    file_name: &str,
+    content: &[u8],
+) -> ServiceResult<crate::store::reports::AttachmentRow> {
+    let kind = crate::domain::evidence::check(file_name, content).map_err(|message| {
+        ServiceError::Field {
+            field: "file",
+            message,
+        }
+    })?;
+    let sha256 = hex::encode(sha2::Sha256::digest(content));
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let assignment_id = reports::assignment_of_report(&mut tx, report_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("report {report_id}")))?;
+    let assignment = assignments::get(&mut tx, assignment_id).await?;
+    let own = actor.role == Role::Liaison && actor.unit_id == Some(assignment.unit_id);
+    if !(own || actor.role == Role::Admin) {
+        return Err(ServiceError::Forbidden(format!(
+            "only {}'s liaison adds evidence to this report",
+            assignment.unit_name
+        )));
+    }
+    let new = reports::NewAttachment {
+        report_id,
+        file_name: file_name.trim(),
+        content_type: kind.content_type(),
+        sha256: &sha256,
+        content,
+        uploaded_by: &actor.name,
+    };
+    let id = reports::add_attachment(&mut tx, &new, now).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "report.attach",
+            entity: "attachment",
+            entity_id: Some(id),
+            before: None,
+            // The hash ties the stored file to the record: an altered file no longer matches.
+            after: Some(json!({"report_id": report_id, "file_name": new.file_name, "size": content.len(), "sha256": sha256})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let rows = reports::attachments_of(db, report_id).await?;
+    rows.into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| ServiceError::NotFound(format!("attachment {id}")))
+}
+
+/// A report's evidence files (without their content).
+pub async fn attachments(
+    db: &Db,
+    actor: &Actor,
+    report_id: i64,
+) -> ServiceResult<Vec<crate::store::reports::AttachmentRow>> {
+    let assignment_id = reports::report_assignment(db, report_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("report {report_id}")))?;
+    let assignment = assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "evidence")?;
+    Ok(reports::attachments_of(db, report_id).await?)
+}
+
+/// One evidence file with its content.
+pub async fn download(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> ServiceResult<(crate::store::reports::AttachmentRow, Vec<u8>)> {
+    let (row, content, assignment_id) = reports::attachment(db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("attachment {id}")))?;
+    let assignment = assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "evidence")?;
+    Ok((row, content))
 }

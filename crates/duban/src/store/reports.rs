@@ -116,3 +116,116 @@ pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<Repor
     }
     Ok(reports)
 }
+
+/// The assignment a report belongs to.
+pub async fn assignment_of_report(tx: &mut Tx, report_id: i64) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT assignment_id FROM progress_reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+/// The assignment a report belongs to, outside a transaction.
+pub async fn report_assignment(db: &Db, report_id: i64) -> StoreResult<Option<i64>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT assignment_id FROM progress_reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+    }))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub report_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment<'a> {
+    pub report_id: i64,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+    pub uploaded_by: &'a str,
+}
+
+pub async fn add_attachment(tx: &mut Tx, new: &NewAttachment<'_>, at: i64) -> StoreResult<i64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO attachments (report_id, file_name, content_type, size, sha256, content, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(new.report_id)
+        .bind(new.file_name)
+        .bind(new.content_type)
+        .bind(new.content.len() as i64)
+        .bind(new.sha256)
+        .bind(new.content)
+        .bind(new.uploaded_by)
+        .bind(at)
+        .fetch_one(&mut **conn)
+        .await?
+        .try_get::<i64, _>(0)?
+    }))
+}
+
+pub async fn attachments_of(db: &Db, report_id: i64) -> StoreResult<Vec<AttachmentRow>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT id, report_id, file_name, content_type, size, sha256 FROM attachments WHERE report_id = $1 ORDER BY id")
+            .bind(report_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<AttachmentRow> {
+                Ok(AttachmentRow {
+                    id: r.try_get(0)?,
+                    report_id: r.try_get(1)?,
+                    file_name: r.try_get(2)?,
+                    content_type: r.try_get(3)?,
+                    size: r.try_get(4)?,
+                    sha256: r.try_get(5)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// An attachment with its content, and the assignment it proves.
+pub async fn attachment(db: &Db, id: i64) -> StoreResult<Option<(AttachmentRow, Vec<u8>, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT x.id, x.report_id, x.file_name, x.content_type, x.size, x.sha256, x.content, p.assignment_id \
+             FROM attachments x JOIN progress_reports p ON p.id = x.report_id WHERE x.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| -> StoreResult<(AttachmentRow, Vec<u8>, i64)> {
+            Ok((
+                AttachmentRow {
+                    id: r.try_get(0)?,
+                    report_id: r.try_get(1)?,
+                    file_name: r.try_get(2)?,
+                    content_type: r.try_get(3)?,
+                    size: r.try_get(4)?,
+                    sha256: r.try_get(5)?,
+                },
+                r.try_get(6)?,
+                r.try_get(7)?,
+            ))
+        })
+        .transpose()?
+    }))
+}
