@@ -154,4 +154,75 @@ async fn a_revision_applies_its_diff(test: &TestDb) {
     );
 }
 
-on_both_backends!(a_revision_applies_its_diff);
+async fn revisions_through_the_api(test: &TestDb) {
+    use common::app::spawn;
+    use reqwest::StatusCode;
+    let app = spawn(test).await;
+    let office = app.signed_in("supervisor").await;
+    let url = |dry: bool| {
+        format!(
+            "{}/api/v1/plans/1/revisions?name=2021-修订.txt&dry_run={dry}",
+            app.base
+        )
+    };
+    let text = revised_seed();
+
+    let response = office
+        .post(url(true))
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let preview: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(preview["applied"], false);
+    assert_eq!(preview["revision"], 1, "the diff starts from revision 1");
+    assert_eq!(preview["added"], serde_json::json!(["34"]));
+    let (_, plans) = app.get(&office, "/api/v1/plans").await;
+    assert_eq!(
+        plans["plans"][0]["assignments"], 155,
+        "a dry run writes nothing"
+    );
+
+    let unit = app.signed_in("区房管局").await;
+    assert_eq!(
+        unit.post(url(false))
+            .body(text.clone())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = office
+        .post(url(false))
+        .body(b"\x00\x01 not a plan".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let response = office
+        .post(url(false))
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let applied: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (applied["applied"].as_bool(), applied["revision"].as_i64()),
+        (Some(true), Some(2))
+    );
+    assert_eq!(applied["removed"], serde_json::json!(["33"]));
+    let (_, plans) = app.get(&office, "/api/v1/plans").await;
+    assert_eq!(plans["plans"][0]["assignments"], 155 - 4 + 2);
+    let response = office.post(url(false)).body(text).send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "no change the second time"
+    );
+}
+
+on_both_backends!(a_revision_applies_its_diff, revisions_through_the_api);

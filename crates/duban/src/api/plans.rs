@@ -7,17 +7,94 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::views::{ErrorBody, PlanView, PlansBody, TaskPageBody, TaskView};
+use axum::body::Bytes;
+use duban_plan::Registry;
+
+use super::views::{ErrorBody, PlanView, PlansBody, RevisionBody, TaskPageBody, TaskView};
 use super::{ApiQuery, Caller};
 use crate::app::AppState;
+use crate::domain::revision::PlanDiff;
 use crate::error::ApiError;
+use crate::service::import::Document;
 use crate::service::plans;
+use crate::service::revisions;
 use crate::store::plans::TaskFilter;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(tasks))
+        .routes(routes!(revise))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RevisionQuery {
+    /// The document's file name, kept with the revision.
+    name: String,
+    /// Show what would change without applying it.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Re-import a changed edition of the plan (the document's raw bytes as the
+/// body): tasks added, removed, reworded and units moved, as a new revision.
+#[utoipa::path(
+    post, path = "/plans/{id}/revisions", tag = "plans",
+    params(("id" = i64, Path), RevisionQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, body = RevisionBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The document holds no change", body = ErrorBody),
+        (status = 422, description = "The document holds no plan", body = ErrorBody),
+    )
+)]
+async fn revise(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(query): ApiQuery<RevisionQuery>,
+    body: Bytes,
+) -> Result<Json<RevisionBody>, ApiError> {
+    let registry = Registry::builtin();
+    let summary =
+        |revision: i64, applied: bool, d: &PlanDiff, added: usize, withdrawn: u64| RevisionBody {
+            revision,
+            applied,
+            added: d.added.clone(),
+            removed: d.removed.clone(),
+            reworded: d.reworded.iter().map(|r| r.number.clone()).collect(),
+            units_moved: d.units_moved.iter().map(|m| m.number.clone()).collect(),
+            assignments_added: added,
+            assignments_withdrawn: withdrawn,
+        };
+    if query.dry_run {
+        let (revision, d) =
+            revisions::preview(&state.db, &caller.actor, &registry, id, &body).await?;
+        return Ok(Json(summary(revision, false, &d, 0, 0)));
+    }
+    let document = Document {
+        name: &query.name,
+        bytes: &body,
+    };
+    let revised = revisions::revise_plan(
+        &state.db,
+        state.clock.as_ref(),
+        &caller.actor,
+        &registry,
+        id,
+        document,
+    )
+    .await?;
+    Ok(Json(summary(
+        revised.revision,
+        true,
+        &revised.diff,
+        revised.assignments_added,
+        revised.assignments_withdrawn,
+    )))
 }
 
 /// The plans the caller may see (drafts only for the office and leaders).

@@ -653,3 +653,20 @@ impl From<&crate::store::reports::AttachmentRow> for AttachmentView {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionBody {
+    /// The revision written, or (dry run) the one the diff starts from.
+    pub revision: i64,
+    pub applied: bool,
+    /// Numbers of tasks added.
+    pub added: Vec<String>,
+    /// Numbers of tasks removed (kept on the record, out of the listings).
+    pub removed: Vec<String>,
+    /// Numbers of tasks whose text changed.
+    pub reworded: Vec<String>,
+    /// Numbers of tasks whose units or roles changed.
+    pub units_moved: Vec<String>,
+    pub assignments_added: usize,
+    pub assignments_withdrawn: u64,
+}

@@ -24,12 +24,29 @@ pub struct Revised {
 }
 
 async fn latest(tx: &mut Tx, plan_id: i64) -> ServiceResult<(i64, PlanDraft)> {
-    let (number, json) = plans::latest_revision(tx, plan_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("plan {plan_id}")))?;
+    read_revision(plan_id, plans::latest_revision(tx, plan_id).await?)
+}
+
+fn read_revision(plan_id: i64, found: Option<(i64, String)>) -> ServiceResult<(i64, PlanDraft)> {
+    let (number, json) = found.ok_or_else(|| ServiceError::NotFound(format!("plan {plan_id}")))?;
     let draft = serde_json::from_str(&json)
         .map_err(|e| ServiceError::Invalid(format!("revision {number} is unreadable: {e}")))?;
     Ok((number, draft))
+}
+
+/// What re-importing `document` would change, without writing anything: the
+/// preview shown before a revision is applied.
+pub async fn preview(
+    db: &Db,
+    actor: &Actor,
+    registry: &Registry,
+    plan_id: i64,
+    document: &[u8],
+) -> ServiceResult<(i64, PlanDiff)> {
+    require(actor, &[Role::Admin, Role::Supervisor], "revise plans")?;
+    let draft = duban_plan::parse(document, registry)?;
+    let (number, before) = read_revision(plan_id, plans::latest_revision_of(db, plan_id).await?)?;
+    Ok((number, diff(&before, &draft)))
 }
 
 pub async fn revise_plan(

@@ -368,6 +368,18 @@ pub async fn targets_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<TargetRow>
     }))
 }
 
+/// The latest revision of a plan, read outside a transaction.
+pub async fn latest_revision_of(db: &Db, plan_id: i64) -> StoreResult<Option<(i64, String)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT number, parsed_json FROM plan_revisions WHERE plan_id = $1 ORDER BY number DESC LIMIT 1")
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| -> StoreResult<(i64, String)> { Ok((r.try_get(0)?, r.try_get(1)?)) })
+            .transpose()?
+    }))
+}
+
 /// The latest revision of a plan: (number, parsed JSON).
 pub async fn latest_revision(tx: &mut Tx, plan_id: i64) -> StoreResult<Option<(i64, String)>> {
     Ok(on_tx!(tx, conn => {
