@@ -6,9 +6,8 @@ use serde_json::json;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::roles::{Actor, Role};
-use crate::store::audit::NewEvent;
 use crate::store::coordination::{self, DifficultyRow, NoteRow, SituationRow};
-use crate::store::{Db, Tx, assignments, audit};
+use crate::store::{Db, assignments};
 
 fn text(field: &'static str, value: &str, max: usize) -> ServiceResult<String> {
     let value = value.trim();
@@ -23,31 +22,6 @@ fn text(field: &'static str, value: &str, max: usize) -> ServiceResult<String> {
 
 fn own_unit(actor: &Actor, unit_id: i64) -> bool {
     actor.role == Role::Liaison && actor.unit_id == Some(unit_id)
-}
-
-async fn record(
-    tx: &mut Tx,
-    at: i64,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    audit::append(
-        tx,
-        at,
-        NewEvent {
-            actor: &actor.name,
-            action,
-            entity,
-            entity_id: Some(id),
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// A unit raises a difficulty on its assignment, naming whom it needs.
@@ -79,7 +53,7 @@ pub async fn raise_difficulty(
         now,
     )
     .await?;
-    record(
+    super::record(
         &mut tx,
         now,
         actor,
@@ -118,7 +92,7 @@ pub async fn resolve_difficulty(
         ));
     }
     coordination::resolve_difficulty(&mut tx, id, version, &answer, &actor.name, now).await?;
-    record(
+    super::record(
         &mut tx,
         now,
         actor,
@@ -180,7 +154,7 @@ pub async fn report_situation(
     let id =
         coordination::report_situation(&mut tx, task_id, unit_id, &description, &actor.name, now)
             .await?;
-    record(
+    super::record(
         &mut tx,
         now,
         actor,
@@ -217,7 +191,7 @@ pub async fn acknowledge_situation(
         ));
     }
     coordination::acknowledge_situation(&mut tx, id, version, &actor.name, now).await?;
-    record(
+    super::record(
         &mut tx,
         now,
         actor,
@@ -288,7 +262,7 @@ pub async fn write_note(
         }
     }
     let id = coordination::write_note(&mut tx, task_id, kind, &body, &actor.name, now).await?;
-    record(
+    super::record(
         &mut tx,
         now,
         actor,

@@ -67,3 +67,30 @@ pub fn require(actor: &Actor, roles: &[Role], doing: &str) -> ServiceResult<()> 
         )))
     }
 }
+
+/// Records a new record's creation or a change without a "before" in the
+/// audit chain, inside the caller's transaction.
+pub(crate) async fn record(
+    tx: &mut crate::store::Tx,
+    at: i64,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    id: i64,
+    after: serde_json::Value,
+) -> ServiceResult<()> {
+    crate::store::audit::append(
+        tx,
+        at,
+        crate::store::audit::NewEvent {
+            actor: &actor.name,
+            action,
+            entity,
+            entity_id: Some(id),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    Ok(())
+}

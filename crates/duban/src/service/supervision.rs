@@ -8,9 +8,8 @@ use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::finding::{self, Action, FindingState};
 use crate::domain::roles::{Actor, Role};
-use crate::store::audit::NewEvent;
+use crate::store::Db;
 use crate::store::supervision::{self, FindingRow, NewFinding, NewInspection};
-use crate::store::{Db, Tx, audit};
 
 fn field(field: &'static str, message: impl Into<String>) -> ServiceError {
     ServiceError::Field {
@@ -33,31 +32,6 @@ fn date(name: &'static str, value: &str) -> ServiceResult<String> {
         .parse::<Date>()
         .map(|d| d.to_string())
         .map_err(|_| field(name, format!("'{value}' is not a date (YYYY-MM-DD)")))
-}
-
-async fn append(
-    tx: &mut Tx,
-    at: i64,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    audit::append(
-        tx,
-        at,
-        NewEvent {
-            actor: &actor.name,
-            action,
-            entity,
-            entity_id: Some(id),
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 pub async fn open_inspection(
@@ -96,7 +70,7 @@ pub async fn open_inspection(
         created_by: &actor.name,
     };
     let id = supervision::create_inspection(&mut tx, &new, now).await?;
-    append(&mut tx, now, actor, "inspection.open", "inspection", id, json!({"body_id": body_id, "plan_id": plan_id, "title": title, "inspected_on": inspected_on})).await?;
+    super::record(&mut tx, now, actor, "inspection.open", "inspection", id, json!({"body_id": body_id, "plan_id": plan_id, "title": title, "inspected_on": inspected_on})).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -156,7 +130,7 @@ pub async fn raise_finding(
         deadline: deadline.as_deref(),
     };
     let id = supervision::create_finding(&mut tx, &new, now).await?;
-    append(&mut tx, now, actor, "finding.raise", "finding", id, json!({"inspection_id": inspection_id, "assignment_id": assignment_id, "action": action.as_str(), "description": description, "deadline": deadline})).await?;
+    super::record(&mut tx, now, actor, "finding.raise", "finding", id, json!({"inspection_id": inspection_id, "assignment_id": assignment_id, "action": action.as_str(), "description": description, "deadline": deadline})).await?;
     let row = supervision::get_finding(&mut tx, id).await?;
     tx.commit().await?;
     Ok(row)
@@ -253,7 +227,7 @@ pub async fn move_finding(
         now,
     )
     .await?;
-    append(&mut tx, now, actor, name, "finding", finding_id, json!({"from": state.as_str(), "to": to.as_str(), "response": response, "reason": if mv == FindingMove::Reopen { text_given } else { None }})).await?;
+    super::record(&mut tx, now, actor, name, "finding", finding_id, json!({"from": state.as_str(), "to": to.as_str(), "response": response, "reason": if mv == FindingMove::Reopen { text_given } else { None }})).await?;
     let updated = supervision::get_finding(&mut tx, finding_id).await?;
     tx.commit().await?;
     Ok(updated)
@@ -290,7 +264,7 @@ pub async fn ensure_bodies(
         .filter(|n| !existing.iter().any(|(_, e)| e == *n))
     {
         let id = supervision::ensure_body(&mut tx, name, now).await?;
-        append(
+        super::record(
             &mut tx,
             now,
             actor,
