@@ -1,0 +1,286 @@
+//! The status light (亮灯) of an assignment, by rule (DESIGN.md): computed from
+//! the record and the date, never set by hand. A task's light is the worst of
+//! its assignments'. Days here are calendar days; the working-day calendar
+//! (调休, holidays) replaces them where issue #6 asks for working days.
+
+use jiff::civil::Date;
+
+use super::assignment::State;
+use super::period::Period;
+
+/// Worst last: `max` of two lights is the one to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Light {
+    /// 已办结: verified, shown apart.
+    Done,
+    /// 正常推进.
+    Green,
+    /// 预警.
+    Yellow,
+    /// 滞后.
+    Red,
+}
+
+impl Light {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Light::Done => "done",
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+        }
+    }
+}
+
+/// The thresholds of the rule; settings, not constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// An assignment unclaimed this many days after it was assigned turns yellow.
+    pub claim_days: i32,
+    /// A measure due within this many days and not done turns yellow.
+    pub measure_warning_days: i32,
+    /// Reports are due this many days after their period ends; later, missed (red).
+    pub report_grace_days: i32,
+    /// How often units report.
+    pub monthly_reports: bool,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            claim_days: 5,
+            measure_warning_days: 7,
+            report_grace_days: 5,
+            monthly_reports: true,
+        }
+    }
+}
+
+/// What the rule reads of one assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub state: State,
+    pub assigned_on: Date,
+    /// (deadline, done)
+    pub measures: Vec<(Date, bool)>,
+    /// Periods reported.
+    pub reported: Vec<Period>,
+    /// Findings not closed: (is a rectification, its deadline).
+    pub open_findings: Vec<(bool, Option<Date>)>,
+    /// Targets with a figure: (value to reach, latest actual reported, if any).
+    pub targets: Vec<(f64, Option<f64>)>,
+    pub plan_year: Option<i16>,
+}
+
+/// The light of one assignment on `today`.
+pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
+    if record.state == State::Verified {
+        return Light::Done;
+    }
+    let mut light = Light::Green;
+    let days_until = |date: Date| (date - today).get_days();
+    // The plan year ended and the work is not verified.
+    if record.plan_year.is_some_and(|year| today.year() > year) {
+        return Light::Red;
+    }
+    if record.state == State::Assigned {
+        let waited = (today - record.assigned_on).get_days();
+        return if waited > t.claim_days {
+            Light::Yellow
+        } else {
+            Light::Green
+        };
+    }
+    for &(deadline, done) in &record.measures {
+        if done {
+            continue;
+        }
+        let left = days_until(deadline);
+        if left < 0 {
+            return Light::Red;
+        }
+        if left <= t.measure_warning_days {
+            light = light.max(Light::Yellow);
+        }
+    }
+    for &(rectification, deadline) in &record.open_findings {
+        if rectification && deadline.is_some_and(|d| days_until(d) < 0) {
+            return Light::Red;
+        }
+        light = light.max(Light::Yellow);
+    }
+    match report_light(record, today, t) {
+        Light::Red => return Light::Red,
+        other => light = light.max(other),
+    }
+    if behind_trajectory(record, today) {
+        light = light.max(Light::Yellow);
+    }
+    light
+}
+
+/// Red when a closed period's report is missing past its grace days; yellow
+/// when the current period's window is closing without one.
+fn report_light(record: &Record, today: Date, t: &Thresholds) -> Light {
+    let Some(year) = record.plan_year else {
+        return Light::Green;
+    };
+    let mut light = Light::Green;
+    let periods: Vec<(Period, Date)> = if t.monthly_reports {
+        (1..=12u8)
+            .map(|month| (Period::Month { year, month }, month_end(year, month)))
+            .collect()
+    } else {
+        (1..=4u8)
+            .map(|quarter| {
+                (
+                    Period::Quarter { year, quarter },
+                    month_end(year, quarter * 3),
+                )
+            })
+            .collect()
+    };
+    for (period, end) in periods {
+        // Periods before the unit took the task on are not owed.
+        if end < record.assigned_on || record.reported.contains(&period) {
+            continue;
+        }
+        let due = end.saturating_add(jiff::Span::new().days(t.report_grace_days));
+        if today > due {
+            return Light::Red;
+        }
+        if today > end || (end - today).get_days() <= t.report_grace_days {
+            light = Light::Yellow;
+        }
+    }
+    light
+}
+
+/// A target whose latest actual is below the pro-rata share of the year.
+fn behind_trajectory(record: &Record, today: Date) -> bool {
+    let Some(year) = record.plan_year else {
+        return false;
+    };
+    if today.year() != year {
+        return false;
+    }
+    let elapsed = f64::from(today.day_of_year()) / f64::from(today.days_in_year());
+    record
+        .targets
+        .iter()
+        .any(|&(value, actual)| actual.is_some_and(|a| a < value * elapsed * 0.9))
+}
+
+fn month_end(year: i16, month: u8) -> Date {
+    Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
+}
+
+/// A task's light: the worst of its assignments'; done only when all are.
+pub fn task_light(lights: &[Light]) -> Light {
+    lights.iter().copied().max().unwrap_or(Light::Green)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    fn record(state: State) -> Record {
+        Record {
+            state,
+            assigned_on: date("2021-03-01"),
+            measures: Vec::new(),
+            reported: Vec::new(),
+            open_findings: Vec::new(),
+            targets: Vec::new(),
+            plan_year: Some(2021),
+        }
+    }
+
+    fn months(from: u8, to: u8) -> Vec<Period> {
+        (from..=to)
+            .map(|month| Period::Month { year: 2021, month })
+            .collect()
+    }
+
+    #[test]
+    fn unclaimed_work_warns_after_the_grace_days() {
+        let t = Thresholds::default();
+        let r = record(State::Assigned);
+        assert_eq!(assignment_light(&r, date("2021-03-04"), &t), Light::Green);
+        assert_eq!(assignment_light(&r, date("2021-03-10"), &t), Light::Yellow);
+        assert_eq!(
+            assignment_light(&r, date("2022-01-02"), &t),
+            Light::Red,
+            "the plan year is over"
+        );
+        assert_eq!(
+            assignment_light(&record(State::Verified), date("2022-01-02"), &t),
+            Light::Done
+        );
+    }
+
+    #[test]
+    fn measures_reports_findings_and_targets() {
+        let t = Thresholds::default();
+        let mut r = record(State::InProgress);
+        r.reported = months(3, 5);
+        assert_eq!(assignment_light(&r, date("2021-06-10"), &t), Light::Green);
+        r.measures = vec![(date("2021-06-15"), false)];
+        assert_eq!(
+            assignment_light(&r, date("2021-06-10"), &t),
+            Light::Yellow,
+            "due within a week"
+        );
+        assert_eq!(
+            assignment_light(&r, date("2021-06-16"), &t),
+            Light::Red,
+            "overdue"
+        );
+        r.measures = vec![(date("2021-06-15"), true)];
+        assert_eq!(
+            assignment_light(&r, date("2021-06-28"), &t),
+            Light::Yellow,
+            "June's report window closing"
+        );
+        assert_eq!(
+            assignment_light(&r, date("2021-07-06"), &t),
+            Light::Red,
+            "June's report missed"
+        );
+        r.reported = months(3, 6);
+        r.open_findings = vec![(true, Some(date("2021-07-15")))];
+        assert_eq!(
+            assignment_light(&r, date("2021-07-10"), &t),
+            Light::Yellow,
+            "an open finding"
+        );
+        assert_eq!(
+            assignment_light(&r, date("2021-07-16"), &t),
+            Light::Red,
+            "a rectification overdue"
+        );
+        r.open_findings.clear();
+        r.targets = vec![(185.0, Some(40.0))];
+        assert_eq!(
+            assignment_light(&r, date("2021-07-10"), &t),
+            Light::Yellow,
+            "40 of 185 by July"
+        );
+        r.targets = vec![(185.0, Some(120.0))];
+        assert_eq!(assignment_light(&r, date("2021-07-10"), &t), Light::Green);
+    }
+
+    #[test]
+    fn a_task_shows_its_worst_assignment() {
+        assert_eq!(
+            task_light(&[Light::Done, Light::Green, Light::Yellow]),
+            Light::Yellow
+        );
+        assert_eq!(task_light(&[Light::Done, Light::Done]), Light::Done);
+        assert_eq!(task_light(&[Light::Red, Light::Done]), Light::Red);
+    }
+}
