@@ -438,7 +438,53 @@ async fn the_office_assigns_by_hand(test: &TestDb) {
     );
 }
 
+/// The seed is the 2021 plan and today is later: what is not verified is red
+/// (滞后) by rule, verified work is done, and a task shows its worst unit.
+async fn lights_follow_the_record(test: &TestDb) {
+    let app = spawn(test).await;
+    let office = app.signed_in("supervisor").await;
+    let unit = app.signed_in("区房管局").await;
+    let (_, page) = app.get(&office, "/api/v1/plans/1/tasks?q=加装电梯").await;
+    let task = &page["tasks"][0];
+    assert_eq!(task["light"], "red");
+    assert!(
+        task["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["light"] == "red")
+    );
+
+    let id = task["units"][0]["assignment_id"].as_i64().unwrap();
+    let (_, claimed) = app
+        .post(
+            &unit,
+            &format!("/api/v1/assignments/{id}/claim"),
+            json!({"version": 1}),
+        )
+        .await;
+    let (_, declared) = app
+        .post(
+            &unit,
+            &format!("/api/v1/assignments/{id}/declare-done"),
+            json!({"version": claimed["version"]}),
+        )
+        .await;
+    app.post(
+        &office,
+        &format!("/api/v1/assignments/{id}/verify"),
+        json!({"version": declared["version"]}),
+    )
+    .await;
+    let (_, page) = app.get(&office, "/api/v1/plans/1/tasks?q=加装电梯").await;
+    let task = &page["tasks"][0];
+    assert_eq!(task["units"][0]["light"], "done");
+    assert_eq!(task["units"][1]["light"], "red");
+    assert_eq!(task["light"], "red", "the worst of its units");
+}
+
 on_both_backends!(
+    lights_follow_the_record,
     the_loop_from_claim_to_verified,
     the_permission_matrix,
     bad_measures_name_their_field,

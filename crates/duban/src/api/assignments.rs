@@ -63,6 +63,7 @@ async fn assign(
             role: a.role.clone(),
             state: a.state.clone(),
             version: a.version,
+            light: None,
         })
         .collect();
     Ok(Json(TaskAssignmentsBody { units }))

@@ -152,6 +152,7 @@ async fn tasks(
     };
     let page = plans::tasks(
         &state.db,
+        state.clock.as_ref(),
         &caller.actor,
         id,
         &filter,

@@ -120,6 +120,8 @@ pub struct TaskView {
     pub deadline: Option<DeadlineView>,
     pub units: Vec<AssignmentView>,
     pub targets: Vec<TargetView>,
+    /// green, yellow, red or done: the worst of its units' lights, by rule.
+    pub light: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,6 +160,9 @@ pub struct AssignmentView {
     pub state: String,
     /// Send it back with an edit; a stale one is refused with 409.
     pub version: i64,
+    /// This unit's light on the task (none outside a plan listing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub light: Option<String>,
 }
 
 impl From<&TaskWithUnits> for TaskView {
@@ -182,15 +187,18 @@ impl From<&TaskWithUnits> for TaskView {
             units: t
                 .assignments
                 .iter()
-                .map(|a| AssignmentView {
+                .zip(&t.lights)
+                .map(|(a, light)| AssignmentView {
                     assignment_id: a.id,
                     unit_id: a.unit_id,
                     name: a.unit_name.clone(),
                     role: a.role.clone(),
                     state: a.state.clone(),
                     version: a.version,
+                    light: Some(light.as_str().to_string()),
                 })
                 .collect(),
+            light: t.light.as_str().to_string(),
             targets: t
                 .targets
                 .iter()

@@ -180,6 +180,14 @@ pub fn task_light(lights: &[Light]) -> Light {
     lights.iter().copied().max().unwrap_or(Light::Green)
 }
 
+/// The civil date in China (UTC+8, no daylight saving) of an instant in
+/// milliseconds: the date deadlines are counted in.
+pub fn china_date(millis: i64) -> Option<Date> {
+    let timestamp = jiff::Timestamp::from_millisecond(millis).ok()?;
+    let offset = jiff::tz::Offset::constant(8);
+    Some(offset.to_datetime(timestamp).date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! Reading plans and their tasks, as each role may see them.
 
 use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::assignment::State;
+use crate::domain::light::{Light, Record, Thresholds, assignment_light, china_date, task_light};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, AssignmentRow};
 use crate::store::plans::{PlanSummary, TargetRow, TaskFilter, TaskRow};
@@ -25,6 +28,10 @@ pub struct TaskWithUnits {
     pub task: TaskRow,
     pub assignments: Vec<AssignmentRow>,
     pub targets: Vec<TargetRow>,
+    /// The light of each assignment, in the same order.
+    pub lights: Vec<Light>,
+    /// The worst of them.
+    pub light: Light,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +44,48 @@ pub struct TaskPage {
 
 pub const MAX_PER_PAGE: i64 = 200;
 
+/// What the light rule reads of one assignment, from the rows fetched for the page.
+fn record_of(a: &AssignmentRow, inputs: &assignments::LightInputs, year: Option<i16>) -> Record {
+    let date = |text: &str| text.parse::<jiff::civil::Date>().ok();
+    Record {
+        state: a.state.parse().unwrap_or(State::Assigned),
+        assigned_on: china_date(a.assigned_at).unwrap_or(jiff::civil::Date::constant(2000, 1, 1)),
+        measures: inputs
+            .measures
+            .iter()
+            .filter(|(id, _, _)| *id == a.id)
+            .filter_map(|(_, deadline, done)| Some((date(deadline)?, *done)))
+            .collect(),
+        reported: inputs
+            .reports
+            .iter()
+            .filter(|(id, _)| *id == a.id)
+            .filter_map(|(_, period)| period.parse().ok())
+            .collect(),
+        open_findings: inputs
+            .open_findings
+            .iter()
+            .filter(|(id, _, _)| *id == a.id)
+            .map(|(_, action, deadline)| {
+                (
+                    action == "rectification",
+                    deadline.as_deref().and_then(date),
+                )
+            })
+            .collect(),
+        targets: inputs
+            .targets
+            .iter()
+            .filter(|(id, _, _)| *id == a.id)
+            .map(|&(_, value, actual)| (value, actual))
+            .collect(),
+        plan_year: year,
+    }
+}
+
 pub async fn tasks(
     db: &Db,
+    clock: &dyn Clock,
     actor: &Actor,
     plan_id: i64,
     filter: &TaskFilter,
@@ -85,15 +132,30 @@ pub async fn tasks(
             .or_default()
             .push(target);
     }
+    let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
+    let inputs = assignments::light_inputs(db, &assignment_ids).await?;
+    let year = plans::year(db, plan_id)
+        .await?
+        .and_then(|y| i16::try_from(y).ok());
+    let today = china_date(clock.now_millis())
+        .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    let thresholds = Thresholds::default();
     let tasks = rows
         .into_iter()
         .map(|task| {
             let assignments = by_task.remove(&task.id).unwrap_or_default();
             let targets = targets_by_task.remove(&task.id).unwrap_or_default();
+            let lights: Vec<Light> = assignments
+                .iter()
+                .map(|a| assignment_light(&record_of(a, &inputs, year), today, &thresholds))
+                .collect();
+            let light = task_light(&lights);
             TaskWithUnits {
                 task,
                 assignments,
                 targets,
+                lights,
+                light,
             }
         })
         .collect();

@@ -16,9 +16,11 @@ pub struct AssignmentRow {
     pub version: i64,
     /// Why a declared completion was sent back, if it was.
     pub note: Option<String>,
+    /// Milliseconds since the epoch.
+    pub assigned_at: i64,
 }
 
-const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note FROM assignments a JOIN units u ON u.id = a.unit_id";
+const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at FROM assignments a JOIN units u ON u.id = a.unit_id";
 
 fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
 where
@@ -36,6 +38,7 @@ where
         state: r.try_get(5)?,
         version: r.try_get(6)?,
         note: r.try_get(7)?,
+        assigned_at: r.try_get(8)?,
     })
 }
 
@@ -220,5 +223,68 @@ pub async fn measures_of(db: &Db, assignment_id: i64) -> StoreResult<Vec<Measure
     ));
     Ok(on_db!(db, pool => {
         sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(measure).collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// What the light rule reads of a set of assignments, in one round trip each.
+#[derive(Debug, Default)]
+pub struct LightInputs {
+    /// (assignment, deadline, done)
+    pub measures: Vec<(i64, String, bool)>,
+    /// (assignment, period)
+    pub reports: Vec<(i64, String)>,
+    /// Findings not closed: (assignment, action, deadline)
+    pub open_findings: Vec<(i64, String, Option<String>)>,
+    /// (assignment, target value, latest actual reported)
+    pub targets: Vec<(i64, f64, Option<f64>)>,
+}
+
+pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightInputs> {
+    if assignment_ids.is_empty() {
+        return Ok(LightInputs::default());
+    }
+    let list: Vec<String> = (1..=assignment_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let list = list.join(", ");
+    let measures = sqlx::AssertSqlSafe(format!(
+        "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
+    ));
+    let reports = sqlx::AssertSqlSafe(format!(
+        "SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({list})"
+    ));
+    let findings = sqlx::AssertSqlSafe(format!(
+        "SELECT assignment_id, action, deadline FROM findings WHERE state <> 'closed' AND assignment_id IN ({list})"
+    ));
+    // The latest actual of each target: the report of the latest period that gives one.
+    let targets = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, g.value, (SELECT x.actual FROM report_actuals x JOIN progress_reports p ON p.id = x.report_id \
+           WHERE x.target_id = g.id AND p.assignment_id = a.id ORDER BY p.period DESC LIMIT 1) \
+         FROM assignments a JOIN targets g ON g.task_id = a.task_id \
+         WHERE g.value IS NOT NULL AND a.id IN ({list})"
+    ));
+    Ok(on_db!(db, pool => {
+        let mut inputs = LightInputs::default();
+        let mut q = sqlx::query(measures);
+        for id in assignment_ids { q = q.bind(*id); }
+        for r in q.fetch_all(pool).await? {
+            inputs.measures.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+        }
+        let mut q = sqlx::query(reports);
+        for id in assignment_ids { q = q.bind(*id); }
+        for r in q.fetch_all(pool).await? {
+            inputs.reports.push((r.try_get(0)?, r.try_get(1)?));
+        }
+        let mut q = sqlx::query(findings);
+        for id in assignment_ids { q = q.bind(*id); }
+        for r in q.fetch_all(pool).await? {
+            inputs.open_findings.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+        }
+        let mut q = sqlx::query(targets);
+        for id in assignment_ids { q = q.bind(*id); }
+        for r in q.fetch_all(pool).await? {
+            inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+        }
+        inputs
     }))
 }

@@ -496,3 +496,16 @@ pub enum Positioned {
     Tasks,
     Categories,
 }
+
+/// The year a plan is for, if it states one.
+pub async fn year(db: &Db, plan_id: i64) -> StoreResult<Option<i64>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT year FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<Option<i64>, _>(0))
+            .transpose()?
+            .flatten()
+    }))
+}
