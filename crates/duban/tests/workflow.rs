@@ -454,6 +454,27 @@ async fn lights_follow_the_record(test: &TestDb) {
             .iter()
             .all(|u| u["light"] == "red")
     );
+    let (_, red) = app
+        .get(
+            &office,
+            "/api/v1/plans/1/tasks?light=red&per_page=10&page=2",
+        )
+        .await;
+    assert_eq!(
+        (
+            red["total"].as_i64(),
+            red["tasks"].as_array().unwrap().len()
+        ),
+        (Some(33), 10)
+    );
+    assert_eq!(red["tasks"][0]["number"], "11");
+    let (_, green) = app.get(&office, "/api/v1/plans/1/tasks?light=green").await;
+    assert_eq!(green["total"], 0);
+    let (status, body) = app.get(&office, "/api/v1/plans/1/tasks?light=purple").await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("light"))
+    );
 
     let id = task["units"][0]["assignment_id"].as_i64().unwrap();
     let (_, claimed) = app

@@ -121,6 +121,8 @@ struct TaskQuery {
     state: Option<String>,
     /// Text in the task, or its number.
     q: Option<String>,
+    /// green, yellow, red or done.
+    light: Option<String>,
     /// From 1 (default 1).
     page: Option<i64>,
     /// 1–200 (default 50).
@@ -150,16 +152,13 @@ async fn tasks(
         state: query.state,
         text: query.q.filter(|q| !q.trim().is_empty()),
     };
-    let page = plans::tasks(
-        &state.db,
-        state.clock.as_ref(),
-        &caller.actor,
-        id,
-        &filter,
-        query.page.unwrap_or(1),
-        query.per_page.unwrap_or(50),
-    )
-    .await?;
+    let query = plans::TaskQuery {
+        filter,
+        light: query.light,
+        page: query.page.unwrap_or(1),
+        per_page: query.per_page.unwrap_or(50),
+    };
+    let page = plans::tasks(&state.db, state.clock.as_ref(), &caller.actor, id, &query).await?;
     Ok(Json(TaskPageBody {
         tasks: page.tasks.iter().map(TaskView::from).collect(),
         total: page.total,

@@ -44,6 +44,54 @@ pub struct TaskPage {
 
 pub const MAX_PER_PAGE: i64 = 200;
 
+/// Tasks with their assignments, targets and lights.
+async fn with_units(
+    db: &Db,
+    rows: Vec<TaskRow>,
+    year: Option<i16>,
+    today: jiff::civil::Date,
+) -> ServiceResult<Vec<TaskWithUnits>> {
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut by_task: std::collections::HashMap<i64, Vec<AssignmentRow>> =
+        std::collections::HashMap::new();
+    for assignment in assignments::of_tasks(db, &ids).await? {
+        by_task
+            .entry(assignment.task_id)
+            .or_default()
+            .push(assignment);
+    }
+    let mut targets_by_task: std::collections::HashMap<i64, Vec<TargetRow>> =
+        std::collections::HashMap::new();
+    for target in plans::targets_of(db, &ids).await? {
+        targets_by_task
+            .entry(target.task_id)
+            .or_default()
+            .push(target);
+    }
+    let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
+    let inputs = assignments::light_inputs(db, &assignment_ids).await?;
+    let thresholds = Thresholds::default();
+    Ok(rows
+        .into_iter()
+        .map(|task| {
+            let assignments = by_task.remove(&task.id).unwrap_or_default();
+            let targets = targets_by_task.remove(&task.id).unwrap_or_default();
+            let lights: Vec<Light> = assignments
+                .iter()
+                .map(|a| assignment_light(&record_of(a, &inputs, year), today, &thresholds))
+                .collect();
+            let light = task_light(&lights);
+            TaskWithUnits {
+                task,
+                assignments,
+                targets,
+                lights,
+                light,
+            }
+        })
+        .collect())
+}
+
 /// What the light rule reads of one assignment, from the rows fetched for the page.
 fn record_of(a: &AssignmentRow, inputs: &assignments::LightInputs, year: Option<i16>) -> Record {
     let date = |text: &str| text.parse::<jiff::civil::Date>().ok();
@@ -83,15 +131,37 @@ fn record_of(a: &AssignmentRow, inputs: &assignments::LightInputs, year: Option<
     }
 }
 
+/// Which page of which tasks: the filters, and the light wanted if any.
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    pub filter: TaskFilter,
+    /// green, yellow, red or done.
+    pub light: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
 pub async fn tasks(
     db: &Db,
     clock: &dyn Clock,
     actor: &Actor,
     plan_id: i64,
-    filter: &TaskFilter,
-    page: i64,
-    per_page: i64,
+    query: &TaskQuery,
 ) -> ServiceResult<TaskPage> {
+    let (filter, page, per_page) = (&query.filter, query.page, query.per_page);
+    let light = match query.light.as_deref() {
+        None => None,
+        Some("done") => Some(Light::Done),
+        Some("green") => Some(Light::Green),
+        Some("yellow") => Some(Light::Yellow),
+        Some("red") => Some(Light::Red),
+        Some(other) => {
+            return Err(ServiceError::Field {
+                field: "light",
+                message: format!("'{other}' is not a light: green, yellow, red or done"),
+            });
+        }
+    };
     let state = plans::state(db, plan_id).await?;
     match state.as_deref() {
         None => return Err(ServiceError::NotFound(format!("plan {plan_id}"))),
@@ -113,52 +183,38 @@ pub async fn tasks(
             message: format!("per_page is between 1 and {MAX_PER_PAGE}"),
         });
     }
-    let (rows, total) =
-        plans::tasks_page(db, plan_id, filter, per_page, (page - 1) * per_page).await?;
-    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let mut by_task: std::collections::HashMap<i64, Vec<AssignmentRow>> =
-        std::collections::HashMap::new();
-    for assignment in assignments::of_tasks(db, &ids).await? {
-        by_task
-            .entry(assignment.task_id)
-            .or_default()
-            .push(assignment);
-    }
-    let mut targets_by_task: std::collections::HashMap<i64, Vec<TargetRow>> =
-        std::collections::HashMap::new();
-    for target in plans::targets_of(db, &ids).await? {
-        targets_by_task
-            .entry(target.task_id)
-            .or_default()
-            .push(target);
-    }
-    let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
-    let inputs = assignments::light_inputs(db, &assignment_ids).await?;
     let year = plans::year(db, plan_id)
         .await?
         .and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    let thresholds = Thresholds::default();
-    let tasks = rows
-        .into_iter()
-        .map(|task| {
-            let assignments = by_task.remove(&task.id).unwrap_or_default();
-            let targets = targets_by_task.remove(&task.id).unwrap_or_default();
-            let lights: Vec<Light> = assignments
-                .iter()
-                .map(|a| assignment_light(&record_of(a, &inputs, year), today, &thresholds))
-                .collect();
-            let light = task_light(&lights);
-            TaskWithUnits {
-                task,
-                assignments,
-                targets,
-                lights,
-                light,
+    let offset = (page - 1) * per_page;
+    let (tasks, total) = match light {
+        None => {
+            let (rows, total) = plans::tasks_page(db, plan_id, filter, per_page, offset).await?;
+            (with_units(db, rows, year, today).await?, total)
+        }
+        // A light is computed, not stored: every matching task is lit, then
+        // the page is cut. (#6 keeps lights stored so this reads an index.)
+        Some(wanted) => {
+            let (rows, _) = plans::tasks_page(db, plan_id, filter, i64::MAX, 0).await?;
+            let mut lit = Vec::new();
+            for chunk in rows.chunks(500) {
+                lit.extend(
+                    with_units(db, chunk.to_vec(), year, today)
+                        .await?
+                        .into_iter()
+                        .filter(|t| t.light == wanted),
+                );
             }
-        })
-        .collect();
+            let total = lit.len() as i64;
+            let start = usize::try_from(offset).unwrap_or(usize::MAX).min(lit.len());
+            let end = start
+                .saturating_add(usize::try_from(per_page).unwrap_or(0))
+                .min(lit.len());
+            (lit.drain(start..end).collect(), total)
+        }
+    };
     Ok(TaskPage {
         tasks,
         total,
