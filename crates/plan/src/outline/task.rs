@@ -110,15 +110,21 @@ impl Reader<'_> {
         leaders: &mut Vec<String>,
         deadline: &mut Option<Deadline>,
     ) {
+        // Each unit list split once: the names decide the roles and are then kept.
+        let split: Vec<Vec<units::NameAt>> = annotation
+            .entries
+            .iter()
+            .map(|e| match e.field {
+                Field::Lead | Field::Co | Field::Responsible => {
+                    units::split(&e.value, self.registry)
+                }
+                Field::Leader | Field::Deadline => Vec::new(),
+            })
+            .collect();
         let names_lead = annotation.entries.iter().any(|e| e.field == Field::Lead)
             || units.iter().any(|u| u.role == Role::Lead)
-            || annotation.entries.iter().any(|e| {
-                matches!(e.field, Field::Responsible | Field::Co)
-                    && units::split(&e.value, self.registry)
-                        .iter()
-                        .any(|n| n.leads)
-            });
-        for (e, entry) in annotation.entries.iter().enumerate() {
+            || split.iter().flatten().any(|n| n.leads);
+        for ((e, entry), names) in annotation.entries.iter().enumerate().zip(split) {
             let last_entry = e + 1 == annotation.entries.len();
             match entry.field {
                 Field::Deadline => {
@@ -134,7 +140,6 @@ impl Reader<'_> {
                         .map(str::to_string),
                 ),
                 field => {
-                    let names = units::split(&entry.value, self.registry);
                     let count = names.len();
                     for (i, name) in names.into_iter().enumerate() {
                         let line = paragraph.line_at(entry.value_offset + name.offset);
