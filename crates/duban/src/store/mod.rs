@@ -171,6 +171,19 @@ pub(crate) fn check_version(
     Ok(())
 }
 
+/// The one id a query on one id returns, if any: the many "which plan / which
+/// body does this belong to" lookups.
+pub(crate) async fn id_of(tx: &mut Tx, sql: &'static str, id: i64) -> StoreResult<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(sql)
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|row| sqlx::Row::try_get::<i64, _>(&row, 0))
+            .transpose()?
+    }))
+}
+
 /// One round trip to the database, for health checks.
 pub async fn ping(db: &Db) -> StoreResult<()> {
     on_db!(db, pool => {

@@ -119,14 +119,12 @@ pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<Repor
 
 /// The assignment a report belongs to.
 pub async fn assignment_of_report(tx: &mut Tx, report_id: i64) -> StoreResult<Option<i64>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("SELECT assignment_id FROM progress_reports WHERE id = $1")
-            .bind(report_id)
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-    }))
+    super::id_of(
+        tx,
+        "SELECT assignment_id FROM progress_reports WHERE id = $1",
+        report_id,
+    )
+    .await
 }
 
 /// The assignment a report belongs to, outside a transaction.

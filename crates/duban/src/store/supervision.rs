@@ -47,34 +47,24 @@ pub async fn body_id(tx: &mut Tx, name: &str) -> StoreResult<Option<i64>> {
 
 /// The body whose inspection raised a finding.
 pub async fn finding_body(tx: &mut Tx, finding_id: i64) -> StoreResult<i64> {
-    let found = on_tx!(tx, conn => {
-        sqlx::query("SELECT i.body_id FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.id = $1")
-            .bind(finding_id)
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-    });
-    found.ok_or(StoreError::NotFound {
-        entity: "finding",
-        id: finding_id,
-    })
+    const SQL: &str = "SELECT i.body_id FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.id = $1";
+    super::id_of(tx, SQL, finding_id)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "finding",
+            id: finding_id,
+        })
 }
 
 /// The body of an inspection.
 pub async fn inspection_body(tx: &mut Tx, inspection_id: i64) -> StoreResult<i64> {
-    let found = on_tx!(tx, conn => {
-        sqlx::query("SELECT body_id FROM inspections WHERE id = $1")
-            .bind(inspection_id)
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-    });
-    found.ok_or(StoreError::NotFound {
-        entity: "inspection",
-        id: inspection_id,
-    })
+    const SQL: &str = "SELECT body_id FROM inspections WHERE id = $1";
+    super::id_of(tx, SQL, inspection_id)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "inspection",
+            id: inspection_id,
+        })
 }
 
 pub async fn body_exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
@@ -122,34 +112,25 @@ pub async fn create_inspection(
 
 /// The plan an inspection looks at, if the inspection exists.
 pub async fn inspection_plan(tx: &mut Tx, id: i64) -> StoreResult<i64> {
-    let found = on_tx!(tx, conn => {
-        sqlx::query("SELECT plan_id FROM inspections WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-    });
-    found.ok_or(StoreError::NotFound {
-        entity: "inspection",
-        id,
-    })
+    const SQL: &str = "SELECT plan_id FROM inspections WHERE id = $1";
+    super::id_of(tx, SQL, id)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "inspection",
+            id,
+        })
 }
 
 /// The plan an assignment belongs to.
 pub async fn assignment_plan(tx: &mut Tx, assignment_id: i64) -> StoreResult<i64> {
-    let found = on_tx!(tx, conn => {
-        sqlx::query("SELECT t.plan_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = $1")
-            .bind(assignment_id)
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
-    });
-    found.ok_or(StoreError::NotFound {
-        entity: "assignment",
-        id: assignment_id,
-    })
+    const SQL: &str =
+        "SELECT t.plan_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = $1";
+    super::id_of(tx, SQL, assignment_id)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "assignment",
+            id: assignment_id,
+        })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
