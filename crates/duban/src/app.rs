@@ -40,7 +40,9 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
                 async move { Json(document.as_ref().clone()) }
             }),
         )
+        .merge(crate::web::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::web::error::render_errors))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -70,8 +72,14 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<HealthBody>, ApiE
     }))
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+/// An unknown address: a JSON error under the API, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+    } else {
+        crate::web::WebError::not_found(format!("no page at {}", uri.path())).into_response()
+    }
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

@@ -70,6 +70,17 @@ pub async fn prepare(db: &Db) -> anyhow::Result<Vec<String>> {
         )
         .await?;
     }
+    prepare_accounts(db).await
+}
+
+/// The registry's units, the supervision bodies and the demo accounts, but
+/// no plan: an office about to import its first one.
+pub async fn prepare_accounts(db: &Db) -> anyhow::Result<Vec<String>> {
+    let registry = Registry::builtin();
+    let operator = Actor::operator();
+    let mut tx = db.begin().await?;
+    crate::store::units::sync_registry(&mut tx, &registry).await?;
+    tx.commit().await?;
     crate::service::supervision::ensure_bodies(db, &SystemClock, &operator, SUPERVISION_BODIES)
         .await?;
     // One hash for every demo account: they share a published password.

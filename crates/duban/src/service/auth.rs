@@ -46,29 +46,7 @@ pub async fn login(
     address: &str,
 ) -> ServiceResult<SignedIn> {
     let now = clock.now_millis();
-    let since = now - FAILURE_WINDOW_MINUTES * 60_000;
-    let (account, from_address) = sessions::failures_since(db, username, address, since).await?;
-    if account >= MAX_FAILURES_PER_ACCOUNT || from_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(ServiceError::RateLimited(format!(
-            "too many failed sign-ins; try again in {FAILURE_WINDOW_MINUTES} minutes"
-        )));
-    }
-    let user = users::by_username(db, username).await?;
-    let valid = match &user {
-        Some(user) if user.active => verify_password(password, &user.password_hash),
-        _ => {
-            // Spend the same time as a real check, so timing does not tell
-            // which usernames exist.
-            let _ = hash_password(password);
-            false
-        }
-    };
-    let Some(user) = user.filter(|_| valid) else {
-        sessions::record_failure(db, username, address, now).await?;
-        return Err(ServiceError::Unauthorized(
-            "wrong username or password".into(),
-        ));
-    };
+    let user = check_password(db, clock, username, password, address).await?;
     let actor = actor_of(&user)?;
     let token = new_token().map_err(ServiceError::Invalid)?;
     let mut tx = db.begin().await?;
@@ -100,6 +78,44 @@ pub async fn login(
         user_id: user.id,
         display_name: user.display_name,
     })
+}
+
+/// The user whose password this is, under the same failure limits as
+/// signing in (changing a password asks for the current one).
+pub async fn check_password(
+    db: &Db,
+    clock: &dyn Clock,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> ServiceResult<users::UserRow> {
+    let now = clock.now_millis();
+    let since = now - FAILURE_WINDOW_MINUTES * 60_000;
+    let (account, from_address) = sessions::failures_since(db, username, address, since).await?;
+    if account >= MAX_FAILURES_PER_ACCOUNT || from_address >= MAX_FAILURES_PER_ADDRESS {
+        return Err(ServiceError::RateLimited(format!(
+            "too many failed sign-ins; try again in {FAILURE_WINDOW_MINUTES} minutes"
+        )));
+    }
+    let user = users::by_username(db, username).await?;
+    let valid = match &user {
+        Some(user) if user.active => verify_password(password, &user.password_hash),
+        _ => {
+            // Spend the same time as a real check, so timing does not tell
+            // which usernames exist.
+            let _ = hash_password(password);
+            false
+        }
+    };
+    match user.filter(|_| valid) {
+        Some(user) => Ok(user),
+        None => {
+            sessions::record_failure(db, username, address, now).await?;
+            Err(ServiceError::Unauthorized(
+                "wrong username or password".into(),
+            ))
+        }
+    }
 }
 
 /// The actor behind a session cookie or an API token, if it is live.

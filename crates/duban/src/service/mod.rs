@@ -7,6 +7,7 @@ pub mod auth;
 pub mod coordination;
 pub mod evaluations;
 pub mod import;
+pub mod ledger;
 pub mod plans;
 pub mod reports;
 pub mod revisions;

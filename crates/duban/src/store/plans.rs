@@ -509,3 +509,16 @@ pub async fn year(db: &Db, plan_id: i64) -> StoreResult<Option<i64>> {
             .flatten()
     }))
 }
+
+/// A plan's categories in document order: (ordinal, title).
+pub async fn categories_of(db: &Db, plan_id: i64) -> StoreResult<Vec<(String, String)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT ordinal, title FROM categories WHERE plan_id = $1 ORDER BY position")
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

@@ -227,3 +227,33 @@ pub async fn attachment(db: &Db, id: i64) -> StoreResult<Option<(AttachmentRow, 
         .transpose()?
     }))
 }
+
+/// The latest report of each of several assignments: (assignment, period,
+/// narrative, submitted at), in one round trip.
+pub async fn latest_of_many(
+    db: &Db,
+    assignment_ids: &[i64],
+) -> StoreResult<Vec<(i64, String, String, i64)>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=assignment_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT p.assignment_id, p.period, p.narrative, p.submitted_at FROM progress_reports p \
+         WHERE p.assignment_id IN ({}) AND p.period = (SELECT MAX(q.period) FROM progress_reports q \
+         WHERE q.assignment_id = p.assignment_id)",
+        list.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for id in assignment_ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

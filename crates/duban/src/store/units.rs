@@ -143,3 +143,15 @@ pub async fn members(tx: &mut Tx, group_id: i64) -> StoreResult<Vec<i64>> {
     });
     Ok(ids)
 }
+
+/// Every unit that can hold a task (not groups), by name: (id, name).
+pub async fn all_units(db: &super::Db) -> StoreResult<Vec<(i64, String)>> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query("SELECT id, name FROM units WHERE is_group = FALSE ORDER BY name")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

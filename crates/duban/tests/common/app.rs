@@ -21,6 +21,18 @@ pub async fn spawn(test: &TestDb) -> TestApp {
     duban::commands::demo::prepare(&test.db)
         .await
         .expect("demo data");
+    serve(test).await
+}
+
+/// A server with the units, bodies and demo accounts but no plan yet.
+pub async fn spawn_empty(test: &TestDb) -> TestApp {
+    duban::commands::demo::prepare_accounts(&test.db)
+        .await
+        .expect("demo accounts");
+    serve(test).await
+}
+
+async fn serve(test: &TestDb) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {

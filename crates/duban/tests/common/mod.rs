@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod app;
+pub mod browser;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,0 +1,87 @@
+//! The ledger (台账) as people read it: a plan's tasks, each with its units,
+//! their measures and latest progress, and the lights by rule.
+
+use std::collections::HashMap;
+
+use super::plans::{TaskPage, TaskQuery};
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::roles::Actor;
+use crate::store::assignments::{self, MeasureRow};
+use crate::store::plans::PlanSummary;
+use crate::store::{Db, plans, reports, units};
+
+/// One page of the ledger with what its filters offer.
+pub struct Ledger {
+    pub plan: PlanSummary,
+    /// The plans the reader may switch to.
+    pub plans: Vec<PlanSummary>,
+    /// (ordinal, title)
+    pub categories: Vec<(String, String)>,
+    pub units: Vec<String>,
+    pub page: TaskPage,
+    /// Measures by assignment id.
+    pub measures: HashMap<i64, Vec<MeasureRow>>,
+    /// The latest report by assignment id: (period, narrative).
+    pub latest: HashMap<i64, (String, String)>,
+}
+
+/// The plan a reader lands on: the one asked for, else the newest published
+/// one they may see, else the newest they may see.
+pub async fn plan_for(
+    db: &Db,
+    actor: &Actor,
+    wanted: Option<i64>,
+) -> ServiceResult<(PlanSummary, Vec<PlanSummary>)> {
+    let visible = super::plans::list(db, actor).await?;
+    let chosen = match wanted {
+        Some(id) => visible.iter().find(|p| p.id == id).cloned(),
+        None => visible
+            .iter()
+            .rev()
+            .find(|p| p.state == "published")
+            .or(visible.last())
+            .cloned(),
+    };
+    match chosen {
+        Some(plan) => Ok((plan, visible)),
+        None => Err(ServiceError::NotFound(match wanted {
+            Some(id) => format!("plan {id}"),
+            None => "a plan".to_string(),
+        })),
+    }
+}
+
+pub async fn ledger(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan_id: Option<i64>,
+    query: &TaskQuery,
+) -> ServiceResult<Ledger> {
+    let (plan, plans) = plan_for(db, actor, plan_id).await?;
+    let page = super::plans::tasks(db, clock, actor, plan.id, query).await?;
+    let ids: Vec<i64> = page
+        .tasks
+        .iter()
+        .flat_map(|t| t.assignments.iter().map(|a| a.id))
+        .collect();
+    let mut measures: HashMap<i64, Vec<MeasureRow>> = HashMap::new();
+    for measure in assignments::measures_of_many(db, &ids).await? {
+        measures.entry(measure.assignment_id).or_default().push(measure);
+    }
+    let latest = reports::latest_of_many(db, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, period, narrative, _)| (id, (period, narrative)))
+        .collect();
+    Ok(Ledger {
+        categories: plans::categories_of(db, plan.id).await?,
+        units: units::all_units(db).await?.into_iter().map(|(_, n)| n).collect(),
+        plan,
+        plans,
+        page,
+        measures,
+        latest,
+    })
+}

@@ -1,0 +1,251 @@
+//! Signing in and out, changing one's password, choosing the language.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::csrf;
+use super::error::WebError;
+use super::i18n::{LANG_COOKIE, Lang, cookie};
+use super::page::{Ctx, Page, Posted};
+use crate::api::SESSION_COOKIE;
+use crate::app::AppState;
+use crate::domain::secrets::NewPassword;
+use crate::service::ServiceError;
+use crate::service::auth::{SESSION_HOURS, check_password, login, logout};
+use crate::service::users::set_password;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(sign_in))
+        .route("/logout", post(sign_out))
+        .route("/password", get(password_form).post(change_password))
+        .route("/lang/{code}", get(switch_language))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only a path on this site: never a redirect elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+fn render(page: &impl Template) -> Result<Html<String>, WebError> {
+    Ok(Html(page.render()?))
+}
+
+async fn login_form(
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let token = csrf::login_token().map_err(WebError::bad_request)?;
+    let lang = Lang::of(&headers);
+    let page = LoginPage {
+        ctx: Ctx::anonymous(lang, "/login", token.clone()),
+        next: safe_next(query.next.as_deref()),
+        username: String::new(),
+        error: None,
+    };
+    let cookie = format!("{}={token}; HttpOnly; SameSite=Lax; Path=/login", csrf::LOGIN_COOKIE);
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = cookie(&headers, csrf::LOGIN_COOKIE).unwrap_or_default();
+    if !csrf::matches(&expected, &form.csrf) {
+        return Err(WebError::Csrf);
+    }
+    let lang = Lang::of(&headers);
+    let next = safe_next(form.next.as_deref());
+    match login(
+        &state.db,
+        state.clock.as_ref(),
+        form.username.trim(),
+        &form.password,
+        &peer.ip().to_string(),
+    )
+    .await
+    {
+        Ok(signed_in) => {
+            let session = format!(
+                "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}",
+                signed_in.token,
+                SESSION_HOURS * 3600
+            );
+            let spent = format!("{}=; HttpOnly; SameSite=Lax; Path=/login; Max-Age=0", csrf::LOGIN_COOKIE);
+            let to = if next == "/" { super::start_of(signed_in.actor.role).to_string() } else { next };
+            Ok((
+                AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, spent)]),
+                Redirect::to(&to),
+            )
+                .into_response())
+        }
+        Err(error @ (ServiceError::Unauthorized(_) | ServiceError::RateLimited(_))) => {
+            let message = match error {
+                ServiceError::RateLimited(_) => lang.t(
+                    "登录失败次数过多，请 15 分钟后再试。",
+                    "Too many failed sign-ins; try again in 15 minutes.",
+                ),
+                _ => lang.t("用户名或密码不正确。", "Wrong username or password."),
+            };
+            let page = LoginPage {
+                ctx: Ctx::anonymous(lang, "/login", form.csrf.clone()),
+                next,
+                username: form.username,
+                error: Some(message.to_string()),
+            };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct PlainForm {}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Posted(_page, PlainForm {}): Posted<PlainForm>,
+) -> Result<Response, WebError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        logout(&state.db, state.clock.as_ref(), &token).await?;
+    }
+    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    Ok((AppendHeaders([(SET_COOKIE, expired)]), Redirect::to("/login")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    ctx: Ctx,
+    error: Option<String>,
+    done: bool,
+}
+
+async fn password_form(page: Page) -> Result<Html<String>, WebError> {
+    render(&PasswordPage {
+        ctx: page.ctx(),
+        error: None,
+        done: false,
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current: String,
+    new_password: String,
+    repeat: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Posted(page, form): Posted<PasswordForm>,
+) -> Result<Response, WebError> {
+    let lang = page.lang;
+    let again = |message: &str| -> Result<Response, WebError> {
+        let view = PasswordPage {
+            ctx: page.ctx(),
+            error: Some(message.to_string()),
+            done: false,
+        };
+        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
+    };
+    // The current password proves it is the owner at the keyboard.
+    match check_password(
+        &state.db,
+        state.clock.as_ref(),
+        &page.username,
+        &form.current,
+        &peer.ip().to_string(),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(ServiceError::Unauthorized(_)) => {
+            return again(lang.t("当前密码不正确。", "The current password is wrong."));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    if form.new_password != form.repeat {
+        return again(lang.t("两次输入的新密码不一致。", "The new passwords differ."));
+    }
+    let Ok(password) = NewPassword::parse(&form.new_password) else {
+        return again(lang.t(
+            "新密码至少需要 8 个字符。",
+            "A password needs at least 8 characters.",
+        ));
+    };
+    set_password(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        &page.username,
+        &password,
+    )
+    .await?;
+    Ok(render(&PasswordPage {
+        ctx: page.ctx(),
+        error: None,
+        done: true,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct BackQuery {
+    back: Option<String>,
+}
+
+/// The language is the browser's choice, kept for a year.
+async fn switch_language(
+    Path(code): Path<String>,
+    Query(query): Query<BackQuery>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&code).ok_or_else(|| WebError::not_found(format!("language {code}")))?;
+    let code = if lang.is_en() { "en" } else { "zh" };
+    let cookie = format!("{LANG_COOKIE}={code}; SameSite=Lax; Path=/; Max-Age=31536000");
+    Ok((
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Redirect::to(&safe_next(query.back.as_deref())),
+    )
+        .into_response())
+}

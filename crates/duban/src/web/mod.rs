@@ -1,0 +1,49 @@
+//! The web UI: server-rendered pages (askama templates compiled into the
+//! binary) over the same service layer as the API, so a rule is written once.
+//! Each module owns its routes; handlers extract, make one service call, and
+//! render or redirect.
+
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod i18n;
+pub mod ledger;
+pub mod page;
+
+use axum::Router;
+use axum::response::Redirect;
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::domain::roles::Role;
+pub use error::WebError;
+pub use page::Page;
+
+/// Every page route; `app.rs` merges them beside the API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .merge(assets::router())
+        .merge(auth::router())
+        .merge(ledger::router())
+}
+
+/// Each role starts where its work is.
+async fn home(page: Page) -> Redirect {
+    Redirect::to(start_of(page.actor.role))
+}
+
+/// The first page a role sees after signing in.
+pub fn start_of(role: Role) -> &'static str {
+    match role {
+        Role::Admin | Role::Supervisor | Role::Leader => "/cockpit",
+        Role::Liaison => "/workspace",
+        Role::Viewer => "/ledger",
+    }
+}
+
+/// A value as it goes into a query string.
+pub fn url_encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
