@@ -78,6 +78,11 @@ pub enum Command {
         /// Keep the demo in this database instead of a temporary one.
         #[arg(long, env = "DUBAN_DB")]
         db: Option<String>,
+        /// The day the demo runs on (YYYY-MM-DD, or "today"): by default a day
+        /// in the seed plan's year, so its lights and report windows read as
+        /// they did then; time runs on from it.
+        #[arg(long, default_value = crate::commands::demo::DEFAULT_AS_OF)]
+        as_of: String,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -211,8 +216,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 config.body_limit(),
             ))
         }
-        Command::Demo { db, server } => runtime()?.block_on(crate::commands::demo::run(
+        Command::Demo { db, as_of, server } => runtime()?.block_on(crate::commands::demo::run(
             db.as_deref(),
+            &as_of,
             server.listen,
             server.body_limit(),
         )),

@@ -30,3 +30,29 @@ impl Clock for FixedClock {
         self.0
     }
 }
+
+/// The wall clock moved to another day: time passes as usual, but "today" is
+/// in the year the demo's plan runs (`duban demo --as-of 2021-06-15`), so its
+/// lights, windows and deadlines read as they would have then.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock {
+    offset_ms: i64,
+}
+
+impl ShiftedClock {
+    /// A clock whose current instant is `at` (then running on from there).
+    pub fn starting_at(at: Timestamp) -> ShiftedClock {
+        ShiftedClock {
+            offset_ms: at.as_millisecond() - Timestamp::now().as_millisecond(),
+        }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> Timestamp {
+        let now = Timestamp::now()
+            .as_millisecond()
+            .saturating_add(self.offset_ms);
+        Timestamp::from_millisecond(now).unwrap_or_else(|_| Timestamp::now())
+    }
+}

@@ -6,7 +6,9 @@ use anyhow::Context;
 use duban_plan::Registry;
 use tokio::net::TcpListener;
 
-use crate::clock::SystemClock;
+use std::sync::Arc;
+
+use crate::clock::{Clock, ShiftedClock, SystemClock};
 use crate::domain::roles::{Actor, Role};
 use crate::domain::secrets::hash_password;
 use crate::service::import::{Document, import_plan};
@@ -19,11 +21,31 @@ const DEMO_PASSWORD: &str = "demo";
 /// The bodies the seed plan names: 区委督促检查工作领导小组办公室, 区委办督查, 区府办督查.
 const SUPERVISION_BODIES: &[&str] = &["督查领导小组办公室", "区委办督查", "区府办督查"];
 
+/// The seed plan is 2021's: the demo runs in mid-June of that year.
+pub const DEFAULT_AS_OF: &str = "2021-06-15";
+
+/// The demo's clock: the real one for "today", else one moved to 09:00 in
+/// China on the given day, running on from there.
+pub fn clock_for(as_of: &str) -> anyhow::Result<Arc<dyn Clock>> {
+    if as_of == "today" {
+        return Ok(Arc::new(SystemClock));
+    }
+    let date: jiff::civil::Date = as_of
+        .parse()
+        .with_context(|| format!("--as-of '{as_of}' is not a date (YYYY-MM-DD) or \"today\""))?;
+    let start = jiff::tz::offset(8)
+        .to_timestamp(date.at(9, 0, 0, 0))
+        .context("--as-of is out of range")?;
+    Ok(Arc::new(ShiftedClock::starting_at(start)))
+}
+
 pub async fn run(
     db_url: Option<&str>,
+    as_of: &str,
     listen: SocketAddr,
     body_limit: usize,
 ) -> anyhow::Result<()> {
+    let clock = clock_for(as_of)?;
     // Without --db the demo lives in a temporary folder removed on exit.
     let temp = tempfile::tempdir().context("cannot create a temporary folder")?;
     let url = match db_url {
@@ -33,7 +55,7 @@ pub async fn run(
     let db = Db::connect(&url)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
-    let accounts = prepare(&db).await?;
+    let accounts = prepare_with(&db, clock.as_ref()).await?;
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -43,10 +65,11 @@ pub async fn run(
         "accounts (password \"{DEMO_PASSWORD}\"): {}",
         accounts.join(", ")
     );
+    println!("demo date: {as_of} (--as-of today for the real date)");
     println!(
         "API: POST http://{address}/api/v1/login {{\"username\":\"admin\",\"password\":\"demo\"}}"
     );
-    super::serve::serve(db, listener, body_limit).await?;
+    super::serve::serve(db, clock, listener, body_limit).await?;
     drop(temp);
     Ok(())
 }
@@ -54,12 +77,17 @@ pub async fn run(
 /// Loads the seed plan, the units and the demo accounts unless already there.
 /// Returns the account names.
 pub async fn prepare(db: &Db) -> anyhow::Result<Vec<String>> {
+    prepare_with(db, &SystemClock).await
+}
+
+/// The same, with the plan imported at the given clock's "now".
+pub async fn prepare_with(db: &Db, clock: &dyn Clock) -> anyhow::Result<Vec<String>> {
     let registry = Registry::builtin();
     let operator = Actor::operator();
     if plans::summaries(db).await?.is_empty() {
         import_plan(
             db,
-            &SystemClock,
+            clock,
             &operator,
             &registry,
             Document {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::app::{self, AppState};
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::store::Db;
 
 pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow::Result<()> {
@@ -22,14 +22,19 @@ pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow:
         listener.local_addr()?,
         db.backend()
     );
-    serve(db, listener, body_limit).await
+    serve(db, Arc::new(SystemClock), listener, body_limit).await
 }
 
 /// Serves `db` on `listener` until SIGINT or SIGTERM.
-pub async fn serve(db: Db, listener: TcpListener, body_limit: usize) -> anyhow::Result<()> {
+pub async fn serve(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    listener: TcpListener,
+    body_limit: usize,
+) -> anyhow::Result<()> {
     let state = AppState {
         db: db.clone(),
-        clock: Arc::new(SystemClock),
+        clock,
     };
     app::serve(
         listener,

@@ -68,7 +68,10 @@ pub async fn ledger(
         .collect();
     let mut measures: HashMap<i64, Vec<MeasureRow>> = HashMap::new();
     for measure in assignments::measures_of_many(db, &ids).await? {
-        measures.entry(measure.assignment_id).or_default().push(measure);
+        measures
+            .entry(measure.assignment_id)
+            .or_default()
+            .push(measure);
     }
     let latest = reports::latest_of_many(db, &ids)
         .await?
@@ -77,7 +80,11 @@ pub async fn ledger(
         .collect();
     Ok(Ledger {
         categories: plans::categories_of(db, plan.id).await?,
-        units: units::all_units(db).await?.into_iter().map(|(_, n)| n).collect(),
+        units: units::all_units(db)
+            .await?
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect(),
         plan,
         plans,
         page,

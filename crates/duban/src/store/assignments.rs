@@ -294,7 +294,9 @@ pub async fn measures_of_many(db: &Db, assignment_ids: &[i64]) -> StoreResult<Ve
     if assignment_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=assignment_ids.len()).map(|i| format!("${i}")).collect();
+    let list: Vec<String> = (1..=assignment_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {MEASURE_COLUMNS} WHERE assignment_id IN ({}) ORDER BY assignment_id, deadline, id",
         list.join(", ")

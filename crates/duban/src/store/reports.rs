@@ -237,7 +237,9 @@ pub async fn latest_of_many(
     if assignment_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=assignment_ids.len()).map(|i| format!("${i}")).collect();
+    let list: Vec<String> = (1..=assignment_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT p.assignment_id, p.period, p.narrative, p.submitted_at FROM progress_reports p \
          WHERE p.assignment_id IN ({}) AND p.period = (SELECT MAX(q.period) FROM progress_reports q \

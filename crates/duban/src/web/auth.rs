@@ -70,7 +70,10 @@ async fn login_form(
         username: String::new(),
         error: None,
     };
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Lax; Path=/login", csrf::LOGIN_COOKIE);
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Lax; Path=/login",
+        csrf::LOGIN_COOKIE
+    );
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), render(&page)?).into_response())
 }
 
@@ -109,8 +112,15 @@ async fn sign_in(
                 signed_in.token,
                 SESSION_HOURS * 3600
             );
-            let spent = format!("{}=; HttpOnly; SameSite=Lax; Path=/login; Max-Age=0", csrf::LOGIN_COOKIE);
-            let to = if next == "/" { super::start_of(signed_in.actor.role).to_string() } else { next };
+            let spent = format!(
+                "{}=; HttpOnly; SameSite=Lax; Path=/login; Max-Age=0",
+                csrf::LOGIN_COOKIE
+            );
+            let to = if next == "/" {
+                super::start_of(signed_in.actor.role).to_string()
+            } else {
+                next
+            };
             Ok((
                 AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, spent)]),
                 Redirect::to(&to),
@@ -149,7 +159,11 @@ async fn sign_out(
         logout(&state.db, state.clock.as_ref(), &token).await?;
     }
     let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
-    Ok((AppendHeaders([(SET_COOKIE, expired)]), Redirect::to("/login")).into_response())
+    Ok((
+        AppendHeaders([(SET_COOKIE, expired)]),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Template)]

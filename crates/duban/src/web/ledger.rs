@@ -200,7 +200,11 @@ fn rows(found: &Ledger, lang: super::i18n::Lang) -> Vec<Row> {
                 line.cos.push(cell);
             }
             for measure in found.measures.get(&assignment.id).into_iter().flatten() {
-                let done = if measure.done_at.is_some() { " ✓" } else { "" };
+                let done = if measure.done_at.is_some() {
+                    " ✓"
+                } else {
+                    ""
+                };
                 line.measures.push(format!(
                     "{}：{}（{}，{}）{done}",
                     assignment.unit_name,

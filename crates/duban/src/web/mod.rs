@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod csrf;
 pub mod error;
+pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
@@ -46,4 +47,9 @@ pub fn start_of(role: Role) -> &'static str {
 /// A value as it goes into a query string.
 pub fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A page as HTML.
+pub fn render(page: &impl askama::Template) -> Result<axum::response::Html<String>, WebError> {
+    Ok(axum::response::Html(page.render()?))
 }

@@ -37,9 +37,7 @@ impl FromRequestParts<AppState> for Page {
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
-        let to_login = || WebError::SignIn {
-            next: here.clone(),
-        };
+        let to_login = || WebError::SignIn { next: here.clone() };
         let token = token_of(parts).ok_or_else(to_login)?;
         let (actor, user) = authenticate(&state.db, state.clock.as_ref(), &token)
             .await?

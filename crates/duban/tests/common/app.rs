@@ -21,7 +21,17 @@ pub async fn spawn(test: &TestDb) -> TestApp {
     duban::commands::demo::prepare(&test.db)
         .await
         .expect("demo data");
-    serve(test).await
+    serve(test, Arc::new(SystemClock)).await
+}
+
+/// The demo as `duban demo --as-of DAY` serves it: the seed plan imported
+/// on that day, the clock running on from it.
+pub async fn spawn_at(test: &TestDb, day: &str) -> TestApp {
+    let clock = duban::commands::demo::clock_for(day).expect("a day");
+    duban::commands::demo::prepare_with(&test.db, clock.as_ref())
+        .await
+        .expect("demo data");
+    serve(test, clock).await
 }
 
 /// A server with the units, bodies and demo accounts but no plan yet.
@@ -29,15 +39,23 @@ pub async fn spawn_empty(test: &TestDb) -> TestApp {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .expect("demo accounts");
-    serve(test).await
+    serve(test, Arc::new(SystemClock)).await
 }
 
-async fn serve(test: &TestDb) -> TestApp {
+/// The same with its clock on the given day.
+pub async fn spawn_empty_at(test: &TestDb, day: &str) -> TestApp {
+    duban::commands::demo::prepare_accounts(&test.db)
+        .await
+        .expect("demo accounts");
+    serve(test, duban::commands::demo::clock_for(day).expect("a day")).await
+}
+
+async fn serve(test: &TestDb, clock: Arc<dyn duban::clock::Clock>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
         db: test.db.clone(),
-        clock: Arc::new(SystemClock),
+        clock,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app::router(state, 64 * 1024);

@@ -185,7 +185,8 @@ impl Browser {
         self.open("/login").await;
         self.fill("input[name=username]", username).await;
         self.fill("input[name=password]", password).await;
-        self.click("form[action='/login'] button[type=submit]").await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
     }
 
     pub async fn logout(&self) {
