@@ -23,6 +23,19 @@
       buttons.forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+  // Paper shows everything: folded sections open before printing.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      d.setAttribute("open", "");
+      d.setAttribute("data-opened-for-print", "");
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-opened-for-print]").forEach(function (d) {
+      d.removeAttribute("open");
+      d.removeAttribute("data-opened-for-print");
+    });
+  });
   // Selects marked data-autosubmit apply at once (filters).
   document.addEventListener("change", function (event) {
     var el = event.target;

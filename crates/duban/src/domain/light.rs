@@ -120,40 +120,19 @@ pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
 }
 
 /// Red when a closed period's report is missing past its grace days; yellow
-/// when the current period's window is closing without one.
+/// when a window is open without one (`report_window::owed`).
 fn report_light(record: &Record, today: Date, t: &Thresholds) -> Light {
     let Some(year) = record.plan_year else {
         return Light::Green;
     };
-    let mut light = Light::Green;
-    let periods: Vec<(Period, Date)> = if t.monthly_reports {
-        (1..=12u8)
-            .map(|month| (Period::Month { year, month }, month_end(year, month)))
-            .collect()
+    let owed = super::report_window::owed(year, record.assigned_on, &record.reported, today, t);
+    if owed.iter().any(|o| o.missed) {
+        Light::Red
+    } else if owed.is_empty() {
+        Light::Green
     } else {
-        (1..=4u8)
-            .map(|quarter| {
-                (
-                    Period::Quarter { year, quarter },
-                    month_end(year, quarter * 3),
-                )
-            })
-            .collect()
-    };
-    for (period, end) in periods {
-        // Periods before the unit took the task on are not owed.
-        if end < record.assigned_on || record.reported.contains(&period) {
-            continue;
-        }
-        let due = end.saturating_add(jiff::Span::new().days(t.report_grace_days));
-        if today > due {
-            return Light::Red;
-        }
-        if today > end || (end - today).get_days() <= t.report_grace_days {
-            light = Light::Yellow;
-        }
+        Light::Yellow
     }
-    light
 }
 
 /// A target whose latest actual is below the pro-rata share of the year.
@@ -169,10 +148,6 @@ fn behind_trajectory(record: &Record, today: Date) -> bool {
         .targets
         .iter()
         .any(|&(value, actual)| actual.is_some_and(|a| a < value * elapsed * 0.9))
-}
-
-fn month_end(year: i16, month: u8) -> Date {
-    Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
 }
 
 /// A task's light: the worst of its assignments'; done only when all are.

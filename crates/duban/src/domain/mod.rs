@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod finding;
 pub mod light;
 pub mod period;
+pub mod report_window;
 pub mod revision;
 pub mod roles;
 pub mod secrets;

@@ -12,7 +12,9 @@ pub mod plans;
 pub mod reports;
 pub mod revisions;
 pub mod supervision;
+pub mod tasks;
 pub mod users;
+pub mod workspace;
 
 use crate::domain::roles::{Actor, Role};
 use crate::store::StoreError;

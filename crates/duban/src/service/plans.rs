@@ -222,3 +222,28 @@ pub async fn tasks(
         per_page,
     })
 }
+
+/// One task with its units, targets and lights, and the plan it belongs to.
+/// A task of a draft plan does not exist for those who may not see drafts.
+pub async fn task(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    task_id: i64,
+) -> ServiceResult<(PlanSummary, TaskWithUnits)> {
+    let missing = || ServiceError::NotFound(format!("task {task_id}"));
+    let (plan_id, row) = plans::task_by_id(db, task_id).await?.ok_or_else(missing)?;
+    let plan = list(db, actor)
+        .await?
+        .into_iter()
+        .find(|p| p.id == plan_id)
+        .ok_or_else(missing)?;
+    let year = plan.year.and_then(|y| i16::try_from(y).ok());
+    let today = china_date(clock.now_millis())
+        .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    let task = with_units(db, vec![row], year, today)
+        .await?
+        .pop()
+        .ok_or_else(missing)?;
+    Ok((plan, task))
+}

@@ -72,6 +72,25 @@ pub async fn submit(
     assignment_id: i64,
     input: &ReportInput,
 ) -> ServiceResult<ReportRow> {
+    submit_with_evidence(db, clock, actor, assignment_id, input, &[]).await
+}
+
+/// Submits a report with its evidence files in one transaction: every file
+/// is checked before anything is written, and a failure stores nothing.
+pub async fn submit_with_evidence(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    input: &ReportInput,
+    files: &[(&str, &[u8])],
+) -> ServiceResult<ReportRow> {
+    for (name, content) in files {
+        crate::domain::evidence::check(name, content).map_err(|message| ServiceError::Field {
+            field: "file",
+            message: format!("{name}: {message}"),
+        })?;
+    }
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let assignment = assignments::get(&mut tx, assignment_id).await?;
@@ -133,12 +152,57 @@ pub async fn submit(
         },
     )
     .await?;
+    for (name, content) in files {
+        store_attachment(&mut tx, now, actor, id, name, content).await?;
+    }
     tx.commit().await?;
     let reports = reports::of_assignment(db, assignment_id).await?;
     reports
         .into_iter()
         .find(|r| r.id == id)
         .ok_or_else(|| ServiceError::NotFound(format!("report {id}")))
+}
+
+/// Writes one checked evidence file and its audit event in the caller's transaction.
+async fn store_attachment(
+    tx: &mut crate::store::Tx,
+    now: i64,
+    actor: &Actor,
+    report_id: i64,
+    file_name: &str,
+    content: &[u8],
+) -> ServiceResult<i64> {
+    let kind = crate::domain::evidence::check(file_name, content).map_err(|message| {
+        ServiceError::Field {
+            field: "file",
+            message,
+        }
+    })?;
+    let sha256 = hex::encode(sha2::Sha256::digest(content));
+    let new = reports::NewAttachment {
+        report_id,
+        file_name: file_name.trim(),
+        content_type: kind.content_type(),
+        sha256: &sha256,
+        content,
+        uploaded_by: &actor.name,
+    };
+    let id = reports::add_attachment(tx, &new, now).await?;
+    audit::append(
+        tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "report.attach",
+            entity: "attachment",
+            entity_id: Some(id),
+            before: None,
+            // The hash ties the stored file to the record: an altered file no longer matches.
+            after: Some(json!({"report_id": report_id, "file_name": new.file_name, "size": content.len(), "sha256": sha256})),
+        },
+    )
+    .await?;
+    Ok(id)
 }
 
 /// An assignment's reports; a liaison reads its own unit's only.
@@ -162,13 +226,10 @@ pub async fn attach(
     file_name: &str,
     content: &[u8],
 ) -> ServiceResult<crate::store::reports::AttachmentRow> {
-    let kind = crate::domain::evidence::check(file_name, content).map_err(|message| {
-        ServiceError::Field {
-            field: "file",
-            message,
-        }
+    crate::domain::evidence::check(file_name, content).map_err(|message| ServiceError::Field {
+        field: "file",
+        message,
     })?;
-    let sha256 = hex::encode(sha2::Sha256::digest(content));
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let assignment_id = reports::assignment_of_report(&mut tx, report_id)
@@ -182,29 +243,7 @@ pub async fn attach(
             assignment.unit_name
         )));
     }
-    let new = reports::NewAttachment {
-        report_id,
-        file_name: file_name.trim(),
-        content_type: kind.content_type(),
-        sha256: &sha256,
-        content,
-        uploaded_by: &actor.name,
-    };
-    let id = reports::add_attachment(&mut tx, &new, now).await?;
-    audit::append(
-        &mut tx,
-        now,
-        NewEvent {
-            actor: &actor.name,
-            action: "report.attach",
-            entity: "attachment",
-            entity_id: Some(id),
-            before: None,
-            // The hash ties the stored file to the record: an altered file no longer matches.
-            after: Some(json!({"report_id": report_id, "file_name": new.file_name, "size": content.len(), "sha256": sha256})),
-        },
-    )
-    .await?;
+    let id = store_attachment(&mut tx, now, actor, report_id, file_name, content).await?;
     tx.commit().await?;
     let rows = reports::attachments_of(db, report_id).await?;
     rows.into_iter()

@@ -206,3 +206,55 @@ impl StoredEvent {
         }
     }
 }
+
+/// One line of a record's history, without the before/after detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+}
+
+/// The history of a task, newest first: events on the task and on every
+/// record hanging from it (assignments, measures, reports and their evidence,
+/// findings, evaluations, difficulties, situation reports, notes).
+pub async fn task_history(db: &Db, task_id: i64, limit: i64) -> StoreResult<Vec<HistoryRow>> {
+    const ASSIGNMENTS: &str = "SELECT id FROM assignments WHERE task_id = $1";
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, at, actor, action, entity, entity_id FROM audit_events WHERE \
+         (entity = 'task' AND entity_id = $1) \
+         OR (entity = 'assignment' AND entity_id IN ({ASSIGNMENTS})) \
+         OR (entity = 'measure' AND entity_id IN (SELECT id FROM measures WHERE assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'progress_report' AND entity_id IN (SELECT id FROM progress_reports WHERE assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'attachment' AND entity_id IN (SELECT x.id FROM attachments x JOIN progress_reports p ON p.id = x.report_id \
+             WHERE p.assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'finding' AND entity_id IN (SELECT id FROM findings WHERE assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'evaluation' AND entity_id IN (SELECT id FROM evaluations WHERE assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'difficulty' AND entity_id IN (SELECT id FROM difficulties WHERE assignment_id IN ({ASSIGNMENTS}))) \
+         OR (entity = 'situation_report' AND entity_id IN (SELECT id FROM situation_reports WHERE task_id = $1)) \
+         OR (entity = 'task_note' AND entity_id IN (SELECT id FROM task_notes WHERE task_id = $1)) \
+         ORDER BY id DESC LIMIT $2"
+    ));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql)
+            .bind(task_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<HistoryRow> {
+                Ok(HistoryRow {
+                    id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    entity: r.try_get(4)?,
+                    entity_id: r.try_get(5)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

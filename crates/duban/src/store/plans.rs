@@ -522,3 +522,32 @@ pub async fn categories_of(db: &Db, plan_id: i64) -> StoreResult<Vec<(String, St
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// One live task with the plan it belongs to: (plan id, task).
+pub async fn task_by_id(db: &Db, task_id: i64) -> StoreResult<Option<(i64, TaskRow)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT t.plan_id, t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
+             FROM tasks t LEFT JOIN categories c ON c.id = t.category_id WHERE t.id = $1 AND t.removed_in IS NULL",
+        )
+        .bind(task_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| -> StoreResult<(i64, TaskRow)> {
+            Ok((
+                r.try_get(0)?,
+                TaskRow {
+                    id: r.try_get(1)?,
+                    number: r.try_get(2)?,
+                    category_ordinal: r.try_get(3)?,
+                    category_title: r.try_get(4)?,
+                    title: r.try_get(5)?,
+                    body: r.try_get(6)?,
+                    deadline_date: r.try_get(7)?,
+                    deadline_text: r.try_get(8)?,
+                },
+            ))
+        })
+        .transpose()?
+    }))
+}

@@ -259,3 +259,29 @@ pub async fn latest_of_many(
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// The periods reported on several assignments: (assignment, period).
+pub async fn periods_of_many(db: &Db, assignment_ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=assignment_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({}) ORDER BY assignment_id, period",
+        list.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for id in assignment_ids {
+            query = query.bind(*id);
+        }
+        query
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}

@@ -252,3 +252,13 @@ pub async fn findings_of_assignment(db: &Db, assignment_id: i64) -> StoreResult<
         sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(finding).collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// A unit's findings not yet closed, across its assignments, oldest first.
+pub async fn open_findings_of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<FindingRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {FINDING_COLUMNS} WHERE a.unit_id = $1 AND f.state <> 'closed' ORDER BY f.id"
+    ));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).bind(unit_id).fetch_all(pool).await?.iter().map(finding).collect::<StoreResult<Vec<_>>>()?
+    }))
+}

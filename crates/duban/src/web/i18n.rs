@@ -128,11 +128,42 @@ impl Lang {
             ("open", Lang::En) => "Open",
             ("answered", Lang::Zh) => "已答复，待核验",
             ("answered", Lang::En) => "Answered",
-            ("verified", Lang::Zh) => "已销号",
-            ("verified", Lang::En) => "Verified",
+            ("closed" | "verified", Lang::Zh) => "已销号",
+            ("closed" | "verified", Lang::En) => "Verified",
             (_, Lang::Zh) => "未知",
             (_, Lang::En) => "Unknown",
         }
+    }
+
+    /// What an audit event did, for a record's history.
+    pub fn action(self, action: &str) -> &str {
+        let (zh, en) = match action {
+            "plan.import" => ("导入计划", "imported the plan"),
+            "plan.revise" => ("修订计划", "revised the plan"),
+            "assignment.assign" => ("交办单位", "assigned a unit"),
+            "assignment.claim" => ("认领任务", "claimed the task"),
+            "assignment.start" => ("开始推进", "started the work"),
+            "assignment.declare_done" => ("申报完成", "declared the work done"),
+            "assignment.verify" => ("核验销号", "verified the work (销号)"),
+            "assignment.reject" => ("驳回", "sent the work back"),
+            "measure.add" => ("新增措施", "added a measure"),
+            "measure.update" => ("修改措施", "edited a measure"),
+            "report.submit" => ("报送进展", "submitted a progress report"),
+            "report.attach" => ("上传佐证材料", "attached evidence"),
+            "finding.raise" => ("提出督查意见", "raised a finding"),
+            "finding.respond" => ("答复督查意见", "answered a finding"),
+            "finding.verify" => ("督查意见销号", "verified a finding (销号)"),
+            "finding.reopen" => ("督查意见退回", "reopened a finding"),
+            "evaluation.add" => ("评价打分", "evaluated"),
+            "difficulty.raise" => ("提出难点问题", "raised a difficulty"),
+            "difficulty.resolve" => ("协调解决难点", "resolved a difficulty"),
+            "situation.report" => ("报告重要情况", "reported an urgent situation"),
+            "situation.acknowledge" => ("确认重要情况", "acknowledged a situation"),
+            "task.instruction" => ("领导批示", "wrote an instruction (批示)"),
+            "task.comment" => ("发表评论", "commented"),
+            other => (other, other),
+        };
+        self.t(zh, en)
     }
 
     /// A plan's state.
@@ -180,6 +211,11 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "password" | "new_password" => "密码至少 8 位",
         "username" => "请填写用户名",
         "title" => "请填写标题",
+        "response" => "请填写整改或答复情况（1–4000 字）",
+        "routed_to" => "请填写需协调的单位或领导",
+        "body" => "请填写内容（1–4000 字）",
+        "actuals" => "请填写数字（不小于 0），不填表示本期不报该指标",
+        "file" => return format!("佐证材料未通过检查：{message}"),
         _ => return message.to_string(),
     };
     zh.to_string()

@@ -4,6 +4,7 @@
 //! render or redirect.
 
 pub mod assets;
+pub mod assignments;
 pub mod auth;
 pub mod csrf;
 pub mod error;
@@ -11,6 +12,9 @@ pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
+pub mod tasks;
+pub mod view;
+pub mod workspace;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -28,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(ledger::router())
+        .merge(tasks::router())
+        .merge(assignments::router())
+        .merge(workspace::router())
 }
 
 /// Each role starts where its work is.

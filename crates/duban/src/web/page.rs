@@ -113,6 +113,35 @@ impl Ctx {
         self.lang.t(zh, en)
     }
 
+    /// An instant (ms) as people read it: the date and time in China.
+    pub fn when(&self, millis: &i64) -> String {
+        jiff::Timestamp::from_millisecond(*millis)
+            .map(|t| {
+                jiff::tz::offset(8)
+                    .to_datetime(t)
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Who did it: "user:张三" → 张三; the operator at the shell as such.
+    pub fn who<'a>(&self, actor: &'a str) -> &'a str {
+        match actor {
+            "system:cli" => self.t("系统管理员（命令行）", "operator (command line)"),
+            other => other.strip_prefix("user:").unwrap_or(other),
+        }
+    }
+
+    /// A figure without a needless ".0".
+    pub fn figure(&self, value: &f64) -> String {
+        if value.fract() == 0.0 && value.abs() < 1e15 {
+            format!("{}", *value as i64)
+        } else {
+            format!("{value:.2}")
+        }
+    }
+
     /// The link that shows this same page in the other language.
     pub fn switch_href(&self) -> String {
         let to = if self.lang.is_en() { "zh" } else { "en" };

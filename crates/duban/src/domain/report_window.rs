@@ -1,0 +1,142 @@
+//! Which progress reports an assignment owes on a given day: the same rule
+//! the light reads (a window opens `report_grace_days` before a period ends
+//! and closes that many days after it; a report still missing then is
+//! missed), so the unit's list of reports due and its light never disagree.
+
+use jiff::civil::Date;
+
+use super::light::Thresholds;
+use super::period::Period;
+
+/// A report the unit owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owed {
+    pub period: Period,
+    /// The last day it is on time.
+    pub due: Date,
+    /// Past its due day and still not reported.
+    pub missed: bool,
+}
+
+/// The periods of `year` (months, or quarters when reports are quarterly)
+/// with the day each ends.
+pub fn periods(year: i16, t: &Thresholds) -> Vec<(Period, Date)> {
+    if t.monthly_reports {
+        (1..=12u8)
+            .map(|month| (Period::Month { year, month }, month_end(year, month)))
+            .collect()
+    } else {
+        (1..=4u8)
+            .map(|quarter| {
+                (
+                    Period::Quarter { year, quarter },
+                    month_end(year, quarter * 3),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The reports owed on `today`, oldest first: periods whose window is open
+/// and not yet reported, and periods missed. Periods that ended before the
+/// unit took the task on are not owed.
+pub fn owed(
+    year: i16,
+    assigned_on: Date,
+    reported: &[Period],
+    today: Date,
+    t: &Thresholds,
+) -> Vec<Owed> {
+    periods(year, t)
+        .into_iter()
+        .filter(|(period, end)| *end >= assigned_on && !reported.contains(period))
+        .filter_map(|(period, end)| {
+            let due = end.saturating_add(jiff::Span::new().days(t.report_grace_days));
+            let open = today > end || (end - today).get_days() <= t.report_grace_days;
+            open.then_some(Owed {
+                period,
+                due,
+                missed: today > due,
+            })
+        })
+        .collect()
+}
+
+fn month_end(year: i16, month: u8) -> Date {
+    Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    fn month(m: u8) -> Period {
+        Period::Month {
+            year: 2021,
+            month: m,
+        }
+    }
+
+    #[test]
+    fn a_window_opens_before_the_month_ends_and_is_missed_after_the_grace_days() {
+        let t = Thresholds::default(); // 5 grace days, monthly
+        let assigned = date("2021-05-10");
+        // Mid-June: May's report is overdue since June 5; June's window is not open yet.
+        let owed_now = owed(2021, assigned, &[], date("2021-06-15"), &t);
+        assert_eq!(
+            owed_now,
+            vec![Owed {
+                period: month(5),
+                due: date("2021-06-05"),
+                missed: true
+            }]
+        );
+        // June 26: June's window is open (4 days before it ends), not missed.
+        let owed_late_june = owed(2021, assigned, &[month(5)], date("2021-06-26"), &t);
+        assert_eq!(
+            owed_late_june,
+            vec![Owed {
+                period: month(6),
+                due: date("2021-07-05"),
+                missed: false
+            }]
+        );
+        // Reported: nothing owed.
+        assert!(
+            owed(
+                2021,
+                assigned,
+                &[month(5), month(6)],
+                date("2021-06-26"),
+                &t
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn periods_before_the_assignment_are_not_owed_and_quarters_follow_the_setting() {
+        let t = Thresholds {
+            monthly_reports: false,
+            ..Thresholds::default()
+        };
+        let owed_now = owed(2021, date("2021-04-02"), &[], date("2021-07-03"), &t);
+        assert_eq!(
+            owed_now.len(),
+            1,
+            "Q1 ended before the assignment: {owed_now:?}"
+        );
+        assert_eq!(
+            owed_now[0].period,
+            Period::Quarter {
+                year: 2021,
+                quarter: 2
+            }
+        );
+        assert!(!owed_now[0].missed, "Q2 is due on July 5");
+    }
+}

@@ -1,0 +1,176 @@
+//! A task's whole record as its page shows it: the task, each unit's
+//! assignment with what that reader may see of it, situation reports,
+//! instructions and comments, and the history from the audit chain.
+
+use super::plans::TaskWithUnits;
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::light::{Thresholds, china_date};
+use crate::domain::period::Period;
+use crate::domain::report_window;
+use crate::domain::roles::{Actor, Role};
+use crate::store::assignments::MeasureRow;
+use crate::store::audit::HistoryRow;
+use crate::store::coordination::{DifficultyRow, NoteRow, SituationRow};
+use crate::store::evaluations::EvaluationRow;
+use crate::store::plans::PlanSummary;
+use crate::store::reports::{AttachmentRow, ReportRow};
+use crate::store::supervision::FindingRow;
+use crate::store::{Db, assignments, audit, coordination, evaluations, reports, supervision};
+
+/// How much history a task page shows.
+pub const HISTORY_LIMIT: i64 = 200;
+
+pub struct TaskRecord {
+    pub plan: PlanSummary,
+    pub task: TaskWithUnits,
+    /// One per assignment, in the task's order; `None` where the reader may
+    /// not see that unit's records (a liaison sees its own unit's only).
+    pub details: Vec<Option<UnitDetail>>,
+    pub situations: Vec<SituationRow>,
+    pub notes: Vec<NoteRow>,
+    pub history: Vec<HistoryRow>,
+}
+
+/// One unit's records on the task.
+pub struct UnitDetail {
+    pub measures: Vec<MeasureRow>,
+    /// Newest period first, each with its evidence files.
+    pub reports: Vec<(ReportRow, Vec<AttachmentRow>)>,
+    pub findings: Vec<FindingRow>,
+    pub difficulties: Vec<DifficultyRow>,
+    pub evaluations: Vec<EvaluationRow>,
+}
+
+/// One unit's assignment with its task and records, for the unit's work
+/// page. A liaison opens only its own unit's (403 otherwise).
+pub struct AssignmentRecord {
+    pub plan: PlanSummary,
+    pub task: TaskWithUnits,
+    /// Where the assignment sits in `task.assignments` (and its light in `task.lights`).
+    pub index: usize,
+    pub detail: UnitDetail,
+    /// The periods a report can be given for so far, oldest first.
+    pub periods: Vec<PeriodChoice>,
+}
+
+/// A report period as the report form offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodChoice {
+    pub period: String,
+    pub reported: bool,
+    /// Its window is open or it was missed: the report is owed now.
+    pub owed: bool,
+    pub missed: bool,
+}
+
+/// The periods of the plan year that have begun by `today`, each marked
+/// reported, owed (window open) or missed, by the rule the light reads.
+fn period_choices(
+    year: Option<i64>,
+    assigned_at: i64,
+    reported: &[String],
+    today: jiff::civil::Date,
+) -> Vec<PeriodChoice> {
+    let Some(year) = year.and_then(|y| i16::try_from(y).ok()) else {
+        return Vec::new();
+    };
+    let thresholds = Thresholds::default();
+    let assigned_on = china_date(assigned_at).unwrap_or(today);
+    let done: Vec<Period> = reported.iter().filter_map(|p| p.parse().ok()).collect();
+    let owed = report_window::owed(year, assigned_on, &done, today, &thresholds);
+    report_window::periods(year, &thresholds)
+        .into_iter()
+        .filter(|(period, end)| {
+            // Begun: the period's first day is on or before today.
+            let first = match *period {
+                Period::Quarter { year, quarter } => {
+                    jiff::civil::Date::new(year, (quarter as i8 - 1) * 3 + 1, 1).ok()
+                }
+                Period::Month { .. } => Some(end.first_of_month()),
+            };
+            first.is_some_and(|first| first <= today)
+        })
+        .map(|(period, _)| {
+            let owed_now = owed.iter().find(|o| o.period == period);
+            PeriodChoice {
+                period: period.to_string(),
+                reported: done.contains(&period),
+                owed: owed_now.is_some(),
+                missed: owed_now.is_some_and(|o| o.missed),
+            }
+        })
+        .collect()
+}
+
+pub async fn assignment_record(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+) -> ServiceResult<AssignmentRecord> {
+    let assignment = assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "assignments")?;
+    let (plan, task) = super::plans::task(db, clock, actor, assignment.task_id).await?;
+    let index = task
+        .assignments
+        .iter()
+        .position(|a| a.id == assignment_id)
+        .ok_or_else(|| ServiceError::NotFound(format!("assignment {assignment_id}")))?;
+    let detail = unit_detail(db, assignment_id).await?;
+    let reported: Vec<String> = detail
+        .reports
+        .iter()
+        .map(|(r, _)| r.period.clone())
+        .collect();
+    let today = china_date(clock.now_millis())
+        .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    Ok(AssignmentRecord {
+        periods: period_choices(plan.year, assignment.assigned_at, &reported, today),
+        plan,
+        task,
+        index,
+        detail,
+    })
+}
+
+async fn unit_detail(db: &Db, assignment_id: i64) -> ServiceResult<UnitDetail> {
+    let mut with_files = Vec::new();
+    for report in reports::of_assignment(db, assignment_id).await? {
+        let files = reports::attachments_of(db, report.id).await?;
+        with_files.push((report, files));
+    }
+    Ok(UnitDetail {
+        measures: assignments::measures_of(db, assignment_id).await?,
+        reports: with_files,
+        findings: supervision::findings_of_assignment(db, assignment_id).await?,
+        difficulties: coordination::difficulties_of(db, assignment_id).await?,
+        evaluations: evaluations::of_assignment(db, assignment_id).await?,
+    })
+}
+
+pub async fn record(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    task_id: i64,
+) -> ServiceResult<TaskRecord> {
+    let (plan, task) = super::plans::task(db, clock, actor, task_id).await?;
+    let mut details = Vec::with_capacity(task.assignments.len());
+    for assignment in &task.assignments {
+        let readable = actor.role != Role::Liaison || actor.unit_id == Some(assignment.unit_id);
+        if !readable {
+            details.push(None);
+            continue;
+        }
+        details.push(Some(unit_detail(db, assignment.id).await?));
+    }
+    Ok(TaskRecord {
+        situations: super::coordination::situations_of(db, actor, task_id).await?,
+        notes: coordination::notes_of(db, task_id).await?,
+        history: audit::task_history(db, task_id, HISTORY_LIMIT).await?,
+        plan,
+        task,
+        details,
+    })
+}

@@ -1,0 +1,164 @@
+//! A unit's workspace: what it has to claim, the measures falling due, the
+//! reports it owes in the open windows, and the findings it must answer —
+//! for the liaison of that unit (the office may look at any unit's).
+
+use std::collections::HashMap;
+
+use super::plans::{MAX_PER_PAGE, TaskQuery, TaskWithUnits};
+use super::{ServiceError, ServiceResult};
+use crate::clock::Clock;
+use crate::domain::light::{Thresholds, china_date};
+use crate::domain::period::Period;
+use crate::domain::report_window::{Owed, owed};
+use crate::domain::roles::{Actor, Role};
+use crate::store::assignments::{self, AssignmentRow, MeasureRow};
+use crate::store::plans::{PlanSummary, TaskFilter};
+use crate::store::supervision::FindingRow;
+use crate::store::{Db, reports, supervision, units};
+
+/// A measure is listed as due this many days ahead.
+pub const MEASURES_AHEAD_DAYS: i32 = 14;
+
+/// One of the unit's tasks.
+pub struct Item {
+    pub task: TaskWithUnits,
+    /// The unit's own assignment on it.
+    pub assignment: AssignmentRow,
+    pub light: crate::domain::light::Light,
+}
+
+pub struct Workspace {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub plan: PlanSummary,
+    pub plans: Vec<PlanSummary>,
+    pub today: jiff::civil::Date,
+    pub items: Vec<Item>,
+    /// Not done, due within [`MEASURES_AHEAD_DAYS`] or overdue, soonest first:
+    /// (item index, measure).
+    pub measures_due: Vec<(usize, MeasureRow)>,
+    /// (item index, report owed)
+    pub reports_due: Vec<(usize, Owed)>,
+    /// Findings not closed: (item index, finding).
+    pub findings: Vec<(usize, FindingRow)>,
+}
+
+/// The unit the workspace shows: a liaison's own; for the office, the one asked for.
+fn unit_for(actor: &Actor, wanted: Option<i64>) -> ServiceResult<i64> {
+    match (actor.role, actor.unit_id, wanted) {
+        (Role::Liaison, Some(own), None) => Ok(own),
+        (Role::Liaison, Some(own), Some(asked)) if asked == own => Ok(own),
+        (Role::Liaison, _, _) => Err(ServiceError::Forbidden(
+            "a liaison works in its own unit's workspace".into(),
+        )),
+        (_, _, Some(asked)) => Ok(asked),
+        (_, _, None) => Err(ServiceError::Field {
+            field: "unit",
+            message: "choose a unit".into(),
+        }),
+    }
+}
+
+pub async fn workspace(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    unit: Option<i64>,
+    plan: Option<i64>,
+) -> ServiceResult<Workspace> {
+    let unit_id = unit_for(actor, unit)?;
+    let unit_name = units::all_units(db)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == unit_id)
+        .map(|(_, name)| name)
+        .ok_or_else(|| ServiceError::NotFound(format!("unit {unit_id}")))?;
+    let (plan, plans) = super::ledger::plan_for(db, actor, plan).await?;
+    let today = china_date(clock.now_millis())
+        .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    let query = TaskQuery {
+        filter: TaskFilter {
+            unit: Some(unit_name.clone()),
+            ..TaskFilter::default()
+        },
+        light: None,
+        page: 1,
+        per_page: MAX_PER_PAGE,
+    };
+    let page = super::plans::tasks(db, clock, actor, plan.id, &query).await?;
+    let items: Vec<Item> = page
+        .tasks
+        .into_iter()
+        .filter_map(|task| {
+            let at = task.assignments.iter().position(|a| a.unit_id == unit_id)?;
+            Some(Item {
+                assignment: task.assignments[at].clone(),
+                light: task.lights[at],
+                task,
+            })
+        })
+        .collect();
+    let index: HashMap<i64, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.assignment.id, i))
+        .collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.assignment.id).collect();
+
+    let mut measures_due: Vec<(usize, MeasureRow)> = assignments::measures_of_many(db, &ids)
+        .await?
+        .into_iter()
+        .filter(|m| m.done_at.is_none())
+        .filter(|m| {
+            m.deadline
+                .parse::<jiff::civil::Date>()
+                .is_ok_and(|d| (d - today).get_days() <= MEASURES_AHEAD_DAYS)
+        })
+        .filter_map(|m| Some((*index.get(&m.assignment_id)?, m)))
+        .collect();
+    measures_due.sort_by(|a, b| a.1.deadline.cmp(&b.1.deadline));
+
+    let mut reported: HashMap<i64, Vec<Period>> = HashMap::new();
+    for (id, period) in reports::periods_of_many(db, &ids).await? {
+        if let Ok(period) = period.parse() {
+            reported.entry(id).or_default().push(period);
+        }
+    }
+    let thresholds = Thresholds::default();
+    let mut reports_due = Vec::new();
+    if let Some(year) = plan.year.and_then(|y| i16::try_from(y).ok()) {
+        for (i, item) in items.iter().enumerate() {
+            let working = matches!(
+                item.assignment.state.as_str(),
+                "claimed" | "in_progress" | "done"
+            );
+            let Some(assigned_on) = china_date(item.assignment.assigned_at) else {
+                continue;
+            };
+            if !working {
+                continue;
+            }
+            let done = reported.get(&item.assignment.id).map_or(&[][..], |v| v);
+            for owed_report in owed(year, assigned_on, done, today, &thresholds) {
+                reports_due.push((i, owed_report));
+            }
+        }
+    }
+
+    let findings = supervision::open_findings_of_unit(db, unit_id)
+        .await?
+        .into_iter()
+        .filter_map(|f| Some((*index.get(&f.assignment_id)?, f)))
+        .collect();
+    Ok(Workspace {
+        unit_id,
+        unit_name,
+        plan,
+        plans,
+        today,
+        items,
+        measures_due,
+        reports_due,
+        findings,
+    })
+}

@@ -1,0 +1,295 @@
+//! The task page: the text with its targets and deadline, each unit's
+//! assignment and state, measures, reports over time, findings, difficulties,
+//! evaluations, situation reports, leaders' instructions (批示), comments, and
+//! the history from the audit chain. Notes, situation reports and the
+//! answers to difficulties are written here.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::form::FieldErrors;
+use super::page::{Ctx, Page, Posted};
+use super::render;
+use super::view::{self, TargetLine, UnitView};
+use crate::app::AppState;
+use crate::domain::roles::Role;
+use crate::service::{coordination, tasks};
+use crate::store::audit::HistoryRow;
+use crate::store::coordination::{NoteRow, SituationRow};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks/{id}", get(show))
+        .route("/tasks/{id}/notes", post(write_note))
+        .route("/tasks/{id}/situations", post(report_situation))
+        .route("/situations/{id}/acknowledge", post(acknowledge))
+        .route("/difficulties/{id}/resolve", post(resolve))
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    ctx: Ctx,
+    plan_id: i64,
+    plan_title: String,
+    task_id: i64,
+    number: String,
+    category: String,
+    title: String,
+    text: String,
+    deadline: String,
+    light: &'static str,
+    targets: Vec<TargetLine>,
+    units: Vec<UnitView>,
+    situations: Vec<SituationRow>,
+    instructions: Vec<NoteRow>,
+    comments: Vec<NoteRow>,
+    history: Vec<HistoryRow>,
+    may: May,
+    drafts: Drafts,
+}
+
+/// Which forms this reader gets (the services decide again on submission).
+struct May {
+    instruct: bool,
+    comment: bool,
+    report_situation: bool,
+    acknowledge: bool,
+    resolve: bool,
+    supervise: bool,
+}
+
+/// What was typed into a form that failed, shown again with its messages.
+#[derive(Default)]
+struct Drafts {
+    note_kind: String,
+    note_text: String,
+    situation_text: String,
+    /// (difficulty id, answer)
+    answer: Option<(i64, String)>,
+    errors: FieldErrors,
+    /// Which form the errors belong to: "note", "situation", "answer", "ack".
+    form: &'static str,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    show_with(&state, &page, id, Drafts::default()).await
+}
+
+async fn show_with(
+    state: &AppState,
+    page: &Page,
+    task_id: i64,
+    drafts: Drafts,
+) -> Result<Response, WebError> {
+    let record = tasks::record(&state.db, state.clock.as_ref(), &page.actor, task_id).await?;
+    let role = page.actor.role;
+    let own_unit_assigned = page
+        .actor
+        .unit_id
+        .is_some_and(|u| record.task.assignments.iter().any(|a| a.unit_id == u));
+    let may = May {
+        instruct: matches!(role, Role::Admin | Role::Leader),
+        comment: match role {
+            Role::Viewer => false,
+            Role::Liaison => own_unit_assigned,
+            _ => true,
+        },
+        report_situation: match role {
+            Role::Admin | Role::Supervisor => true,
+            Role::Liaison => own_unit_assigned,
+            _ => false,
+        },
+        acknowledge: matches!(role, Role::Admin | Role::Supervisor),
+        resolve: matches!(role, Role::Admin | Role::Supervisor | Role::Leader),
+        supervise: matches!(role, Role::Admin | Role::Supervisor),
+    };
+    let (instructions, comments) = record
+        .notes
+        .iter()
+        .cloned()
+        .partition(|n| n.kind == "instruction");
+    let status = if drafts.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let task = &record.task.task;
+    let view = TaskPage {
+        ctx: page.ctx(),
+        plan_id: record.plan.id,
+        plan_title: record.plan.title.clone(),
+        task_id,
+        number: task.number.clone(),
+        category: match (&task.category_ordinal, &task.category_title) {
+            (Some(o), Some(t)) => format!("（{o}）{t}"),
+            _ => String::new(),
+        },
+        title: task.title.clone(),
+        text: task.body.clone(),
+        deadline: task.deadline_text.clone().unwrap_or_default(),
+        light: record.task.light.as_str(),
+        targets: view::targets(&record.task.targets, page.lang),
+        units: view::units(&record, page),
+        situations: record.situations.clone(),
+        instructions,
+        comments,
+        history: record.history.clone(),
+        may,
+        drafts,
+    };
+    Ok((status, render(&view)?).into_response())
+}
+
+fn back_to(task_id: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/tasks/{task_id}#{anchor}")).into_response()
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    kind: String,
+    text: String,
+}
+
+async fn write_note(
+    State(state): State<AppState>,
+    Path(task_id): Path<i64>,
+    Posted(page, form): Posted<NoteForm>,
+) -> Result<Response, WebError> {
+    let instruction = form.kind == "instruction";
+    match coordination::write_note(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        task_id,
+        instruction,
+        &form.text,
+    )
+    .await
+    {
+        Ok(_) => Ok(back_to(task_id, "notes")),
+        Err(error) => {
+            let errors = FieldErrors::from_service(page.lang, error)?;
+            let drafts = Drafts {
+                note_kind: form.kind,
+                note_text: form.text,
+                errors,
+                form: "note",
+                ..Drafts::default()
+            };
+            show_with(&state, &page, task_id, drafts).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SituationForm {
+    text: String,
+}
+
+async fn report_situation(
+    State(state): State<AppState>,
+    Path(task_id): Path<i64>,
+    Posted(page, form): Posted<SituationForm>,
+) -> Result<Response, WebError> {
+    match coordination::report_situation(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        task_id,
+        &form.text,
+    )
+    .await
+    {
+        Ok(_) => Ok(back_to(task_id, "situations")),
+        Err(error) => {
+            let errors = FieldErrors::from_service(page.lang, error)?;
+            let drafts = Drafts {
+                situation_text: form.text,
+                errors,
+                form: "situation",
+                ..Drafts::default()
+            };
+            show_with(&state, &page, task_id, drafts).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AcknowledgeForm {
+    version: i64,
+    task_id: i64,
+}
+
+async fn acknowledge(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<AcknowledgeForm>,
+) -> Result<Response, WebError> {
+    match coordination::acknowledge_situation(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        form.version,
+    )
+    .await
+    {
+        Ok(row) => Ok(back_to(row.task_id, "situations")),
+        Err(error) => {
+            let errors = FieldErrors::from_service(page.lang, error)?;
+            let drafts = Drafts {
+                errors,
+                form: "ack",
+                ..Drafts::default()
+            };
+            show_with(&state, &page, form.task_id, drafts).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ResolveForm {
+    version: i64,
+    task_id: i64,
+    answer: String,
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<ResolveForm>,
+) -> Result<Response, WebError> {
+    match coordination::resolve_difficulty(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        form.version,
+        &form.answer,
+    )
+    .await
+    {
+        Ok(_) => Ok(back_to(form.task_id, "units")),
+        Err(error) => {
+            let errors = FieldErrors::from_service(page.lang, error)?;
+            let drafts = Drafts {
+                answer: Some((id, form.answer)),
+                errors,
+                form: "answer",
+                ..Drafts::default()
+            };
+            show_with(&state, &page, form.task_id, drafts).await
+        }
+    }
+}
