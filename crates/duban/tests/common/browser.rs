@@ -196,7 +196,27 @@ impl Browser {
     /// Saves a screenshot as a CI artifact under the target directory
     /// (`screenshots/NAME.png`) and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // The whole page, not just the window: grow the window to the
+        // document's height for the picture, then put it back.
+        let (x, y, width, height) = self.client.get_window_rect().await.expect("window");
+        let full = self
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(height)
+            .clamp(height, 12_000);
+        let _ = self
+            .client
+            .set_window_rect(x as u32, y as u32, width as u32, full as u32 + 120)
+            .await;
+        let _ = self.client.execute("window.scrollTo(0, 0)", vec![]).await;
         let png = self.client.screenshot().await.expect("screenshot");
+        let _ = self
+            .client
+            .set_window_rect(x as u32, y as u32, width as u32, height as u32)
+            .await;
         let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .parent()
             .map(|target| target.join("screenshots"))
