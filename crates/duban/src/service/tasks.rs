@@ -16,7 +16,11 @@ use crate::store::evaluations::EvaluationRow;
 use crate::store::plans::PlanSummary;
 use crate::store::reports::{AttachmentRow, ReportRow};
 use crate::store::supervision::FindingRow;
-use crate::store::{Db, assignments, audit, coordination, evaluations, reports, supervision};
+use crate::store::{
+    Db, assignments, audit, coordination, evaluations, reports, supervision, users,
+};
+
+use std::collections::HashMap;
 
 /// How much history a task page shows.
 pub const HISTORY_LIMIT: i64 = 200;
@@ -30,6 +34,8 @@ pub struct TaskRecord {
     pub situations: Vec<SituationRow>,
     pub notes: Vec<NoteRow>,
     pub history: Vec<HistoryRow>,
+    /// Display names of the people named in the record, by actor ("user:NAME").
+    pub names: HashMap<String, String>,
 }
 
 /// One unit's records on the task.
@@ -52,6 +58,8 @@ pub struct AssignmentRecord {
     pub detail: UnitDetail,
     /// The periods a report can be given for so far, oldest first.
     pub periods: Vec<PeriodChoice>,
+    /// Display names of the people named in the record, by actor.
+    pub names: HashMap<String, String>,
 }
 
 /// A report period as the report form offers it.
@@ -125,13 +133,34 @@ pub async fn assignment_record(
         .collect();
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    let reporters = detail
+        .reports
+        .iter()
+        .filter_map(|(r, _)| r.submitted_by.strip_prefix("user:"))
+        .map(str::to_string)
+        .collect();
     Ok(AssignmentRecord {
+        names: display_names(db, reporters).await?,
         periods: period_choices(plan.year, assignment.assigned_at, &reported, today),
         plan,
         task,
         index,
         detail,
     })
+}
+
+/// Display names for the actors named in a record ("user:NAME" → 张三).
+async fn display_names(
+    db: &Db,
+    mut usernames: Vec<String>,
+) -> ServiceResult<HashMap<String, String>> {
+    usernames.sort();
+    usernames.dedup();
+    Ok(users::display_names(db, &usernames)
+        .await?
+        .into_iter()
+        .map(|(username, name)| (format!("user:{username}"), name))
+        .collect())
 }
 
 async fn unit_detail(db: &Db, assignment_id: i64) -> ServiceResult<UnitDetail> {
@@ -165,10 +194,34 @@ pub async fn record(
         }
         details.push(Some(unit_detail(db, assignment.id).await?));
     }
+    let situations = super::coordination::situations_of(db, actor, task_id).await?;
+    let notes = coordination::notes_of(db, task_id).await?;
+    let history = audit::task_history(db, task_id, HISTORY_LIMIT).await?;
+    let actors: Vec<String> = history
+        .iter()
+        .map(|h| h.actor.as_str())
+        .chain(notes.iter().map(|n| n.author.as_str()))
+        .chain(situations.iter().map(|s| s.reported_by.as_str()))
+        .chain(
+            situations
+                .iter()
+                .filter_map(|s| s.acknowledged_by.as_deref()),
+        )
+        .chain(
+            details
+                .iter()
+                .flatten()
+                .flat_map(|d| d.reports.iter().map(|(r, _)| r.submitted_by.as_str())),
+        )
+        .filter_map(|a| a.strip_prefix("user:"))
+        .map(str::to_string)
+        .collect();
+    let names = display_names(db, actors).await?;
     Ok(TaskRecord {
-        situations: super::coordination::situations_of(db, actor, task_id).await?,
-        notes: coordination::notes_of(db, task_id).await?,
-        history: audit::task_history(db, task_id, HISTORY_LIMIT).await?,
+        situations,
+        notes,
+        history,
+        names,
         plan,
         task,
         details,

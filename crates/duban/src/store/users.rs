@@ -119,3 +119,30 @@ pub async fn by_id(db: &Db, id: i64) -> StoreResult<Option<UserRow>> {
         sqlx::query(sql).bind(id).fetch_optional(pool).await?.as_ref().map(from_row).transpose()?
     }))
 }
+
+/// Display names of the given usernames (those that exist).
+pub async fn display_names(
+    db: &Db,
+    usernames: &[String],
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    if usernames.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let list: Vec<String> = (1..=usernames.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT username, display_name FROM users WHERE username IN ({})",
+        list.join(", ")
+    ));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for name in usernames {
+            query = query.bind(name);
+        }
+        query
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<StoreResult<std::collections::HashMap<_, _>>>()?
+    }))
+}

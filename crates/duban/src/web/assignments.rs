@@ -139,8 +139,10 @@ async fn show_with(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut ctx = page.ctx();
+    ctx.names = record.names.clone();
     let view = AssignmentPage {
-        ctx: page.ctx(),
+        ctx,
         assignment_id,
         task_id: task.id,
         number: task.number.clone(),

@@ -66,6 +66,7 @@ impl Page {
             }),
             nav: nav_for(self.actor.role, self.lang, &self.here),
             here: self.here.clone(),
+            names: std::collections::HashMap::new(),
         }
     }
 
@@ -82,6 +83,8 @@ pub struct Ctx {
     pub user: Option<UserCtx>,
     pub nav: Vec<NavItem>,
     pub here: String,
+    /// Display names of the people a page names, by actor ("user:NAME").
+    pub names: std::collections::HashMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -106,6 +109,7 @@ impl Ctx {
             user: None,
             nav: Vec::new(),
             here: here.to_string(),
+            names: std::collections::HashMap::new(),
         }
     }
 
@@ -125,8 +129,12 @@ impl Ctx {
             .unwrap_or_default()
     }
 
-    /// Who did it: "user:张三" → 张三; the operator at the shell as such.
-    pub fn who<'a>(&self, actor: &'a str) -> &'a str {
+    /// Who did it: a person's display name when the page knows it, else
+    /// the username; the operator at the shell as such.
+    pub fn who<'a>(&'a self, actor: &'a str) -> &'a str {
+        if let Some(name) = self.names.get(actor) {
+            return name;
+        }
         match actor {
             "system:cli" => self.t("系统管理员（命令行）", "operator (command line)"),
             other => other.strip_prefix("user:").unwrap_or(other),

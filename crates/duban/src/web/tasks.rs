@@ -125,8 +125,10 @@ async fn show_with(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let task = &record.task.task;
+    let mut ctx = page.ctx();
+    ctx.names = record.names.clone();
     let view = TaskPage {
-        ctx: page.ctx(),
+        ctx,
         plan_id: record.plan.id,
         plan_title: record.plan.title.clone(),
         task_id,
