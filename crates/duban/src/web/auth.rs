@@ -64,9 +64,12 @@ async fn login_form(
 ) -> Result<Response, WebError> {
     let token = csrf::login_token().map_err(WebError::bad_request)?;
     let lang = Lang::of(&headers);
+    let next = safe_next(query.next.as_deref());
+    // Switching the language keeps where the person was going.
+    let here = format!("/login?next={}", super::url_encode(&next));
     let page = LoginPage {
-        ctx: Ctx::anonymous(lang, "/login", token.clone()),
-        next: safe_next(query.next.as_deref()),
+        ctx: Ctx::anonymous(lang, &here, token.clone()),
+        next,
         username: String::new(),
         error: None,
     };
