@@ -11,7 +11,9 @@ use jiff::civil::Date;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
-use crate::domain::light::{Light, Pace, china_date, elapsed_share, missed_reports, pace, task_light};
+use crate::domain::light::{
+    Light, Pace, china_date, elapsed_share, missed_reports, pace, task_light,
+};
 use crate::domain::roles::{Actor, Role};
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
 use crate::store::plans::{PlanSummary, TaskFilter};
@@ -309,8 +311,9 @@ pub fn sort_units(units: &mut [UnitFigures], by: UnitSort, descending: bool) {
         let order = match by {
             UnitSort::Name => a.name.cmp(&b.name),
             UnitSort::Assignments => a.assignments().cmp(&b.assignments()),
-            UnitSort::Completion => (a.verified * b.assignments().max(1))
-                .cmp(&(b.verified * a.assignments().max(1))),
+            UnitSort::Completion => {
+                (a.verified * b.assignments().max(1)).cmp(&(b.verified * a.assignments().max(1)))
+            }
             UnitSort::Overdue => a.overdue_measures.cmp(&b.overdue_measures),
             UnitSort::Missed => a.missed_reports.cmp(&b.missed_reports),
             UnitSort::Findings => a.open_findings.cmp(&b.open_findings),

@@ -5,6 +5,8 @@
 
 pub mod assets;
 pub mod auth;
+pub mod charts;
+pub mod cockpit;
 pub mod csrf;
 pub mod error;
 pub mod form;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(assets::router())
         .merge(auth::router())
+        .merge(cockpit::router())
         .merge(ledger::router())
 }
 
