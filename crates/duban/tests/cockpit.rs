@@ -101,13 +101,24 @@ async fn claim(test: &TestDb, a: &AssignmentRow) -> AssignmentRow {
 
 async fn the_cockpit_follows_the_record(test: &TestDb) {
     let day = at("2021-06-15");
+    // Before the first import there is nothing to show, and no error.
+    duban::commands::demo::prepare_accounts(&test.db)
+        .await
+        .unwrap();
+    let nothing = cockpit(&test.db, &day, &reader(Role::Leader), None)
+        .await
+        .unwrap();
+    assert!(nothing.is_none());
     duban::commands::demo::prepare_with(&test.db, &day)
         .await
         .unwrap();
     let supervisor = reader(Role::Supervisor);
 
     // Everything was assigned this morning: nothing is late yet.
-    let before = cockpit(&test.db, &day, &supervisor, None).await.unwrap();
+    let before = cockpit(&test.db, &day, &supervisor, None)
+        .await
+        .unwrap()
+        .unwrap();
     let plan = before.plan.id;
     assert_eq!(before.tasks, counts(33, 0, 0, 0));
     assert_eq!(before.categories.len(), 10);
@@ -151,6 +162,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
         assert_eq!(
             cockpit(&test.db, &day, &reader(role), None)
                 .await
+                .unwrap()
                 .unwrap()
                 .tasks,
             counts(33, 0, 0, 0)
@@ -260,6 +272,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
 
     let after = cockpit(&test.db, &day, &supervisor, Some(plan))
         .await
+        .unwrap()
         .unwrap();
     // 18 red (the overdue measure), 25 yellow (the finding), 11 done. Task
     // 18's 区建设管理委 is yellow too (20 of 185 is behind the trajectory),
@@ -332,6 +345,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     let august = at("2021-08-10");
     let later = cockpit(&test.db, &august, &supervisor, Some(plan))
         .await
+        .unwrap()
         .unwrap();
     // 18 red (overdue measure, July missed), 25 red (June and July missed), 11 done.
     assert_eq!(later.tasks, counts(0, 30, 2, 1));

@@ -298,3 +298,23 @@ async fn the_leader_reads_the_cockpit_without_a_form_and_a_liaison_is_refused() 
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn before_the_first_import_the_cockpit_says_so_and_points_to_the_import() {
+    let test = common::sqlite().await;
+    let server = app::spawn_empty_at(&test, "2021-06-15").await;
+    let b = browser::start(&server.base).await;
+    b.login("admin", "demo").await;
+    assert_eq!(b.path().await, "/cockpit");
+    assert!(
+        b.text("[data-test=no-plan]")
+            .await
+            .contains("尚未导入工作计划")
+    );
+    assert!(
+        !b.find_all("[data-test=no-plan] a[href='/plans']")
+            .await
+            .is_empty()
+    );
+    b.close().await;
+}

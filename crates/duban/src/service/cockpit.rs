@@ -130,13 +130,14 @@ pub struct Cockpit {
 }
 
 /// The cockpit of a plan (the one asked for, else the reader's default, as
-/// the ledger chooses it), units worst light first.
+/// the ledger chooses it), units worst light first; `None` when no plan
+/// has been imported yet (and none was asked for).
 pub async fn cockpit(
     db: &Db,
     clock: &dyn Clock,
     actor: &Actor,
     plan_id: Option<i64>,
-) -> ServiceResult<Cockpit> {
+) -> ServiceResult<Option<Cockpit>> {
     require(
         actor,
         &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer],
@@ -144,6 +145,9 @@ pub async fn cockpit(
     )?;
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    if plan_id.is_none() && super::plans::list(db, actor).await?.is_empty() {
+        return Ok(None);
+    }
     let (plan, plans) = super::ledger::plan_for(db, actor, plan_id).await?;
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let (tasks, _) = plans::tasks_page(db, plan.id, &TaskFilter::default(), i64::MAX, 0).await?;
@@ -251,7 +255,7 @@ pub async fn cockpit(
         })
         .collect();
 
-    Ok(Cockpit {
+    Ok(Some(Cockpit {
         reports: store::recent_reports(db, plan.id, RECENT).await?,
         situations: store::recent_situations(db, plan.id, RECENT).await?,
         plan,
@@ -261,7 +265,7 @@ pub async fn cockpit(
         categories,
         units,
         targets,
-    })
+    }))
 }
 
 /// The columns the unit table sorts by.

@@ -54,6 +54,15 @@ struct CockpitPage {
     supervises: bool,
 }
 
+/// Before the first plan is imported.
+#[derive(Template)]
+#[template(path = "cockpit_empty.html")]
+struct NoPlan {
+    ctx: Ctx,
+    /// Those who may import get a link to do it.
+    imports: bool,
+}
+
 struct Stat {
     light: &'static str,
     count: i64,
@@ -117,7 +126,14 @@ async fn show(
     Query(query): Query<CockpitQuery>,
 ) -> Result<Html<String>, WebError> {
     let plan_id = query.plan.as_deref().and_then(|p| p.trim().parse().ok());
-    let mut found = cockpit(&state.db, state.clock.as_ref(), &page.actor, plan_id).await?;
+    let Some(mut found) = cockpit(&state.db, state.clock.as_ref(), &page.actor, plan_id).await?
+    else {
+        let view = NoPlan {
+            ctx: page.ctx(),
+            imports: page.is(&[Role::Admin, Role::Supervisor]),
+        };
+        return Ok(Html(view.render()?));
+    };
     let sort = query
         .sort
         .as_deref()
