@@ -135,6 +135,23 @@ fn report_light(record: &Record, today: Date, t: &Thresholds) -> Light {
     }
 }
 
+/// How many reports an assignment has missed on `today`: closed periods past
+/// their grace days without a report, counted exactly where [`report_light`]
+/// turns red. Work not yet claimed, or verified, owes none (the light reads
+/// other things there).
+pub fn missed_reports(record: &Record, today: Date, t: &Thresholds) -> usize {
+    if matches!(record.state, State::Assigned | State::Verified) {
+        return 0;
+    }
+    let Some(year) = record.plan_year else {
+        return 0;
+    };
+    super::report_window::owed(year, record.assigned_on, &record.reported, today, t)
+        .iter()
+        .filter(|o| o.missed)
+        .count()
+}
+
 /// A target whose latest actual is below the pro-rata share of the year.
 fn behind_trajectory(record: &Record, today: Date) -> bool {
     let Some(year) = record.plan_year else {
@@ -143,11 +160,56 @@ fn behind_trajectory(record: &Record, today: Date) -> bool {
     if today.year() != year {
         return false;
     }
-    let elapsed = f64::from(today.day_of_year()) / f64::from(today.days_in_year());
     record
         .targets
         .iter()
-        .any(|&(value, actual)| actual.is_some_and(|a| a < value * elapsed * 0.9))
+        .any(|&(value, actual)| actual.is_some_and(|a| pace(value, a, year, today) == Pace::Behind))
+}
+
+/// How far below its pro-rata trajectory an actual may be before it counts
+/// as behind (and, symmetrically, above it before it counts as ahead).
+pub const TRAJECTORY_TOLERANCE: f64 = 0.1;
+
+/// The share of the plan year gone by on `today`: 0 before it, 1 after it.
+pub fn elapsed_share(year: i16, today: Date) -> f64 {
+    match today.year().cmp(&year) {
+        std::cmp::Ordering::Less => 0.0,
+        std::cmp::Ordering::Greater => 1.0,
+        std::cmp::Ordering::Equal => {
+            f64::from(today.day_of_year()) / f64::from(today.days_in_year())
+        }
+    }
+}
+
+/// Where an actual stands against its target's trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    Ahead,
+    OnTrack,
+    Behind,
+}
+
+impl Pace {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pace::Ahead => "ahead",
+            Pace::OnTrack => "on_track",
+            Pace::Behind => "behind",
+        }
+    }
+}
+
+/// An actual against `value` × the elapsed share of the year: behind below
+/// the tolerance band (the rule that turns a light yellow), ahead above it.
+pub fn pace(value: f64, actual: f64, year: i16, today: Date) -> Pace {
+    let expected = value * elapsed_share(year, today);
+    if actual < expected * (1.0 - TRAJECTORY_TOLERANCE) {
+        Pace::Behind
+    } else if actual > expected * (1.0 + TRAJECTORY_TOLERANCE) {
+        Pace::Ahead
+    } else {
+        Pace::OnTrack
+    }
 }
 
 /// A task's light: the worst of its assignments'; done only when all are.
@@ -265,5 +327,36 @@ mod tests {
         );
         assert_eq!(task_light(&[Light::Done, Light::Done]), Light::Done);
         assert_eq!(task_light(&[Light::Red, Light::Done]), Light::Red);
+    }
+
+    #[test]
+    fn missed_reports_are_counted_where_the_light_turns_red() {
+        let t = Thresholds::default();
+        let mut r = record(State::InProgress);
+        r.reported = months(3, 3);
+        // March reported; April missed by May 6, May by June 6.
+        assert_eq!(missed_reports(&r, date("2021-05-05"), &t), 0);
+        assert_eq!(missed_reports(&r, date("2021-05-06"), &t), 1);
+        assert_eq!(assignment_light(&r, date("2021-05-06"), &t), Light::Red);
+        assert_eq!(missed_reports(&r, date("2021-06-15"), &t), 2);
+        r.reported = months(3, 5);
+        assert_eq!(missed_reports(&r, date("2021-06-15"), &t), 0);
+        assert_eq!(
+            missed_reports(&record(State::Assigned), date("2021-06-15"), &t),
+            0,
+            "unclaimed work owes no report yet"
+        );
+    }
+
+    #[test]
+    fn pace_against_the_pro_rata_trajectory() {
+        // 2021-07-02 is day 183 of 365: about half the year.
+        let day = date("2021-07-02");
+        assert!((elapsed_share(2021, day) - 183.0 / 365.0).abs() < 1e-9);
+        assert_eq!(elapsed_share(2021, date("2020-12-31")), 0.0);
+        assert_eq!(elapsed_share(2021, date("2022-01-01")), 1.0);
+        assert_eq!(pace(185.0, 92.0, 2021, day), Pace::OnTrack);
+        assert_eq!(pace(185.0, 40.0, 2021, day), Pace::Behind);
+        assert_eq!(pace(185.0, 120.0, 2021, day), Pace::Ahead);
     }
 }

@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod cockpit;
 pub mod coordination;
 pub mod evaluations;
 pub mod import;

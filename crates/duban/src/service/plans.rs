@@ -70,7 +70,7 @@ async fn with_units(
     }
     let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
     let inputs = assignments::light_inputs(db, &assignment_ids).await?;
-    let thresholds = Thresholds::default();
+    let thresholds = thresholds();
     Ok(rows
         .into_iter()
         .map(|task| {
@@ -90,6 +90,46 @@ async fn with_units(
             }
         })
         .collect())
+}
+
+/// The thresholds the light rule runs with.
+pub fn thresholds() -> Thresholds {
+    Thresholds::default()
+}
+
+/// Every assignment given, lit by the rule: what the rule read of each (its
+/// record) and its light, in the same order. For views over a whole plan
+/// (the cockpit) that read the inputs in bulk: each assignment's inputs are
+/// picked out once, so the work grows with the plan, not with its square.
+pub fn light_all(
+    rows: &[AssignmentRow],
+    inputs: &assignments::LightInputs,
+    year: Option<i16>,
+    today: jiff::civil::Date,
+) -> Vec<(Record, Light)> {
+    use std::collections::HashMap;
+    let mut own: HashMap<i64, assignments::LightInputs> = HashMap::new();
+    for m in &inputs.measures {
+        own.entry(m.0).or_default().measures.push(m.clone());
+    }
+    for r in &inputs.reports {
+        own.entry(r.0).or_default().reports.push(r.clone());
+    }
+    for f in &inputs.open_findings {
+        own.entry(f.0).or_default().open_findings.push(f.clone());
+    }
+    for g in &inputs.targets {
+        own.entry(g.0).or_default().targets.push(*g);
+    }
+    let none = assignments::LightInputs::default();
+    let thresholds = thresholds();
+    rows.iter()
+        .map(|a| {
+            let record = record_of(a, own.get(&a.id).unwrap_or(&none), year);
+            let light = assignment_light(&record, today, &thresholds);
+            (record, light)
+        })
+        .collect()
 }
 
 /// What the light rule reads of one assignment, from the rows fetched for the page.

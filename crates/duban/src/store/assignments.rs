@@ -20,9 +20,9 @@ pub struct AssignmentRow {
     pub assigned_at: i64,
 }
 
-const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at FROM assignments a JOIN units u ON u.id = a.unit_id";
+pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at FROM assignments a JOIN units u ON u.id = a.unit_id";
 
-fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
+pub(crate) fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,

@@ -179,6 +179,20 @@ impl Lang {
             (_, Lang::En) => "Unknown",
         }
     }
+
+    /// A target's actual against its trajectory (ahead, on_track, behind).
+    pub fn pace(self, pace: &str) -> &'static str {
+        match (pace, self) {
+            ("ahead", Lang::Zh) => "快于序时进度",
+            ("ahead", Lang::En) => "Ahead",
+            ("on_track", Lang::Zh) => "符合序时进度",
+            ("on_track", Lang::En) => "On track",
+            ("behind", Lang::Zh) => "落后于序时进度",
+            ("behind", Lang::En) => "Behind",
+            (_, Lang::Zh) => "尚未报数",
+            (_, Lang::En) => "No figure yet",
+        }
+    }
 }
 
 /// One cookie's value from the request headers.

@@ -6,6 +6,8 @@
 pub mod assets;
 pub mod assignments;
 pub mod auth;
+pub mod charts;
+pub mod cockpit;
 pub mod csrf;
 pub mod error;
 pub mod form;
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(assets::router())
         .merge(auth::router())
+        .merge(cockpit::router())
         .merge(ledger::router())
         .merge(tasks::router())
         .merge(assignments::router())
