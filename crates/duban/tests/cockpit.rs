@@ -14,6 +14,7 @@ use duban::domain::roles::{Actor, Role};
 use duban::service::assignments::{MeasureInput, act, add_measure};
 use duban::service::cockpit::{Cockpit, LightCounts, UnitFigures, cockpit};
 use duban::service::coordination::report_situation;
+use duban::service::plans::{TaskQuery, tasks};
 use duban::service::reports::{ReportInput, submit};
 use duban::service::supervision::{FindingInput, bodies, open_inspection, raise_finding};
 use duban::store::assignments::{AssignmentRow, of_tasks};
@@ -51,6 +52,23 @@ fn category(c: &Cockpit, ordinal: &str) -> LightCounts {
         .find(|k| k.ordinal == ordinal)
         .unwrap()
         .tasks
+}
+
+/// The ledger's light filter (its own path into the rule) finds as many
+/// tasks of each light as the cockpit counts.
+async fn ledger_agrees(test: &TestDb, clock: &FixedClock, c: &Cockpit) {
+    for light in [Light::Green, Light::Yellow, Light::Red, Light::Done] {
+        let query = TaskQuery {
+            filter: TaskFilter::default(),
+            light: Some(light.as_str().to_string()),
+            page: 1,
+            per_page: 50,
+        };
+        let page = tasks(&test.db, clock, &reader(Role::Viewer), c.plan.id, &query)
+            .await
+            .unwrap();
+        assert_eq!(page.total, c.tasks.of(light), "{light:?}");
+    }
 }
 
 fn liaison(a: &AssignmentRow) -> Actor {
@@ -278,6 +296,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     // 18's 区建设管理委 is yellow too (20 of 185 is behind the trajectory),
     // but the task shows its worst: red.
     assert_eq!(after.tasks, counts(30, 1, 1, 1));
+    ledger_agrees(test, &day, &after).await;
     assert_eq!(category(&after, "七"), counts(4, 0, 1, 0));
     assert_eq!(category(&after, "九"), counts(5, 1, 0, 0));
     assert_eq!(category(&after, "四"), counts(2, 0, 0, 1));
@@ -349,6 +368,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
         .unwrap();
     // 18 red (overdue measure, July missed), 25 red (June and July missed), 11 done.
     assert_eq!(later.tasks, counts(0, 30, 2, 1));
+    ledger_agrees(test, &august, &later).await;
     assert_eq!(
         unit(&later, "区房管局").missed_reports,
         1,

@@ -156,8 +156,9 @@ fn view(page: &Page, found: &Cockpit, sort: UnitSort, descending: bool) -> Cockp
     let ledger = |extra: &str| format!("/ledger?plan={plan}{extra}");
     let light_label = |light: Light, count: i64, place: &str| {
         format!(
-            "{place}{}：{count} {}",
+            "{place}{}{}{count} {}",
             lang.light(light.as_str()),
+            lang.t("：", ": "),
             lang.t("项任务", "tasks")
         )
     };
@@ -337,8 +338,9 @@ fn targets(lang: Lang, found: &Cockpit) -> Vec<TargetRow> {
                 (None, Some(_), _) => "",
             };
             let title = format!(
-                "{}：{} {} / {}{}",
+                "{}{}{} {} / {}{}",
                 t.metric,
+                lang.t("：", ": "),
                 lang.t("实际", "actual"),
                 t.actual.map_or_else(|| "—".to_string(), with_unit),
                 op,
@@ -347,7 +349,12 @@ fn targets(lang: Lang, found: &Cockpit) -> Vec<TargetRow> {
             let marker = t.expected.map(|x| {
                 (
                     x,
-                    format!("{}：{}", lang.t("序时进度", "Trajectory"), with_unit(x)),
+                    format!(
+                        "{}{}{}",
+                        lang.t("序时进度", "Trajectory"),
+                        lang.t("：", ": "),
+                        with_unit(x)
+                    ),
                 )
             });
             TargetRow {
