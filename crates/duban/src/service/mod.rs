@@ -11,7 +11,9 @@ pub mod ledger;
 pub mod plans;
 pub mod reports;
 pub mod revisions;
+pub mod settings;
 pub mod supervision;
+pub mod units;
 pub mod users;
 
 use crate::domain::roles::{Actor, Role};

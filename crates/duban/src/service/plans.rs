@@ -50,6 +50,7 @@ async fn with_units(
     rows: Vec<TaskRow>,
     year: Option<i16>,
     today: jiff::civil::Date,
+    thresholds: &Thresholds,
 ) -> ServiceResult<Vec<TaskWithUnits>> {
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut by_task: std::collections::HashMap<i64, Vec<AssignmentRow>> =
@@ -70,7 +71,6 @@ async fn with_units(
     }
     let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
     let inputs = assignments::light_inputs(db, &assignment_ids).await?;
-    let thresholds = Thresholds::default();
     Ok(rows
         .into_iter()
         .map(|task| {
@@ -78,7 +78,7 @@ async fn with_units(
             let targets = targets_by_task.remove(&task.id).unwrap_or_default();
             let lights: Vec<Light> = assignments
                 .iter()
-                .map(|a| assignment_light(&record_of(a, &inputs, year), today, &thresholds))
+                .map(|a| assignment_light(&record_of(a, &inputs, year), today, thresholds))
                 .collect();
             let light = task_light(&lights);
             TaskWithUnits {
@@ -188,11 +188,13 @@ pub async fn tasks(
         .and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    // The thresholds are settings (service::settings): read once for the request.
+    let (thresholds, _) = super::settings::thresholds(db).await?;
     let offset = (page - 1) * per_page;
     let (tasks, total) = match light {
         None => {
             let (rows, total) = plans::tasks_page(db, plan_id, filter, per_page, offset).await?;
-            (with_units(db, rows, year, today).await?, total)
+            (with_units(db, rows, year, today, &thresholds).await?, total)
         }
         // A light is computed, not stored: every matching task is lit, then
         // the page is cut. (#6 keeps lights stored so this reads an index.)
@@ -201,7 +203,7 @@ pub async fn tasks(
             let mut lit = Vec::new();
             for chunk in rows.chunks(500) {
                 lit.extend(
-                    with_units(db, chunk.to_vec(), year, today)
+                    with_units(db, chunk.to_vec(), year, today, &thresholds)
                         .await?
                         .into_iter()
                         .filter(|t| t.light == wanted),

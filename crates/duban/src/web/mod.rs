@@ -3,6 +3,7 @@
 //! Each module owns its routes; handlers extract, make one service call, and
 //! render or redirect.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(ledger::router())
+        .merge(admin::router())
 }
 
 /// Each role starts where its work is.
