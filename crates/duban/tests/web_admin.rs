@@ -182,7 +182,15 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
             .as_deref(),
         Some("9")
     );
+    assert!(b.text("[data-test=stored-now]").await.contains("认领 3"));
     b.screenshot("admin-settings").await;
+    // Sent again, having seen the latest values, it is saved.
+    b.click("#thresholds button[type=submit]").await;
+    assert_eq!(b.path().await, "/admin/settings?done=thresholds");
+    assert_eq!(
+        b.find("#thresholds input[name=report_grace_days]").await.prop("value").await.unwrap().as_deref(),
+        Some("9")
+    );
 
     // Weights that do not add up to 100 are refused beside them.
     b.fill("#weights input[name=completion]", "50").await;
@@ -218,6 +226,7 @@ async fn others_get_the_403_page_and_the_admin_pages_switch_to_english() {
     b.click("[data-test=lang-switch]").await;
     assert_eq!(b.path().await, "/admin/units");
     assert_eq!(b.text("h1").await, "Units, aliases and groups");
+    b.screenshot("admin-units").await;
     // A body added twice is a message beside the name, in English now.
     b.open("/admin/bodies").await;
     b.fill("#add-body input[name=name]", "区委办督查").await;

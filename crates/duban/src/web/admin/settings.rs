@@ -65,6 +65,8 @@ struct SettingsPage {
     failed: &'static str,
     errors: FieldErrors,
     done: String,
+    /// After a stale save: what is stored now, shown beside the typed values.
+    stored_now: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,8 +88,49 @@ async fn settings_page(
     let (stored, t_version) = settings::thresholds(&state.db).await?;
     let (weights, w_version) = evaluations::weights(&state.db).await?;
     let stored = StoredThresholds::from(stored);
+    // A stale form keeps what was typed but takes the stored version: the
+    // person has now seen the latest values, and sending again means it.
+    let stale = |typed: &str, current: i64| typed.trim() != current.to_string();
+    let mut stored_now = None;
+    let typed_thresholds = typed_thresholds.map(|mut form| {
+        if stale(&form.version, t_version) {
+            stored_now = Some(format!(
+                "{} {} · {} {} · {} {} · {}",
+                page.lang.t("认领", "claim"),
+                stored.claim_days,
+                page.lang.t("措施预警", "measure warning"),
+                stored.measure_warning_days,
+                page.lang.t("报告宽限", "report grace"),
+                stored.report_grace_days,
+                match stored.report_period {
+                    ReportPeriod::Monthly => page.lang.t("按月", "monthly"),
+                    ReportPeriod::Quarterly => page.lang.t("按季度", "quarterly"),
+                },
+            ));
+            form.version = t_version.to_string();
+        }
+        form
+    });
+    let typed_weights = typed_weights.map(|mut form| {
+        if stale(&form.version, w_version) {
+            stored_now = Some(format!(
+                "{} {} · {} {} · {} {} · {} {}",
+                page.lang.t("完成情况", "completion"),
+                weights.completion,
+                page.lang.t("方法创新", "innovation"),
+                weights.innovation,
+                page.lang.t("实际效果", "effect"),
+                weights.effect,
+                page.lang.t("工作状态", "attitude"),
+                weights.attitude,
+            ));
+            form.version = w_version.to_string();
+        }
+        form
+    });
     Ok(SettingsPage {
         ctx: page.ctx(),
+        stored_now,
         thresholds: typed_thresholds.unwrap_or_else(|| ThresholdsForm {
             claim_days: stored.claim_days.to_string(),
             measure_warning_days: stored.measure_warning_days.to_string(),
