@@ -86,6 +86,23 @@ async fn the_admin_adds_a_liaison_who_then_signs_in() {
     );
     b.screenshot("admin-users").await;
 
+    // Their page: a short reset password is refused beside the field; a role change is saved.
+    b.click("a[href='/admin/users/fgj_wang']").await;
+    b.fill("form[action$='/password'] input[name=password]", "1234")
+        .await;
+    b.click("form[action$='/password'] button[type=submit]")
+        .await;
+    assert_eq!(b.text(".field-error").await, "密码至少 8 位");
+    b.select("form[action$='/role'] select[name=role]", "viewer")
+        .await;
+    b.click("form[action$='/role'] button[type=submit]").await;
+    assert_eq!(b.path().await, "/admin/users/fgj_wang?done=role");
+    assert_eq!(b.text("[data-test=role]").await, "查阅人员");
+    b.select("form[action$='/role'] select[name=role]", "liaison")
+        .await;
+    b.click("form[action$='/role'] button[type=submit]").await;
+    assert_eq!(b.text("[data-test=role]").await, "单位联络员");
+
     // The new liaison signs in and is who the admin said.
     b.logout().await;
     b.login("fgj_wang", "房管局2021年").await;
@@ -188,7 +205,12 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
     b.click("#thresholds button[type=submit]").await;
     assert_eq!(b.path().await, "/admin/settings?done=thresholds");
     assert_eq!(
-        b.find("#thresholds input[name=report_grace_days]").await.prop("value").await.unwrap().as_deref(),
+        b.find("#thresholds input[name=report_grace_days]")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("9")
     );
 

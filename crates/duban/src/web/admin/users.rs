@@ -183,10 +183,7 @@ async fn add(
         .await
         {
             Ok(_) => {
-                let to = format!(
-                    "/admin/users?added={}",
-                    url_encode(&spec.username.to_string())
-                );
+                let to = format!("/admin/users?added={}", url_encode(spec.username));
                 return Ok(Redirect::to(&to).into_response());
             }
             Err(e) => problems.push(e),
