@@ -308,6 +308,37 @@ async fn deactivated_users_cannot_sign_in(test: &TestDb) {
     let fields: Vec<&str> = problems.into_iter().map(field_of).collect();
     assert_eq!(fields, ["unit", "password"]);
 
+    // A role change from a form loaded before another change is refused.
+    let stale = users::set_role(
+        &test.db,
+        &clock,
+        &admin(),
+        "wang",
+        Role::Viewer,
+        Some(version - 1),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(
+        stale,
+        ServiceError::Store(StoreError::Conflict { .. })
+    ));
+    let refused = users::set_role(
+        &test.db,
+        &clock,
+        &someone(Role::Leader),
+        "wang",
+        Role::Viewer,
+        Some(version),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(refused, ServiceError::Forbidden(_)));
+    assert_eq!(
+        users::get(&test.db, &admin(), "wang").await.unwrap().role,
+        "liaison"
+    );
+
     // Only an admin deactivates, with the version the form showed.
     let refused = users::set_active(
         &test.db,

@@ -189,12 +189,15 @@ pub async fn set_password(
     Ok(())
 }
 
+/// Changes a user's role. `version` is the user's as a form showed it (a
+/// stale one is refused); `None` for the operator's command line.
 pub async fn set_role(
     db: &Db,
     clock: &dyn Clock,
     actor: &Actor,
     username: &str,
     role: Role,
+    version: Option<i64>,
 ) -> ServiceResult<()> {
     require(actor, &[Role::Admin], "change roles")?;
     let now = clock.now_millis();
@@ -205,7 +208,8 @@ pub async fn set_role(
     if role == Role::Liaison && user.unit_id.is_none() {
         return Err(ServiceError::Invalid("a liaison needs a unit".into()));
     }
-    users::set_role(&mut tx, user.id, user.version, role.as_str()).await?;
+    let version = version.unwrap_or(user.version);
+    users::set_role(&mut tx, user.id, version, role.as_str()).await?;
     audit::append(
         &mut tx,
         now,

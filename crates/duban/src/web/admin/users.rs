@@ -270,6 +270,8 @@ fn back_to(username: &str, done: &str) -> Response {
 struct RoleForm {
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    version: String,
 }
 
 async fn change_role(
@@ -278,6 +280,11 @@ async fn change_role(
     Posted(page, form): Posted<RoleForm>,
 ) -> Result<Response, WebError> {
     only_admin(&page)?;
+    let version = form
+        .version
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::bad_request("the form's version is missing"))?;
     let outcome = match form.role.parse::<Role>() {
         Ok(role) => {
             users::set_role(
@@ -286,6 +293,7 @@ async fn change_role(
                 &page.actor,
                 &username,
                 role,
+                Some(version),
             )
             .await
         }
