@@ -67,7 +67,7 @@ pub async fn role(db_url: &str, username: &str, role: Role) -> anyhow::Result<()
     let db = Db::connect(db_url)
         .await
         .with_context(|| format!("cannot open the database {db_url}"))?;
-    set_role(&db, &SystemClock, &Actor::operator(), username, role).await?;
+    set_role(&db, &SystemClock, &Actor::operator(), username, role, None).await?;
     db.close().await;
     println!("{username} is now {role}");
     Ok(())

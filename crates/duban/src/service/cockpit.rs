@@ -154,12 +154,13 @@ pub async fn cockpit(
     let categories = plans::categories_of(db, plan.id).await?;
     let assignments = store::assignments_of_plan(db, plan.id).await?;
     let (inputs, actuals) = store::light_inputs_of_plan(db, plan.id).await?;
-    let lit = super::plans::light_all(&assignments, &inputs, year, today);
+    // The thresholds are settings (service::settings): read once for the page.
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    let lit = super::plans::light_all(&assignments, &inputs, year, today, &thresholds);
 
     let mut task_lights: HashMap<i64, Vec<Light>> = HashMap::new();
     let mut units: Vec<UnitFigures> = Vec::new();
     let mut unit_index: HashMap<i64, usize> = HashMap::new();
-    let thresholds = super::plans::thresholds();
     for (a, (record, light)) in assignments.iter().zip(&lit) {
         task_lights.entry(a.task_id).or_default().push(*light);
         let i = *unit_index.entry(a.unit_id).or_insert_with(|| {

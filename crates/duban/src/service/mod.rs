@@ -12,8 +12,10 @@ pub mod ledger;
 pub mod plans;
 pub mod reports;
 pub mod revisions;
+pub mod settings;
 pub mod supervision;
 pub mod tasks;
+pub mod units;
 pub mod users;
 pub mod workspace;
 

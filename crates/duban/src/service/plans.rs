@@ -50,6 +50,7 @@ async fn with_units(
     rows: Vec<TaskRow>,
     year: Option<i16>,
     today: jiff::civil::Date,
+    thresholds: &Thresholds,
 ) -> ServiceResult<Vec<TaskWithUnits>> {
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut by_task: std::collections::HashMap<i64, Vec<AssignmentRow>> =
@@ -70,7 +71,6 @@ async fn with_units(
     }
     let assignment_ids: Vec<i64> = by_task.values().flatten().map(|a| a.id).collect();
     let inputs = assignments::light_inputs(db, &assignment_ids).await?;
-    let thresholds = thresholds();
     Ok(rows
         .into_iter()
         .map(|task| {
@@ -78,7 +78,7 @@ async fn with_units(
             let targets = targets_by_task.remove(&task.id).unwrap_or_default();
             let lights: Vec<Light> = assignments
                 .iter()
-                .map(|a| assignment_light(&record_of(a, &inputs, year), today, &thresholds))
+                .map(|a| assignment_light(&record_of(a, &inputs, year), today, thresholds))
                 .collect();
             let light = task_light(&lights);
             TaskWithUnits {
@@ -92,11 +92,6 @@ async fn with_units(
         .collect())
 }
 
-/// The thresholds the light rule runs with.
-pub fn thresholds() -> Thresholds {
-    Thresholds::default()
-}
-
 /// Every assignment given, lit by the rule: what the rule read of each (its
 /// record) and its light, in the same order. For views over a whole plan
 /// (the cockpit) that read the inputs in bulk: each assignment's inputs are
@@ -106,6 +101,7 @@ pub fn light_all(
     inputs: &assignments::LightInputs,
     year: Option<i16>,
     today: jiff::civil::Date,
+    thresholds: &Thresholds,
 ) -> Vec<(Record, Light)> {
     use std::collections::HashMap;
     let mut own: HashMap<i64, assignments::LightInputs> = HashMap::new();
@@ -122,11 +118,10 @@ pub fn light_all(
         own.entry(g.0).or_default().targets.push(*g);
     }
     let none = assignments::LightInputs::default();
-    let thresholds = thresholds();
     rows.iter()
         .map(|a| {
             let record = record_of(a, own.get(&a.id).unwrap_or(&none), year);
-            let light = assignment_light(&record, today, &thresholds);
+            let light = assignment_light(&record, today, thresholds);
             (record, light)
         })
         .collect()
@@ -228,11 +223,13 @@ pub async fn tasks(
         .and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    // The thresholds are settings (service::settings): read once for the request.
+    let (thresholds, _) = super::settings::thresholds(db).await?;
     let offset = (page - 1) * per_page;
     let (tasks, total) = match light {
         None => {
             let (rows, total) = plans::tasks_page(db, plan_id, filter, per_page, offset).await?;
-            (with_units(db, rows, year, today).await?, total)
+            (with_units(db, rows, year, today, &thresholds).await?, total)
         }
         // A light is computed, not stored: every matching task is lit, then
         // the page is cut. (#6 keeps lights stored so this reads an index.)
@@ -241,7 +238,7 @@ pub async fn tasks(
             let mut lit = Vec::new();
             for chunk in rows.chunks(500) {
                 lit.extend(
-                    with_units(db, chunk.to_vec(), year, today)
+                    with_units(db, chunk.to_vec(), year, today, &thresholds)
                         .await?
                         .into_iter()
                         .filter(|t| t.light == wanted),
@@ -281,7 +278,8 @@ pub async fn task(
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    let task = with_units(db, vec![row], year, today)
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    let task = with_units(db, vec![row], year, today, &thresholds)
         .await?
         .pop()
         .ok_or_else(missing)?;

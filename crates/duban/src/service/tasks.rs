@@ -75,6 +75,7 @@ pub struct PeriodChoice {
 /// The periods of the plan year that have begun by `today`, each marked
 /// reported, owed (window open) or missed, by the rule the light reads.
 fn period_choices(
+    thresholds: &Thresholds,
     year: Option<i64>,
     assigned_at: i64,
     reported: &[String],
@@ -83,11 +84,10 @@ fn period_choices(
     let Some(year) = year.and_then(|y| i16::try_from(y).ok()) else {
         return Vec::new();
     };
-    let thresholds = Thresholds::default();
     let assigned_on = china_date(assigned_at).unwrap_or(today);
     let done: Vec<Period> = reported.iter().filter_map(|p| p.parse().ok()).collect();
-    let owed = report_window::owed(year, assigned_on, &done, today, &thresholds);
-    report_window::periods(year, &thresholds)
+    let owed = report_window::owed(year, assigned_on, &done, today, thresholds);
+    report_window::periods(year, thresholds)
         .into_iter()
         .filter(|(period, end)| {
             // Begun: the period's first day is on or before today.
@@ -141,7 +141,13 @@ pub async fn assignment_record(
         .collect();
     Ok(AssignmentRecord {
         names: display_names(db, reporters).await?,
-        periods: period_choices(plan.year, assignment.assigned_at, &reported, today),
+        periods: period_choices(
+            &super::settings::thresholds(db).await?.0,
+            plan.year,
+            assignment.assigned_at,
+            &reported,
+            today,
+        ),
         plan,
         task,
         index,

@@ -29,10 +29,41 @@ fn check_username(username: &str) -> ServiceResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::Invalid(format!(
-            "username '{username}': 2–64 letters, digits or _ - . @"
-        )))
+        Err(ServiceError::Field {
+            field: "username",
+            message: format!("username '{username}': 2–64 letters, digits or _ - . @"),
+        })
     }
+}
+
+/// What is wrong with a user to add, before anything is looked up: every
+/// problem at once, so a form can show each next to its field. (Whether the
+/// unit exists and the username is free is checked when adding.)
+pub fn spec_problems(spec: &UserSpec<'_>, password: &str) -> Vec<ServiceError> {
+    let mut problems = Vec::new();
+    if let Err(e) = check_username(spec.username) {
+        problems.push(e);
+    }
+    let display = spec.display_name.trim();
+    if display.is_empty() || display.chars().count() > 100 {
+        problems.push(ServiceError::Field {
+            field: "display_name",
+            message: "a display name of 1–100 characters".into(),
+        });
+    }
+    if spec.role == Role::Liaison && spec.unit.is_none() {
+        problems.push(ServiceError::Field {
+            field: "unit",
+            message: "a liaison needs a unit (--unit)".into(),
+        });
+    }
+    if let Err(message) = NewPassword::parse(password) {
+        problems.push(ServiceError::Field {
+            field: "password",
+            message,
+        });
+    }
+    problems
 }
 
 /// Adds a user with an already hashed password (the demo shares one hash).
@@ -51,7 +82,10 @@ pub async fn add_user_with_hash(
         Some(name) => Some(
             units::resolve(&mut tx, name)
                 .await?
-                .ok_or_else(|| ServiceError::Invalid(format!("unit '{name}' is not a known unit")))?
+                .ok_or_else(|| ServiceError::Field {
+                    field: "unit",
+                    message: format!("unit '{name}' is not a known unit"),
+                })?
                 .id,
         ),
         None => None,
@@ -60,16 +94,18 @@ pub async fn add_user_with_hash(
         Some(name) => Some(
             crate::store::supervision::body_id(&mut tx, name)
                 .await?
-                .ok_or_else(|| {
-                    ServiceError::Invalid(format!("'{name}' is not a supervision body"))
+                .ok_or_else(|| ServiceError::Field {
+                    field: "body",
+                    message: format!("'{name}' is not a supervision body"),
                 })?,
         ),
         None => None,
     };
     if spec.role == Role::Liaison && unit_id.is_none() {
-        return Err(ServiceError::Invalid(
-            "a liaison needs a unit (--unit)".into(),
-        ));
+        return Err(ServiceError::Field {
+            field: "unit",
+            message: "a liaison needs a unit (--unit)".into(),
+        });
     }
     let role = spec.role.as_str();
     let id = users::create(
@@ -85,7 +121,10 @@ pub async fn add_user_with_hash(
         now,
     )
     .await?
-    .ok_or_else(|| ServiceError::Invalid(format!("username '{}' is taken", spec.username)))?;
+    .ok_or_else(|| ServiceError::Field {
+        field: "username",
+        message: format!("username '{}' is taken", spec.username),
+    })?;
     audit::append(
         &mut tx,
         now,
@@ -150,12 +189,15 @@ pub async fn set_password(
     Ok(())
 }
 
+/// Changes a user's role. `version` is the user's as a form showed it (a
+/// stale one is refused); `None` for the operator's command line.
 pub async fn set_role(
     db: &Db,
     clock: &dyn Clock,
     actor: &Actor,
     username: &str,
     role: Role,
+    version: Option<i64>,
 ) -> ServiceResult<()> {
     require(actor, &[Role::Admin], "change roles")?;
     let now = clock.now_millis();
@@ -166,7 +208,8 @@ pub async fn set_role(
     if role == Role::Liaison && user.unit_id.is_none() {
         return Err(ServiceError::Invalid("a liaison needs a unit".into()));
     }
-    users::set_role(&mut tx, user.id, user.version, role.as_str()).await?;
+    let version = version.unwrap_or(user.version);
+    users::set_role(&mut tx, user.id, version, role.as_str()).await?;
     audit::append(
         &mut tx,
         now,
@@ -229,4 +272,63 @@ pub async fn create_api_token(
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// Every user, for the administration page.
+pub async fn list(db: &Db, actor: &Actor) -> ServiceResult<Vec<users::UserRow>> {
+    require(actor, &[Role::Admin], "list users")?;
+    Ok(users::all(db).await?)
+}
+
+/// One user, for the administration page.
+pub async fn get(db: &Db, actor: &Actor, username: &str) -> ServiceResult<users::UserRow> {
+    require(actor, &[Role::Admin], "read users")?;
+    users::by_username(db, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))
+}
+
+/// Lets a user sign in again (`active`) or stops them: a deactivated user's
+/// sign-in is refused and their live sessions stop working (sign-in and
+/// `authenticate` both check `active`). `version` is the user's as the form
+/// showed it; an admin cannot deactivate themself.
+pub async fn set_active(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    username: &str,
+    active: bool,
+    version: i64,
+) -> ServiceResult<i64> {
+    require(actor, &[Role::Admin], "deactivate or reactivate users")?;
+    if !active && actor.name == format!("user:{username}") {
+        return Err(ServiceError::Invalid(
+            "you cannot deactivate your own account".into(),
+        ));
+    }
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let user = users::by_username_in(&mut tx, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    users::set_active(&mut tx, user.id, version, active).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: if active {
+                "user.reactivate"
+            } else {
+                "user.deactivate"
+            },
+            entity: "user",
+            entity_id: Some(user.id),
+            before: Some(json!({"active": user.active})),
+            after: Some(json!({"active": active})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version + 1)
 }

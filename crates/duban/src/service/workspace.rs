@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::plans::{MAX_PER_PAGE, TaskQuery, TaskWithUnits};
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
-use crate::domain::light::{Thresholds, china_date};
+use crate::domain::light::china_date;
 use crate::domain::period::Period;
 use crate::domain::report_window::{Owed, owed};
 use crate::domain::roles::{Actor, Role};
@@ -124,7 +124,7 @@ pub async fn workspace(
             reported.entry(id).or_default().push(period);
         }
     }
-    let thresholds = Thresholds::default();
+    let (thresholds, _) = super::settings::thresholds(db).await?;
     let mut reports_due = Vec::new();
     if let Some(year) = plan.year.and_then(|y| i16::try_from(y).ok()) {
         for (i, item) in items.iter().enumerate() {

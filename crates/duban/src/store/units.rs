@@ -155,3 +155,143 @@ pub async fn all_units(db: &super::Db) -> StoreResult<Vec<(i64, String)>> {
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// A unit or group as the administration lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitListing {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub is_group: bool,
+    pub open_group: bool,
+    pub aliases: Vec<String>,
+    /// For a unit: the groups it belongs to. For a group: its members.
+    pub related: Vec<String>,
+    /// Assignments held (a unit) or handed out through it (a group).
+    pub assignments: i64,
+}
+
+/// Every unit and group with aliases, memberships and assignment counts.
+pub async fn listing(db: &super::Db) -> StoreResult<Vec<UnitListing>> {
+    let (units, aliases, members, counts) = crate::on_db!(db, pool => {
+        let units = sqlx::query("SELECT id, name, kind, is_group, open_group FROM units ORDER BY is_group, name")
+            .fetch_all(pool).await?
+            .iter()
+            .map(|r| Ok(UnitListing {
+                id: r.try_get(0)?, name: r.try_get(1)?, kind: r.try_get(2)?,
+                is_group: r.try_get(3)?, open_group: r.try_get(4)?,
+                aliases: Vec::new(), related: Vec::new(), assignments: 0,
+            }))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let aliases = sqlx::query("SELECT unit_id, alias FROM unit_aliases ORDER BY alias")
+            .fetch_all(pool).await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let members = sqlx::query("SELECT group_id, member_id FROM unit_group_members ORDER BY group_id, member_id")
+            .fetch_all(pool).await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let counts = sqlx::query(
+            "SELECT unit_id, COUNT(*) FROM assignments GROUP BY unit_id \
+             UNION ALL SELECT via_group_id, COUNT(*) FROM assignments WHERE via_group_id IS NOT NULL GROUP BY via_group_id",
+        )
+            .fetch_all(pool).await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        (units, aliases, members, counts)
+    });
+    let name_of = |id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let mut listed = units.clone();
+    for unit in &mut listed {
+        unit.aliases = aliases
+            .iter()
+            .filter(|(id, _)| *id == unit.id)
+            .map(|(_, alias)| alias.clone())
+            .collect();
+        unit.related = members
+            .iter()
+            .filter_map(|&(group, member)| match unit.is_group {
+                true if group == unit.id => Some(name_of(member)),
+                false if member == unit.id => Some(name_of(group)),
+                _ => None,
+            })
+            .collect();
+        unit.assignments = counts
+            .iter()
+            .filter(|(id, _)| *id == unit.id)
+            .map(|(_, n)| n)
+            .sum();
+    }
+    Ok(listed)
+}
+
+/// A unit or group by id.
+pub async fn by_id(tx: &mut Tx, id: i64) -> StoreResult<Option<UnitRow>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT id, name, is_group, open_group FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| -> StoreResult<UnitRow> {
+                Ok(UnitRow { id: r.try_get(0)?, name: r.try_get(1)?, is_group: r.try_get(2)?, open_group: r.try_get(3)? })
+            })
+            .transpose()?
+    }))
+}
+
+/// Adds an alias; false when the alias is already taken.
+pub async fn insert_alias(tx: &mut Tx, alias: &str, unit_id: i64) -> StoreResult<bool> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(alias)
+            .bind(unit_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    }) == 1)
+}
+
+/// Removes a unit's alias; false when the unit has no such alias.
+pub async fn delete_alias(tx: &mut Tx, alias: &str, unit_id: i64) -> StoreResult<bool> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM unit_aliases WHERE alias = $1 AND unit_id = $2")
+            .bind(alias)
+            .bind(unit_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    }) == 1)
+}
+
+/// Puts a unit into a group; false when it is a member already.
+pub async fn insert_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreResult<bool> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO unit_group_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(group_id)
+            .bind(member_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    }) == 1)
+}
+
+/// Takes a unit out of a group; false when it was not a member.
+pub async fn delete_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreResult<bool> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM unit_group_members WHERE group_id = $1 AND member_id = $2")
+            .bind(group_id)
+            .bind(member_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    }) == 1)
+}

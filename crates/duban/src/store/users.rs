@@ -146,3 +146,26 @@ pub async fn display_names(
             .collect::<StoreResult<std::collections::HashMap<_, _>>>()?
     }))
 }
+
+/// Every user, by username.
+pub async fn all(db: &Db) -> StoreResult<Vec<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users ORDER BY username"));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql).fetch_all(pool).await?.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// Turns a user's sign-in on or off, if the user is still at `version`.
+pub async fn set_active(tx: &mut Tx, id: i64, version: i64, active: bool) -> StoreResult<()> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query("UPDATE users SET active = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(active)
+            .bind(id)
+            .bind(version)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    });
+    super::check_version(changed, "user", id, version)?;
+    Ok(())
+}

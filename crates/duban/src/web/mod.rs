@@ -3,6 +3,7 @@
 //! Each module owns its routes; handlers extract, make one service call, and
 //! render or redirect.
 
+pub mod admin;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(assignments::router())
         .merge(workspace::router())
+        .merge(admin::router())
 }
 
 /// Each role starts where its work is.

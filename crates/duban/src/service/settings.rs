@@ -1,0 +1,154 @@
+//! The light thresholds as a stored setting: read once per request by the
+//! services that light tasks, changed only by an admin.
+//!
+//! Stored under the key `light.thresholds` in the `settings` table as JSON:
+//! `{"claim_days":5,"measure_warning_days":7,"report_grace_days":5,"report_period":"monthly"}`
+//! (`report_period` is "monthly" or "quarterly"). Until an admin saves them,
+//! `Thresholds::default()` applies and the version reads 0.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{ServiceError, ServiceResult, require};
+use crate::clock::Clock;
+use crate::domain::light::Thresholds;
+use crate::domain::roles::{Actor, Role};
+use crate::store::audit::NewEvent;
+use crate::store::{Db, StoreError, audit, evaluations};
+
+const THRESHOLDS_KEY: &str = "light.thresholds";
+
+/// The largest number of days a threshold may be.
+pub const MAX_DAYS: i32 = 60;
+
+/// The thresholds as stored and as forms send them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredThresholds {
+    pub claim_days: i32,
+    pub measure_warning_days: i32,
+    pub report_grace_days: i32,
+    /// "monthly" or "quarterly".
+    pub report_period: ReportPeriod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportPeriod {
+    Monthly,
+    Quarterly,
+}
+
+impl ReportPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportPeriod::Monthly => "monthly",
+            ReportPeriod::Quarterly => "quarterly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ReportPeriod> {
+        match text {
+            "monthly" => Some(ReportPeriod::Monthly),
+            "quarterly" => Some(ReportPeriod::Quarterly),
+            _ => None,
+        }
+    }
+}
+
+impl From<Thresholds> for StoredThresholds {
+    fn from(t: Thresholds) -> StoredThresholds {
+        StoredThresholds {
+            claim_days: t.claim_days,
+            measure_warning_days: t.measure_warning_days,
+            report_grace_days: t.report_grace_days,
+            report_period: if t.monthly_reports {
+                ReportPeriod::Monthly
+            } else {
+                ReportPeriod::Quarterly
+            },
+        }
+    }
+}
+
+impl From<StoredThresholds> for Thresholds {
+    fn from(s: StoredThresholds) -> Thresholds {
+        Thresholds {
+            claim_days: s.claim_days,
+            measure_warning_days: s.measure_warning_days,
+            report_grace_days: s.report_grace_days,
+            monthly_reports: s.report_period == ReportPeriod::Monthly,
+        }
+    }
+}
+
+/// The thresholds in force and their version (0 while the defaults apply).
+pub async fn thresholds(db: &Db) -> ServiceResult<(Thresholds, i64)> {
+    match evaluations::setting(db, THRESHOLDS_KEY).await? {
+        Some((value, version)) => {
+            let stored: StoredThresholds = serde_json::from_str(&value).map_err(|e| {
+                ServiceError::Invalid(format!("stored light thresholds are unreadable: {e}"))
+            })?;
+            Ok((stored.into(), version))
+        }
+        None => Ok((Thresholds::default(), 0)),
+    }
+}
+
+/// Each number of days within 0–60; names the first one outside.
+fn check(t: &StoredThresholds) -> ServiceResult<()> {
+    for (field, days) in [
+        ("claim_days", t.claim_days),
+        ("measure_warning_days", t.measure_warning_days),
+        ("report_grace_days", t.report_grace_days),
+    ] {
+        if !(0..=MAX_DAYS).contains(&days) {
+            return Err(ServiceError::Field {
+                field,
+                message: format!("{field} is a number of days from 0 to {MAX_DAYS}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Saves new thresholds if they are still at `version` (what the form was
+/// loaded with); returns the new version.
+pub async fn set_thresholds(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    new: StoredThresholds,
+    version: i64,
+) -> ServiceResult<i64> {
+    require(actor, &[Role::Admin], "change the light thresholds")?;
+    check(&new)?;
+    let (before, current) = thresholds(db).await?;
+    if current != version {
+        return Err(ServiceError::Store(StoreError::Conflict {
+            entity: "setting",
+            id: 0,
+            expected: version,
+        }));
+    }
+    let value = serde_json::to_string(&new).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    // The store re-checks the version inside the transaction: a concurrent
+    // save between the read above and this write is refused too.
+    let next = evaluations::put_setting(&mut tx, THRESHOLDS_KEY, &value, version).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "settings.light_thresholds",
+            entity: "setting",
+            entity_id: None,
+            before: Some(json!(StoredThresholds::from(before))),
+            after: Some(json!(new)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
