@@ -12,6 +12,7 @@ pub mod plans;
 pub mod reports;
 pub mod revisions;
 pub mod supervision;
+pub mod supervision_board;
 pub mod users;
 
 use crate::domain::roles::{Actor, Role};
