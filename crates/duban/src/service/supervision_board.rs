@@ -116,7 +116,10 @@ pub struct AssignmentView {
     pub evaluations: Vec<EvaluationRow>,
     pub weights: Weights,
     pub indicators: Indicators,
+    /// The bodies the reader acts for.
     pub bodies: Vec<(i64, String)>,
+    /// Every body, to name the evaluations' authors.
+    pub body_names: Vec<(i64, String)>,
 }
 
 /// How many reports the office's page shows.
@@ -148,6 +151,7 @@ pub async fn assignment(
         weights: super::evaluations::weights(db).await?.0,
         inspections,
         bodies,
+        body_names: super::supervision::bodies(db).await?,
         indicators,
         reports,
         task,
@@ -223,4 +227,20 @@ async fn indicators_of(
         thresholds.report_grace_days,
         thresholds.monthly_reports,
     ))
+}
+
+/// One finding with its context, and whether the reader may verify or reopen it.
+pub async fn finding(
+    db: &Db,
+    actor: &Actor,
+    finding_id: i64,
+) -> ServiceResult<(FindingLine, bool)> {
+    require(actor, READERS, "read findings")?;
+    let line = board_store::findings(db, FindingsOf::One(finding_id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ServiceError::NotFound(format!("finding {finding_id}")))?;
+    let may = may_act(actor) && actor.acts_for_body(line.body_id);
+    Ok((line, may))
 }

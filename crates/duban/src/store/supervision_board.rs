@@ -91,6 +91,7 @@ pub enum FindingsOf {
     PlanOpen(i64),
     Inspection(i64),
     Assignment(i64),
+    One(i64),
 }
 
 fn finding<R: Row>(r: &R) -> StoreResult<FindingLine>
@@ -130,6 +131,7 @@ pub async fn findings(db: &Db, of: FindingsOf) -> StoreResult<Vec<FindingLine>> 
         ),
         FindingsOf::Inspection(id) => ("f.inspection_id = $1 ORDER BY f.id", id),
         FindingsOf::Assignment(id) => ("f.assignment_id = $1 ORDER BY f.id DESC", id),
+        FindingsOf::One(id) => ("f.id = $1", id),
     };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT f.id, f.inspection_id, i.title, i.body_id, b.name, f.assignment_id, t.id, t.number, t.title, u.name, \

@@ -11,6 +11,10 @@ pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
+pub mod supervision;
+pub mod supervision_assignment;
+pub mod supervision_inspection;
+pub mod supervision_view;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -28,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(ledger::router())
+        .merge(supervision::router())
 }
 
 /// Each role starts where its work is.
