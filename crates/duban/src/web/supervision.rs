@@ -287,4 +287,3 @@ async fn open(
         }
     }
 }
-

@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/assignments/{id}/remind", post(remind))
         .route("/supervision/assignments/{id}/verify", post(verify))
         .route("/supervision/assignments/{id}/reject", post(reject))
-        .route("/supervision/assignments/{id}/evaluate", post(evaluate_form))
+        .route(
+            "/supervision/assignments/{id}/evaluate",
+            post(evaluate_form),
+        )
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -122,7 +125,9 @@ struct AssignmentPage {
 }
 
 fn day_of(millis: i64) -> String {
-    china_date(millis).map(|d| d.to_string()).unwrap_or_default()
+    china_date(millis)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
 }
 
 fn assignment_page(page: &Page, v: AssignmentView, mut forms: Forms) -> AssignmentPage {
@@ -167,11 +172,7 @@ fn assignment_page(page: &Page, v: AssignmentView, mut forms: Forms) -> Assignme
         })
         .collect();
     if forms.eval.round.is_empty() && forms.eval_errors.is_empty() {
-        forms.eval.round = v
-            .task
-            .plan_year
-            .map(|y| y.to_string())
-            .unwrap_or_default();
+        forms.eval.round = v.task.plan_year.map(|y| y.to_string()).unwrap_or_default();
     }
     if forms.raise.action.is_empty() {
         forms.raise.action = "rectification".into();
@@ -359,10 +360,13 @@ async fn decide(
 
 /// A score as typed: a number, or the message for its field.
 fn score(value: &str, field: &'static str) -> Result<f64, ServiceError> {
-    value.trim().parse::<f64>().map_err(|_| ServiceError::Field {
-        field,
-        message: format!("{field} is scored from 0 to 100"),
-    })
+    value
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| ServiceError::Field {
+            field,
+            message: format!("{field} is scored from 0 to 100"),
+        })
 }
 
 fn scores(form: &EvalForm) -> Result<Scores, ServiceError> {

@@ -158,7 +158,9 @@ async fn raise(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/supervision/inspections/{id}#findings")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/supervision/inspections/{id}#findings")).into_response())
+        }
         Err(error) => {
             let errors = form_errors(page.lang, error)?;
             let view = inspection(&state.db, state.clock.as_ref(), &page.actor, id).await?;
