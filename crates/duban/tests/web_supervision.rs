@@ -145,6 +145,7 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     let row = format!("#answered tr[data-finding='{finding}']");
     assert!(b.text(&row).await.contains("已制定加装电梯推进方案"));
     assert_eq!(b.text("[data-test=answered-count]").await, "1");
+    b.screenshot("supervision-board").await;
 
     // Meanwhile someone else sends it back and the unit answers again: the
     // page's version is stale, and the office is told so.

@@ -277,8 +277,8 @@ mod tests {
         assert_eq!(got.rectifications_closed, Ratio { done: 1, of: 2 });
         assert_eq!(got.rectifications_closed_on_time, Ratio { done: 0, of: 1 });
         assert_eq!(got.measures_on_time.percent(), Some(33));
-        // Quarterly: Q1 ended before the assignment's March 10? No: it ends
-        // March 31, so it is owed, and was not reported as a quarter.
+        // Quarterly: Q1 ends March 31, after the assignment, so it is owed;
+        // it was reported by month, not as a quarter. Q2's window is open.
         let quarterly = indicators(&r, d("2021-06-15"), 5, false);
         assert_eq!(quarterly.reports_on_time, Ratio { done: 0, of: 1 });
     }
