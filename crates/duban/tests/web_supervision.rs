@@ -9,7 +9,9 @@ mod common;
 
 use common::app;
 use common::browser::{self, Browser};
+use duban::domain::assignment::Move;
 use duban::domain::roles::Actor;
+use duban::service::assignments::act;
 use duban::service::supervision::{FindingMove, move_finding};
 use reqwest::StatusCode;
 
@@ -74,6 +76,13 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     b.login("supervisor", "demo").await;
     b.open("/supervision").await;
     assert_eq!(b.text("h1").await, "督查督办");
+    // No title: said next to the field, the date kept.
+    b.click("#open-inspection button[type=submit]").await;
+    assert_eq!(b.text("#open-inspection .field-error").await, "请填写标题");
+    assert_eq!(
+        value_of(&b, "#open-inspection input[name=inspected_on]").await,
+        "2021-06-15"
+    );
     b.fill("#open-inspection input[name=title]", "二季度民心工程督查")
         .await;
     b.click("#open-inspection button[type=submit]").await;
@@ -231,6 +240,55 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
             .contains("1/1（100%）")
     );
     b.screenshot("supervision-assignment").await;
+
+    // Work declared done: sent back with a reason (驳回), then verified (销号).
+    let claimed = act(db, clock.as_ref(), &unit, assignment, 1, Move::Claim, None)
+        .await
+        .unwrap();
+    act(
+        db,
+        clock.as_ref(),
+        &unit,
+        assignment,
+        claimed.version,
+        Move::DeclareDone,
+        None,
+    )
+    .await
+    .unwrap();
+    b.open("/supervision").await;
+    let declared = format!("tr[data-declared='{assignment}']");
+    b.fill(&format!("{declared} input[name=reason]"), "请补充开工清单")
+        .await;
+    b.click(&format!("{declared} form[action$='/reject'] button"))
+        .await;
+    assert!(b.path().await.starts_with("/supervision?plan="));
+    assert!(b.find_all(&declared).await.is_empty());
+    b.open(&format!("/supervision/assignments/{assignment}"))
+        .await;
+    assert_eq!(b.text("[data-test=assignment-state]").await, "推进中");
+    assert!(b.body().await.contains("请补充开工清单"));
+    let back = duban::store::assignments::read(db, assignment)
+        .await
+        .unwrap();
+    act(
+        db,
+        clock.as_ref(),
+        &unit,
+        assignment,
+        back.version,
+        Move::DeclareDone,
+        None,
+    )
+    .await
+    .unwrap();
+    b.open("/supervision").await;
+    confirm_all(&b).await;
+    b.click(&format!("{declared} form[action$='/verify'] button"))
+        .await;
+    b.open(&format!("/supervision/assignments/{assignment}"))
+        .await;
+    assert_eq!(b.text("[data-test=assignment-state]").await, "已销号");
     b.logout().await;
 
     // A leader reads, with no form to act.
