@@ -12,7 +12,7 @@ use common::browser::{self, Browser};
 use duban::domain::assignment::Move;
 use duban::domain::roles::Actor;
 use duban::service::assignments::act;
-use duban::service::supervision::{FindingMove, move_finding};
+use duban::service::supervision::{FindingInput, FindingMove, move_finding, raise_finding};
 use reqwest::StatusCode;
 
 async fn actor(db: &duban::store::Db, username: &str) -> Actor {
@@ -149,8 +149,33 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     .await
     .unwrap();
 
-    // It awaits verification on the board.
+    // A rectification past its deadline on another unit's work.
+    let other = lines
+        .iter()
+        .find(|a| a.unit == "区建设管理委" && a.task_number == "18")
+        .expect("task 18's co unit")
+        .id;
+    let office = actor(db, "supervisor").await;
+    let inspection_id: i64 = inspection_path.rsplit('/').next().unwrap().parse().unwrap();
+    let late = FindingInput {
+        inspection_id,
+        assignment_id: other,
+        action: "rectification",
+        description: "积水点改善工程未按期启动",
+        deadline: Some("2021-06-01"),
+    };
+    raise_finding(db, clock.as_ref(), &office, &late)
+        .await
+        .unwrap();
+
+    // The answer awaits verification on the board; the late one is red.
     b.open("/supervision").await;
+    assert_eq!(b.text("[data-test=overdue-count]").await, "1");
+    let overdue = b.text("#open tr[data-overdue]").await;
+    assert!(
+        overdue.contains("积水点改善工程") && overdue.contains("已逾期"),
+        "{overdue}"
+    );
     let row = format!("#answered tr[data-finding='{finding}']");
     assert!(b.text(&row).await.contains("已制定加装电梯推进方案"));
     assert_eq!(b.text("[data-test=answered-count]").await, "1");

@@ -189,6 +189,8 @@ struct BoardPage {
     inspections: Vec<InspectionLine>,
     answered: Vec<FindingView>,
     open: Vec<FindingView>,
+    /// Open findings past their deadline.
+    overdue: usize,
     declared_done: Vec<AssignmentLine>,
     bodies: Vec<(i64, String)>,
     may_act: bool,
@@ -231,6 +233,7 @@ fn board_page(page: &Page, found: Board, form: OpenForm, errors: FieldErrors) ->
             .collect(),
         today: today.to_string(),
         inspections: found.inspections,
+        overdue: open.iter().filter(|f| f.overdue).count(),
         answered,
         open,
         declared_done: found.declared_done,
