@@ -15,7 +15,7 @@ use duban::service::reports::{ReportInput, submit};
 use duban::service::supervision::{
     FindingInput, FindingMove, move_finding, open_inspection, raise_finding,
 };
-use duban::service::supervision_board::indicators;
+use duban::service::supervision_board::{assignment, board, finding, indicators, inspection};
 
 /// 10:00 in Beijing on `day`.
 fn on(day: &str) -> FixedClock {
@@ -138,7 +138,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
 
     // Two rectifications: one answered by its deadline, one after it.
     let body = office.body_id.expect("the demo supervisor's body");
-    let inspection = open_inspection(
+    let inspection_id = open_inspection(
         db,
         &on("2021-05-10"),
         &office,
@@ -154,7 +154,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
         ("2021-06-01", "2021-06-05", "2021-06-06"),
     ] {
         let input = FindingInput {
-            inspection_id: inspection,
+            inspection_id,
             assignment_id: id,
             action: "rectification",
             description: "开工进度滞后",
@@ -188,7 +188,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
     }
     // A third, still open.
     let open = FindingInput {
-        inspection_id: inspection,
+        inspection_id,
         assignment_id: id,
         action: "rectification",
         description: "竣工不足",
@@ -225,11 +225,74 @@ async fn indicators_follow_the_record(test: &TestDb) {
     );
     assert_eq!(figure(150.0), Some((Some(60.0), false)));
 
+    // The office's board, inspection and assignment pages read the same records.
+    let clock = on("2021-06-15");
+    let board = board(db, &clock, &office, None).await.unwrap();
+    assert_eq!(board.plan.id, 1);
+    assert_eq!(board.inspections.len(), 1);
+    assert_eq!(
+        (
+            board.inspections[0].title.as_str(),
+            board.inspections[0].findings
+        ),
+        ("二季度督查", 3)
+    );
+    let open: Vec<_> = board
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.task_number.as_str(),
+                f.unit.as_str(),
+                f.state.as_str(),
+                f.deadline.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(open, [("18", "区房管局", "open", Some("2021-07-31"))]);
+    assert!(board.declared_done.is_empty());
+    assert_eq!(board.bodies, [(body, "督查领导小组办公室".to_string())]);
+    let view = inspection(db, &clock, &office, inspection_id)
+        .await
+        .unwrap();
+    assert_eq!(view.findings.len(), 3);
+    assert_eq!(view.assignments.len(), lines.len());
+    assert!(view.may_raise);
+    let page = assignment(db, &clock, &office, id).await.unwrap();
+    assert_eq!(page.task.number, "18");
+    assert_eq!(page.task.plan_year, Some(2021));
+    assert_eq!(page.measures.len(), 3);
+    assert_eq!(
+        page.reports
+            .iter()
+            .map(|r| r.period.as_str())
+            .collect::<Vec<_>>(),
+        ["2021-04", "2021-03"]
+    );
+    assert_eq!(page.findings.len(), 3);
+    assert_eq!(page.inspections.len(), 1);
+    assert_eq!(page.indicators, got);
+    let (line, may) = finding(db, &office, page.findings[0].id).await.unwrap();
+    assert_eq!((line.state.as_str(), may), ("open", true));
+    let leader = actor(test, "leader").await;
+    assert!(
+        board_for(db, &clock, &leader).await.bodies.is_empty(),
+        "a leader reads only"
+    );
+
     // A liaison does not read the office's indicators.
     assert!(matches!(
         indicators(db, &on("2021-06-15"), &unit, id).await,
         Err(duban::service::ServiceError::Forbidden(_))
     ));
+}
+
+async fn board_for(
+    db: &duban::store::Db,
+    clock: &FixedClock,
+    who: &Actor,
+) -> duban::service::supervision_board::Board {
+    board(db, clock, who, None).await.unwrap()
 }
 
 on_both_backends!(indicators_follow_the_record);
