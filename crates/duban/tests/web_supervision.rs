@@ -241,17 +241,26 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     let effect = b.text("[data-dimension=effect] dl.indicators").await;
     assert!(effect.contains("185台"), "{effect}");
     assert_eq!(value_of(&b, "#evaluate input[name=round]").await, "2021");
-    for (field, score) in [
-        ("completion", "90"),
-        ("innovation", "80"),
-        ("effect", "85"),
-        ("attitude", "100"),
-    ] {
+    for (field, score) in [("completion", "90"), ("innovation", "80"), ("effect", "85")] {
         b.fill(&format!("#evaluate input[name={field}]"), score)
             .await;
     }
     b.fill("#evaluate textarea[name=comment]", "整改及时，进度仍需加快")
         .await;
+    // A dimension left unscored: its message beside it, the rest kept.
+    b.click("#evaluate button[type=submit]").await;
+    assert!(
+        b.text("[data-dimension=attitude] .field-error")
+            .await
+            .contains("0–100")
+    );
+    assert_eq!(value_of(&b, "#evaluate input[name=completion]").await, "90");
+    assert_eq!(
+        value_of(&b, "#evaluate textarea[name=comment]").await,
+        "整改及时，进度仍需加快"
+    );
+    assert!(b.find_all("tr[data-round]").await.is_empty());
+    b.fill("#evaluate input[name=attitude]", "100").await;
     b.click("#evaluate button[type=submit]").await;
     assert_eq!(b.text("tr[data-round='2021'] td.weighted").await, "88.25");
     assert!(
