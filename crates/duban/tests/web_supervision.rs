@@ -275,6 +275,19 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     );
     b.screenshot("supervision-assignment").await;
 
+    // 催办: a reminder labelled as such on the unit's record.
+    b.fill(
+        "#urge textarea[name=message]",
+        "请于6月25日前报送加装电梯开工清单",
+    )
+    .await;
+    b.click("#urge button[type=submit]").await;
+    let urged = b.text("#findings tr[data-state=open]").await;
+    assert!(
+        urged.contains("催办") && urged.contains("请于6月25日前报送加装电梯开工清单"),
+        "{urged}"
+    );
+
     // Work declared done: sent back with a reason (驳回), then verified (销号).
     let claimed = act(db, clock.as_ref(), &unit, assignment, 1, Move::Claim, None)
         .await
