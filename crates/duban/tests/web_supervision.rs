@@ -273,6 +273,26 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
             .await
             .contains("1/1（100%）")
     );
+    // One evaluation per body and round.
+    for field in ["completion", "innovation", "effect", "attitude"] {
+        b.fill(&format!("#evaluate input[name={field}]"), "70")
+            .await;
+    }
+    b.click("#evaluate button[type=submit]").await;
+    assert!(
+        b.text("#evaluate .field-error")
+            .await
+            .contains("该轮次评价过"),
+        "{}",
+        b.body().await
+    );
+    assert_eq!(value_of(&b, "#evaluate input[name=effect]").await, "70");
+    b.fill("#evaluate input[name=round]", "2021-H1").await;
+    b.click("#evaluate button[type=submit]").await;
+    assert_eq!(
+        b.text("tr[data-round='2021-H1'] td.weighted").await,
+        "70.00"
+    );
     b.screenshot("supervision-assignment").await;
 
     // 催办: a reminder labelled as such on the unit's record.

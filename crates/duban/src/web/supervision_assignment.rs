@@ -402,8 +402,18 @@ async fn evaluate_form(
     match result {
         Ok(()) => Ok(to_page(id, "evaluations")),
         Err(error) => {
+            let eval_errors = match error {
+                // The one evaluation per body and round is there already.
+                ServiceError::Transition(message) => {
+                    let mut errors = FieldErrors::new();
+                    let zh = "本督查主体已在该轮次评价过此项工作，请填写其他轮次";
+                    errors.add("round", page.lang.t(zh, &message));
+                    errors
+                }
+                other => form_errors(page.lang, other)?,
+            };
             let forms = Forms {
-                eval_errors: form_errors(page.lang, error)?,
+                eval_errors,
                 eval: form,
                 ..Forms::default()
             };
