@@ -5,6 +5,7 @@ pub mod audit;
 pub mod evaluation;
 pub mod evidence;
 pub mod finding;
+pub mod indicators;
 pub mod light;
 pub mod period;
 pub mod report_window;

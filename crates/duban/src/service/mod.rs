@@ -14,6 +14,7 @@ pub mod reports;
 pub mod revisions;
 pub mod settings;
 pub mod supervision;
+pub mod supervision_board;
 pub mod tasks;
 pub mod units;
 pub mod users;

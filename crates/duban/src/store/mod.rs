@@ -11,10 +11,12 @@ pub mod audit;
 pub mod cockpit;
 pub mod coordination;
 pub mod evaluations;
+pub mod indicators;
 pub mod plans;
 pub mod reports;
 pub mod sessions;
 pub mod supervision;
+pub mod supervision_board;
 pub mod units;
 pub mod users;
 

@@ -193,6 +193,20 @@ impl Lang {
             (_, Lang::En) => "No figure yet",
         }
     }
+
+    /// A finding's state as the office reads it (open / answered / closed).
+    pub fn finding_state(self, state: &str) -> &'static str {
+        match (state, self) {
+            ("open", Lang::Zh) => "待答复",
+            ("open", Lang::En) => "Open",
+            ("answered", Lang::Zh) => "已答复，待核验",
+            ("answered", Lang::En) => "Answered, to verify",
+            ("closed", Lang::Zh) => "已销号",
+            ("closed", Lang::En) => "Closed",
+            (_, Lang::Zh) => "未知",
+            (_, Lang::En) => "Unknown",
+        }
+    }
 }
 
 /// One cookie's value from the request headers.

@@ -15,6 +15,10 @@ pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
+pub mod supervision;
+pub mod supervision_assignment;
+pub mod supervision_inspection;
+pub mod supervision_view;
 pub mod tasks;
 pub mod view;
 pub mod workspace;
@@ -40,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(assignments::router())
         .merge(workspace::router())
         .merge(admin::router())
+        .merge(supervision::router())
 }
 
 /// Each role starts where its work is.

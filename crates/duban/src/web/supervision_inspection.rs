@@ -1,0 +1,276 @@
+//! One inspection: its findings and the form to raise one on an assignment
+//! of the plan; and one finding, where its 销号 or reopening lands when it
+//! cannot be done (someone moved it meanwhile, a reason is missing).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::form::FieldErrors;
+use super::page::{Ctx, Page, Posted};
+use super::supervision::{FindingView, form_errors, id_field, safe_back, unprocessable};
+use crate::app::AppState;
+use crate::service::ServiceError;
+use crate::service::supervision::{FindingInput, FindingMove, move_finding, raise_finding};
+use crate::service::supervision_board::{InspectionView, finding, inspection};
+use crate::store::supervision_board::InspectionLine;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/supervision/inspections/{id}", get(show))
+        .route("/supervision/inspections/{id}/findings", post(raise))
+        .route("/supervision/findings/{id}", get(show_finding))
+        .route("/supervision/findings/{id}/verify", post(verify))
+        .route("/supervision/findings/{id}/reopen", post(reopen))
+}
+
+/// A finding as the supervisor types it.
+#[derive(Deserialize, Default, Clone)]
+pub struct RaiseForm {
+    #[serde(default)]
+    pub assignment_id: String,
+    #[serde(default)]
+    pub inspection_id: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl RaiseForm {
+    /// The service's input; an empty deadline is no deadline.
+    pub fn input(&self, inspection_id: i64, assignment_id: i64) -> FindingInput<'_> {
+        let deadline = self.deadline.trim();
+        FindingInput {
+            inspection_id,
+            assignment_id,
+            action: self.action.trim(),
+            description: &self.description,
+            deadline: (!deadline.is_empty()).then_some(deadline),
+        }
+    }
+}
+
+/// The plan's assignments grouped by task, for the <optgroup>s of the form.
+pub struct TaskGroup {
+    pub label: String,
+    /// (assignment id, "number · unit")
+    pub options: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "supervision_inspection.html")]
+struct InspectionPage {
+    ctx: Ctx,
+    inspection: InspectionLine,
+    findings: Vec<FindingView>,
+    groups: Vec<TaskGroup>,
+    may_raise: bool,
+    form: RaiseForm,
+    errors: FieldErrors,
+    back: String,
+}
+
+fn inspection_page(
+    page: &Page,
+    view: InspectionView,
+    form: RaiseForm,
+    errors: FieldErrors,
+) -> InspectionPage {
+    let mut groups: Vec<TaskGroup> = Vec::new();
+    let mut current = None;
+    for a in &view.assignments {
+        if current != Some(a.task_id) {
+            current = Some(a.task_id);
+            let title: String = a.task_title.chars().take(40).collect();
+            groups.push(TaskGroup {
+                label: format!("{}、{title}", a.task_number),
+                options: Vec::new(),
+            });
+        }
+        if let Some(group) = groups.last_mut() {
+            let role = page.lang.unit_role(&a.role);
+            group
+                .options
+                .push((a.id, format!("{} · {}（{role}）", a.task_number, a.unit)));
+        }
+    }
+    let form = RaiseForm {
+        action: if form.action.is_empty() {
+            "rectification".into()
+        } else {
+            form.action
+        },
+        ..form
+    };
+    let may = view.may_raise;
+    InspectionPage {
+        ctx: page.ctx(),
+        findings: view
+            .findings
+            .into_iter()
+            .map(|f| FindingView::of(f, view.today, page.lang, may))
+            .collect(),
+        back: format!("/supervision/inspections/{}", view.inspection.id),
+        inspection: view.inspection,
+        may_raise: may,
+        groups,
+        form,
+        errors,
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let view = inspection(&state.db, state.clock.as_ref(), &page.actor, id).await?;
+    super::render(&inspection_page(
+        &page,
+        view,
+        RaiseForm::default(),
+        FieldErrors::new(),
+    ))
+}
+
+async fn raise(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<RaiseForm>,
+) -> Result<Response, WebError> {
+    let result = match id_field(&form.assignment_id, "assignment_id") {
+        Ok(assignment) => {
+            raise_finding(
+                &state.db,
+                state.clock.as_ref(),
+                &page.actor,
+                &form.input(id, assignment),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/supervision/inspections/{id}#findings")).into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(page.lang, error)?;
+            let view = inspection(&state.db, state.clock.as_ref(), &page.actor, id).await?;
+            let html = super::render(&inspection_page(&page, view, form, errors))?;
+            Ok(unprocessable(html))
+        }
+    }
+}
+
+/// 销号 or reopening, as posted.
+#[derive(Deserialize, Default)]
+struct MoveForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    back: String,
+}
+
+#[derive(Template)]
+#[template(path = "supervision_finding.html")]
+struct FindingPage {
+    ctx: Ctx,
+    f: FindingView,
+    reason: String,
+    errors: FieldErrors,
+    /// Where a successful move returns to.
+    back: String,
+}
+
+async fn finding_page(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    reason: String,
+    errors: FieldErrors,
+    back: String,
+) -> Result<Html<String>, WebError> {
+    let (line, may) = finding(&state.db, &page.actor, id).await?;
+    let today = crate::domain::light::china_date(state.clock.now_millis())
+        .ok_or_else(|| WebError::bad_request("the clock is out of range"))?;
+    super::render(&FindingPage {
+        ctx: page.ctx(),
+        f: FindingView::of(line, today, page.lang, may),
+        reason,
+        errors,
+        back: safe_back(&back, &format!("/supervision/findings/{id}")),
+    })
+}
+
+async fn show_finding(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let back = format!("/supervision/findings/{id}");
+    finding_page(&state, &page, id, String::new(), FieldErrors::new(), back).await
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<MoveForm>,
+) -> Result<Response, WebError> {
+    moved(state, page, id, form, FindingMove::Verify).await
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<MoveForm>,
+) -> Result<Response, WebError> {
+    moved(state, page, id, form, FindingMove::Reopen).await
+}
+
+async fn moved(
+    state: AppState,
+    page: Page,
+    id: i64,
+    form: MoveForm,
+    mv: FindingMove,
+) -> Result<Response, WebError> {
+    let result = match form.version.trim().parse::<i64>() {
+        Ok(version) => {
+            let reason = (mv == FindingMove::Reopen).then_some(form.reason.as_str());
+            move_finding(
+                &state.db,
+                state.clock.as_ref(),
+                &page.actor,
+                id,
+                version,
+                mv,
+                reason,
+            )
+            .await
+        }
+        Err(_) => Err(ServiceError::Invalid(
+            "the form carries no version; reload the page".into(),
+        )),
+    };
+    match result {
+        Ok(_) => {
+            let back = safe_back(&form.back, &format!("/supervision/findings/{id}"));
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(error) => {
+            let errors = form_errors(page.lang, error)?;
+            let html = finding_page(&state, &page, id, form.reason, errors, form.back).await?;
+            Ok(unprocessable(html))
+        }
+    }
+}
