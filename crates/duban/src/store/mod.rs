@@ -10,6 +10,7 @@ pub mod assignments;
 pub mod audit;
 pub mod coordination;
 pub mod evaluations;
+pub mod pending_imports;
 pub mod plans;
 pub mod reports;
 pub mod sessions;

@@ -155,3 +155,44 @@ pub async fn all_units(db: &super::Db) -> StoreResult<Vec<(i64, String)>> {
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// Records `alias` as another name of unit `unit_id` (a name a document used
+/// for it); false when the alias was already taken, by this unit or another.
+pub async fn add_unit_alias(tx: &mut Tx, alias: &str, unit_id: i64) -> StoreResult<bool> {
+    let added = on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(alias)
+            .bind(unit_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(added > 0)
+}
+
+/// A unit or group by id.
+pub async fn by_id(tx: &mut Tx, id: i64) -> StoreResult<Option<UnitRow>> {
+    let row = on_tx!(tx, conn => {
+        sqlx::query("SELECT id, name, is_group, open_group FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| -> StoreResult<UnitRow> {
+                Ok(UnitRow { id: r.try_get(0)?, name: r.try_get(1)?, is_group: r.try_get(2)?, open_group: r.try_get(3)? })
+            })
+            .transpose()?
+    });
+    Ok(row)
+}
+
+/// Every name the database knows a unit or group by: names and aliases.
+pub async fn known_names(db: &super::Db) -> StoreResult<Vec<String>> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query("SELECT name FROM units UNION SELECT alias FROM unit_aliases")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<Vec<_>, _>>()?
+    }))
+}
