@@ -286,6 +286,8 @@ pub struct RevisionPreview {
     /// The revision the plan is at now.
     pub revision: i64,
     pub diff: PlanDiff,
+    /// The text of each added task: (number, text).
+    pub added: Vec<(String, String)>,
 }
 
 pub async fn revision_preview(
@@ -300,6 +302,13 @@ pub async fn revision_preview(
     })?;
     let (revision, diff) =
         revisions::preview(db, actor, registry, plan_id, &pending.content).await?;
+    let draft = duban_plan::parse(&pending.content, registry)?;
+    let added = draft
+        .tasks
+        .into_iter()
+        .filter(|t| diff.added.contains(&t.number))
+        .map(|t| (t.number, t.text))
+        .collect();
     let plan_title = plans::summaries(db)
         .await?
         .into_iter()
@@ -312,6 +321,7 @@ pub async fn revision_preview(
         plan_title,
         revision,
         diff,
+        added,
     })
 }
 

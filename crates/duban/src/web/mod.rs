@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
+pub mod plans;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(ledger::router())
+        .merge(plans::router())
 }
 
 /// Each role starts where its work is.
