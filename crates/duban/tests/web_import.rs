@@ -57,10 +57,22 @@ async fn the_seed_is_previewed_published_and_revised_in_the_browser() {
 
     // Bad documents come back to the form with a message; nothing is kept.
     let bad: [(&str, &[u8], &str); 4] = [
-        ("photo.txt", b"\x00\x01\x02\x03\x04\xff\xfe binary", "二进制"),
-        ("old.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00legacy", ".docx"),
+        (
+            "photo.txt",
+            b"\x00\x01\x02\x03\x04\xff\xfe binary",
+            "二进制",
+        ),
+        (
+            "old.doc",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00legacy",
+            ".docx",
+        ),
         ("empty.txt", b"", "空"),
-        ("notice.txt", "关于召开会议的通知\n请各单位准时参加。\n".as_bytes(), "没有找到计划"),
+        (
+            "notice.txt",
+            "关于召开会议的通知\n请各单位准时参加。\n".as_bytes(),
+            "没有找到计划",
+        ),
     ];
     for (name, bytes, says) in bad {
         upload(&b, &write(files.path(), name, bytes)).await;
@@ -68,19 +80,46 @@ async fn the_seed_is_previewed_published_and_revised_in_the_browser() {
         let message = b.text("[data-test=upload-error]").await;
         assert!(message.contains(says), "{name}: {message}");
         assert_eq!(
-            b.find("input[name=document]").await.attr("aria-invalid").await.unwrap().as_deref(),
+            b.find("input[name=document]")
+                .await
+                .attr("aria-invalid")
+                .await
+                .unwrap()
+                .as_deref(),
             Some("true")
         );
     }
-    assert_eq!(pending_count(&db.db).await, 0, "a refused upload stores nothing");
+    // Past the server's body limit (64 KiB in tests): the upload breaks off.
+    let big = "一、".repeat(40_000);
+    upload(&b, &write(files.path(), "big.txt", big.as_bytes())).await;
+    assert_eq!(b.path().await, "/plans/import");
+    assert!(
+        b.text("[data-test=upload-error]")
+            .await
+            .contains("超过了服务器允许的大小")
+    );
+    assert_eq!(
+        pending_count(&db.db).await,
+        0,
+        "a refused upload stores nothing"
+    );
 
     // The seed: its preview marks every task, its units and targets.
     upload(&b, Path::new(SEED_PATH)).await;
-    assert!(b.path().await.starts_with("/plans/import/"), "{}", b.path().await);
+    assert!(
+        b.path().await.starts_with("/plans/import/"),
+        "{}",
+        b.path().await
+    );
     assert_eq!(pending_count(&db.db).await, 1);
     assert_eq!(b.find_all("li.src-line[data-task]").await.len(), 33);
     assert_eq!(b.text("[data-test=task-count]").await, "33");
-    assert_eq!(b.find_all("li.src-line.in-category .category-badge").await.len(), 10);
+    assert_eq!(
+        b.find_all("li.src-line.in-category .category-badge")
+            .await
+            .len(),
+        10
+    );
     assert!(!b.find_all("mark.unit.lead").await.is_empty());
     assert!(!b.find_all("mark.target").await.is_empty());
     let elevators = b.text("li.src-line.in-task mark.target").await;
@@ -88,33 +127,74 @@ async fn the_seed_is_previewed_published_and_revised_in_the_browser() {
     let warning = b.text("ul.warnings a[href='#L395']").await;
     assert!(warning.contains("395"), "{warning}");
     assert!(b.text("ul.warnings").await.contains("区区级机关工作党委"));
-    assert!(b.find("li#L395.warned").await.text().await.unwrap().contains("区区级机关工作党委"));
+    assert!(
+        b.find("li#L395.warned")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("区区级机关工作党委")
+    );
     assert!(!b.find_all("li#L395 mark.unknown").await.is_empty());
     let mapping = b.find("select[name='unit:区区级机关工作党委']").await;
-    assert_eq!(mapping.prop("value").await.unwrap().as_deref(), Some(""), "create as new by default");
-    assert!(b.text("[data-test=open-groups]").await.contains("相关部门和国企集团"));
+    assert_eq!(
+        mapping.prop("value").await.unwrap().as_deref(),
+        Some(""),
+        "create as new by default"
+    );
+    assert!(
+        b.text("[data-test=open-groups]")
+            .await
+            .contains("相关部门和国企集团")
+    );
     b.screenshot("import-preview").await;
+    b.client
+        .execute("document.getElementById('L387').scrollIntoView()", vec![])
+        .await
+        .expect("scrolled to a task");
+    b.screenshot("import-preview-task").await;
 
     b.click("button[data-test=publish]").await;
-    assert!(b.path().await.starts_with("/ledger?plan="), "{}", b.path().await);
+    assert!(
+        b.path().await.starts_with("/ledger?plan="),
+        "{}",
+        b.path().await
+    );
     assert!(b.text("[data-test=notice]").await.contains("已导入并发布"));
     assert_eq!(b.find_all("tr[data-task]").await.len(), 33);
-    assert_eq!(pending_count(&db.db).await, 0, "the applied upload is removed");
+    assert_eq!(
+        pending_count(&db.db).await,
+        0,
+        "the applied upload is removed"
+    );
 
     b.open("/plans").await;
     let row = b.text("tr[data-plan]").await;
-    assert!(row.contains("已发布") && row.contains("第1 版") || row.contains("第 1 版") || row.contains("第1版"), "{row}");
+    assert!(
+        row.contains("已发布") && row.contains("第1 版")
+            || row.contains("第 1 版")
+            || row.contains("第1版"),
+        "{row}"
+    );
     assert!(row.contains("changning-2021-plan.txt"), "{row}");
 
     // A changed edition: the same document is refused as "no change", the
     // edited one shows its diff and applies as revision 2.
     b.click("tr[data-plan] a[href$='/revise']").await;
     upload(&b, Path::new(SEED_PATH)).await;
-    assert!(b.text("[data-test=upload-error]").await.contains("没有任何变化"));
+    assert!(
+        b.text("[data-test=upload-error]")
+            .await
+            .contains("没有任何变化")
+    );
     let seed = std::fs::read_to_string(SEED_PATH).unwrap();
     assert!(seed.contains("新开工不少于 185 台"));
     let edited = seed.replace("新开工不少于 185 台", "新开工不少于 200 台");
-    upload(&b, &write(files.path(), "changning-2021-v2.txt", edited.as_bytes())).await;
+    upload(
+        &b,
+        &write(files.path(), "changning-2021-v2.txt", edited.as_bytes()),
+    )
+    .await;
     assert!(b.path().await.contains("/revise/"), "{}", b.path().await);
     let reworded = b.find_all(".reworded[data-task]").await;
     assert_eq!(reworded.len(), 1);
@@ -138,7 +218,12 @@ async fn a_liaison_cannot_import_plans() {
     for path in ["/plans/import", "/plans"] {
         b.open(path).await;
         assert_eq!(
-            b.find(".error-page").await.attr("data-status").await.unwrap().as_deref(),
+            b.find(".error-page")
+                .await
+                .attr("data-status")
+                .await
+                .unwrap()
+                .as_deref(),
             Some("403"),
             "{path}"
         );

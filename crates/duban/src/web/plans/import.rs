@@ -65,14 +65,19 @@ pub fn chosen_file(
     match posted.files.iter().find(|(field, _)| field == "document") {
         Some((_, file)) if !file.name.is_empty() => Ok((file.name.clone(), file.bytes.clone())),
         _ => Err(lang
-            .t("请选择要导入的计划文件。", "Choose the plan document to import.")
+            .t(
+                "请选择要导入的计划文件。",
+                "Choose the plan document to import.",
+            )
             .to_string()),
     }
 }
 
 /// Sign-in and form-token failures stay errors; anything else about a broken
 /// upload is told on the form.
-pub fn keep_auth_errors(posted: Result<PostedMultipart, WebError>) -> Result<Result<PostedMultipart, WebError>, WebError> {
+pub fn keep_auth_errors(
+    posted: Result<PostedMultipart, WebError>,
+) -> Result<Result<PostedMultipart, WebError>, WebError> {
     match posted {
         Err(e @ (WebError::SignIn { .. } | WebError::Csrf)) => Err(e),
         other => Ok(other),
@@ -142,7 +147,12 @@ struct PreviewPage {
     error: Option<String>,
 }
 
-fn preview_page(page: &Page, found: ImportPreview, chosen: &[(String, String)], error: Option<String>) -> PreviewPage {
+fn preview_page(
+    page: &Page,
+    found: ImportPreview,
+    chosen: &[(String, String)],
+    error: Option<String>,
+) -> PreviewPage {
     let draft = &found.draft;
     let mut unit_names: Vec<&str> = draft
         .tasks
@@ -156,7 +166,10 @@ fn preview_page(page: &Page, found: ImportPreview, chosen: &[(String, String)], 
         id: found.upload.id,
         file_name: found.upload.file_name.clone(),
         size_kb: format!("{:.1}", found.upload.size as f64 / 1024.0),
-        title: draft.title.clone().unwrap_or_else(|| found.upload.file_name.clone()),
+        title: draft
+            .title
+            .clone()
+            .unwrap_or_else(|| found.upload.file_name.clone()),
         year: draft.year.map(|y| y.to_string()).unwrap_or_default(),
         categories: draft.categories.len(),
         tasks: draft.tasks.len(),
@@ -261,7 +274,8 @@ async fn decide(
             let found = import_preview(&state.db, &page.actor, &registry, id).await?;
             let message = format!(
                 "{}{message}",
-                page.lang.t("单位对应关系有误：", "A unit mapping is wrong: ")
+                page.lang
+                    .t("单位对应关系有误：", "A unit mapping is wrong: ")
             );
             refused(&preview_page(&page, found, &chosen, Some(message)))
         }

@@ -54,9 +54,9 @@ pub fn mark(lines: &[SourceLine], draft: &PlanDraft, unknown: &[String]) -> Vec<
         })
         .collect();
     for category in &draft.categories {
-        let mut heading = marked.iter_mut().filter(|l| {
-            (category.span.start_line..=category.span.end_line).contains(&l.number)
-        });
+        let mut heading = marked
+            .iter_mut()
+            .filter(|l| (category.span.start_line..=category.span.end_line).contains(&l.number));
         if let Some(first) = heading.next() {
             first.category = Some(category.ordinal.clone());
             first.in_category = true;
@@ -122,7 +122,10 @@ fn task_marks(joined: &str, task: &Task, unknown: &[String]) -> Vec<(usize, usiz
         }
         for (at, _) in joined[..before].match_indices(target.unit.as_str()) {
             if let Some(start) = figure_start(&joined[..at]) {
-                push_free(&mut ranges, (start, at + target.unit.len(), "target".into()));
+                push_free(
+                    &mut ranges,
+                    (start, at + target.unit.len(), "target".into()),
+                );
             }
         }
     }
@@ -223,7 +226,10 @@ mod tests {
             [("管理委", "unit co"), ("区新设办", "unit co unknown")]
         );
         let joined: String = lines[1].segments.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(joined, "1、推进加装电梯，新开工不少于 185 台，竣工150台。（责任单位：区房管局、区建设");
+        assert_eq!(
+            joined,
+            "1、推进加装电梯，新开工不少于 185 台，竣工150台。（责任单位：区房管局、区建设"
+        );
     }
 
     #[test]

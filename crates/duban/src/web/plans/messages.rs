@@ -49,9 +49,7 @@ pub fn parse_message(lang: Lang, error: &ParseError) -> String {
         ParseError::PdfWithoutText => {
             "该 PDF 没有文字层（可能是扫描件），文字无法识别：请改为上传 .docx 或文本文件。".into()
         }
-        ParseError::NoTasks => {
-            "文件中没有找到计划：未识别出带有责任单位的编号任务。".into()
-        }
+        ParseError::NoTasks => "文件中没有找到计划：未识别出带有责任单位的编号任务。".into(),
     }
 }
 
@@ -84,14 +82,23 @@ pub fn warning_message(lang: Lang, message: &str) -> String {
 /// The notice a page shows after a redirect (`?notice=`).
 pub fn notice(lang: Lang, code: &str) -> Option<&'static str> {
     Some(match code {
-        "imported" => lang.t("计划已导入并发布。", "The plan has been imported and published."),
+        "imported" => lang.t(
+            "计划已导入并发布。",
+            "The plan has been imported and published.",
+        ),
         "drafted" => lang.t(
             "计划已导入为草稿：确认无误后在“计划导入”页发布。",
             "The plan has been imported as a draft: publish it on the Plans page when it is right.",
         ),
         "published" => lang.t("计划已发布。", "The plan has been published."),
-        "revised" => lang.t("新版本已导入，变更已生效。", "The new edition has been applied."),
-        "discarded" => lang.t("上传的文件已放弃，未导入任何内容。", "The upload was discarded; nothing was imported."),
+        "revised" => lang.t(
+            "新版本已导入，变更已生效。",
+            "The new edition has been applied.",
+        ),
+        "discarded" => lang.t(
+            "上传的文件已放弃，未导入任何内容。",
+            "The upload was discarded; nothing was imported.",
+        ),
         _ => return None,
     })
 }
@@ -107,9 +114,15 @@ mod tests {
         );
         assert!(parse_message(Lang::Zh, &legacy).contains(".doc"));
         assert!(parse_message(Lang::Zh, &legacy).contains("另存为"));
-        assert_eq!(parse_message(Lang::En, &ParseError::Empty), "the document is empty");
         assert_eq!(
-            warning_message(Lang::Zh, "unit '区区级机关工作党委' is not in the unit registry"),
+            parse_message(Lang::En, &ParseError::Empty),
+            "the document is empty"
+        );
+        assert_eq!(
+            warning_message(
+                Lang::Zh,
+                "unit '区区级机关工作党委' is not in the unit registry"
+            ),
             "单位“区区级机关工作党委”不在单位名录中"
         );
         assert_eq!(warning_message(Lang::Zh, "other"), "other");

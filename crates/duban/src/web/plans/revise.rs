@@ -36,7 +36,9 @@ async fn plan_title(state: &AppState, page: &Page, id: i64) -> Result<String, We
 
 fn upload_page(page: &Page, id: i64, title: String, error: Option<String>) -> UploadPage {
     UploadPage {
-        heading: page.lang.t("重新导入（新版本）", "Re-import a changed edition"),
+        heading: page
+            .lang
+            .t("重新导入（新版本）", "Re-import a changed edition"),
         action: format!("/plans/{id}/revise"),
         plan_title: Some(title),
         error,
@@ -109,7 +111,9 @@ async fn preview(
     office_only(&page)?;
     let found = revision_preview(&state.db, &page.actor, &Registry::builtin(), pending).await?;
     if found.plan_id != id {
-        return Err(WebError::not_found(format!("upload {pending} of plan {id}")));
+        return Err(WebError::not_found(format!(
+            "upload {pending} of plan {id}"
+        )));
     }
     let view = RevisionPage {
         ctx: page.ctx(),
@@ -147,7 +151,11 @@ async fn decide(
                 pending,
             )
             .await?;
-            tracing::info!(plan_id = id, revision = revised.revision, "plan revised from the browser");
+            tracing::info!(
+                plan_id = id,
+                revision = revised.revision,
+                "plan revised from the browser"
+            );
             Ok(Redirect::to("/plans?notice=revised").into_response())
         }
         "discard" => {
