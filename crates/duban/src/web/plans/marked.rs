@@ -189,10 +189,32 @@ fn plain(text: &str) -> Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use duban_plan::Registry;
 
+    /// A hard-wrapped task as PDF extraction leaves it, read as the importer
+    /// reads such text (the draft is written out, so only marking is tested).
     fn marked_of(text: &str) -> Vec<MarkedLine> {
-        let draft = duban_plan::parse(text.as_bytes(), &Registry::builtin()).unwrap();
+        let draft: PlanDraft = serde_json::from_value(serde_json::json!({
+            "title": null, "year": null, "requirements": [],
+            "categories": [{"ordinal": "一", "title": "城市建设", "span": {"start_line": 1, "end_line": 1}}],
+            "tasks": [{
+                "number": "1", "category": "一", "title": "推进加装电梯",
+                "text": "推进加装电梯，新开工不少于185台，竣工150台。",
+                "units": [
+                    {"name": "区房管局", "role": "lead"},
+                    {"name": "区建设管理委", "role": "co"},
+                    {"name": "区新设办", "role": "co"}
+                ],
+                "leaders": [], "deadline": null,
+                "targets": [
+                    {"metric": "加装电梯新开工", "op": ">=", "value": 185, "unit": "台"},
+                    {"metric": "加装电梯竣工", "op": "=", "value": 150, "unit": "台"}
+                ],
+                "directions": [],
+                "span": {"start_line": 2, "end_line": 3}
+            }],
+            "warnings": [{"line": 3, "message": "unit '区新设办' is not in the unit registry"}]
+        }))
+        .unwrap();
         let lines = duban_plan::source_lines(text.as_bytes()).unwrap();
         mark(&lines, &draft, &["区新设办".to_string()])
     }
@@ -210,6 +232,7 @@ mod tests {
         let text = "一、城市建设\n1、推进加装电梯，新开工不少于 185 台，竣工150台。（责任单位：区房管局、区建设\n管理委、区新设办）\n";
         let lines = marked_of(text);
         assert_eq!(lines[0].category.as_deref(), Some("一"));
+        assert!(lines[2].warned && !lines[1].warned);
         assert_eq!(lines[1].task_start.as_deref(), Some("1"));
         assert_eq!(lines[2].task.as_deref(), Some("1"));
         assert_eq!(
