@@ -231,3 +231,87 @@ async fn a_liaison_cannot_import_plans() {
     }
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_mapped_unit_and_a_draft_then_published_from_the_plans_page() {
+    let db = common::sqlite().await;
+    let server = app::spawn_empty(&db).await;
+    let b = browser::start(&server.base).await;
+    b.login("admin", "demo").await;
+    b.open("/plans/import").await;
+    upload(&b, Path::new(SEED_PATH)).await;
+    // The misprinted name is mapped to the registry's unit.
+    b.find("select[name='unit:区区级机关工作党委']").await;
+    let value = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll(\"select[name='unit:区区级机关工作党委'] option\")].find(o => o.textContent === '区级机关工作党委').value",
+            vec![],
+        )
+        .await
+        .expect("the registry unit is offered");
+    let value = value.as_str().expect("an option value").to_string();
+    b.select("select[name='unit:区区级机关工作党委']", &value)
+        .await;
+    b.click("button[data-test=draft]").await;
+    assert!(b.text("[data-test=notice]").await.contains("草稿"));
+
+    b.open("/plans").await;
+    assert_eq!(
+        b.find("tr[data-plan]")
+            .await
+            .attr("data-state")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("draft")
+    );
+    assert!(b.text("tr[data-plan]").await.contains("草稿"));
+    // The publish form asks first (data-confirm); the test says yes.
+    b.find("tr[data-plan] form[action$='/publish'] button")
+        .await
+        .click()
+        .await
+        .expect("publish clicked");
+    b.client
+        .accept_alert()
+        .await
+        .expect("the confirmation is asked");
+    b.settle().await;
+    assert_eq!(b.path().await, "/plans?notice=published");
+    assert_eq!(
+        b.find("tr[data-plan]")
+            .await
+            .attr("data-state")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("published")
+    );
+    assert!(
+        b.find_all("tr[data-plan] form[action$='/publish']")
+            .await
+            .is_empty()
+    );
+
+    let plan = duban::store::plans::summaries(&db.db).await.unwrap()[0].id;
+    let mut named = Vec::new();
+    for number in 1..=33 {
+        named.extend(
+            duban::store::plans::task_units(&db.db, plan, &number.to_string())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(name, _)| name),
+        );
+    }
+    assert!(
+        named.iter().any(|n| n == "区级机关工作党委"),
+        "the mapped unit holds the task"
+    );
+    assert!(
+        !named.iter().any(|n| n == "区区级机关工作党委"),
+        "no unit made of the misprint"
+    );
+    b.close().await;
+}
