@@ -309,7 +309,11 @@ async fn a_reimport_is_previewed_then_applied(test: &TestDb) {
     assert_eq!(preview.revision, 1);
     assert_eq!(preview.diff.reworded.len(), 1);
     assert!(preview.diff.reworded[0].after.contains("200"));
-    // A revision upload is not applied as a new plan.
+    // A revision upload is neither previewed nor applied as a new plan.
+    assert!(matches!(
+        import_preview(db, &supervisor, &registry, id).await,
+        Err(ServiceError::Invalid(_))
+    ));
     assert!(
         apply_import(db, &SystemClock, &supervisor, &registry, id, &[], true)
             .await

@@ -151,6 +151,11 @@ pub async fn import_preview(
     id: i64,
 ) -> ServiceResult<ImportPreview> {
     let pending = upload(db, actor, id).await?;
+    if let Some(plan_id) = pending.plan_id {
+        return Err(ServiceError::Invalid(format!(
+            "upload {id} revises plan {plan_id}; its preview is the revision's"
+        )));
+    }
     let draft = duban_plan::parse(&pending.content, registry)?;
     let lines = duban_plan::source_lines(&pending.content)?;
     let known = units::known_names(db).await?;
