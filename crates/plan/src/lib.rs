@@ -9,6 +9,7 @@ mod blocks;
 mod deadlines;
 mod docx;
 mod error;
+mod lines;
 mod marker;
 mod model;
 mod numerals;
@@ -22,6 +23,7 @@ mod title;
 mod units;
 
 pub use error::{MAX_DOCUMENT_BYTES, ParseError};
+pub use lines::{SourceLine, source_lines};
 pub use model::{
     Category, Comparison, Deadline, Direction, PlanDraft, Requirement, Role, Span, Target, Task,
     Trend, UnitRef, Warning,

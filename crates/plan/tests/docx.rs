@@ -681,3 +681,55 @@ mod never_panics {
         }
     }
 }
+
+/// The preview shows the lines the spans point at: paragraphs by their
+/// ordinal, table cells one line per paragraph from their row's first line.
+#[test]
+fn source_lines_are_numbered_as_the_spans_are() {
+    let body = [
+        p(&["2022年区重点工作任务分解表"]),
+        tbl(&[
+            tr(&[
+                cell("序  号"),
+                cell("工作任务"),
+                cell("牵头单位"),
+                cell("责任单位"),
+                cell("完成时限"),
+            ]),
+            tr(&[tc(5, None, &["一、经济发展"])]),
+            tr(&[
+                cell("1"),
+                cell("新建公共停车泊位不少于500个"),
+                cell("区建设管理委"),
+                cell("区交通委、区规划资源局"),
+                cell("2022年6月底前"),
+            ]),
+            tr(&[
+                cell("2"),
+                tc(1, None, &["推进重大项目", "建设"]),
+                cell("区发改委"),
+                cell("区商务委"),
+                cell("年底前"),
+            ]),
+        ]),
+    ]
+    .concat();
+    let bytes = docx(&body, None, None);
+    let plan = read(&bytes);
+    let lines = duban_plan::source_lines(&bytes).expect("lines");
+    let at = |n: u32| {
+        lines
+            .iter()
+            .find(|l| l.number == n)
+            .map(|l| l.text.as_str())
+    };
+    assert_eq!(at(1), Some("2022年区重点工作任务分解表"));
+    assert_eq!(at(7), Some("一、经济发展"));
+    for task in &plan.tasks {
+        assert_eq!(at(task.span.start_line), Some(task.number.as_str()));
+    }
+    let second = &plan.tasks[1];
+    assert_eq!(at(second.span.start_line + 1), Some("推进重大项目"));
+    assert_eq!(at(second.span.start_line + 2), Some("建设"));
+    assert_eq!(at(plan.categories[0].span.start_line), Some("一、经济发展"));
+}

@@ -43,24 +43,53 @@ pub async fn import_plan(
 ) -> ServiceResult<Imported> {
     require(actor, &[Role::Admin, Role::Supervisor], "import a plan")?;
     let draft = duban_plan::parse(document.bytes, registry)?;
-    let sha256 = hex::encode(Sha256::digest(document.bytes));
-    let now = clock.now_millis();
-
     let mut tx = db.begin().await?;
-    units::sync_registry(&mut tx, registry).await?;
+    let imported = import_in(
+        &mut tx,
+        clock.now_millis(),
+        actor,
+        registry,
+        &document,
+        &draft,
+        publish,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        plan_id = imported.plan_id,
+        tasks = imported.tasks,
+        assignments = imported.assignments,
+        "plan imported"
+    );
+    Ok(imported)
+}
+
+/// The import's writes and audit event, inside the caller's transaction (so
+/// a caller can store unit aliases the document needs in the same one). The
+/// caller has checked the actor's permission and parsed `document` into `draft`.
+pub(super) async fn import_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: &Actor,
+    registry: &Registry,
+    document: &Document<'_>,
+    draft: &PlanDraft,
+    publish: bool,
+) -> ServiceResult<Imported> {
+    let sha256 = hex::encode(Sha256::digest(document.bytes));
+    units::sync_registry(tx, registry).await?;
     let title = draft
         .title
         .clone()
         .unwrap_or_else(|| document.name.to_string());
     let state = if publish { "published" } else { "draft" };
-    let plan_id =
-        plans::insert_plan(&mut tx, draft.year.map(i64::from), &title, state, now).await?;
+    let plan_id = plans::insert_plan(tx, draft.year.map(i64::from), &title, state, now).await?;
     let parsed =
-        serde_json::to_string(&draft).map_err(|e| super::ServiceError::Invalid(e.to_string()))?;
-    plans::insert_revision(&mut tx, plan_id, 1, document.name, &sha256, &parsed, now).await?;
-    let outcome = write_tasks(&mut tx, plan_id, &draft, now).await?;
+        serde_json::to_string(draft).map_err(|e| super::ServiceError::Invalid(e.to_string()))?;
+    plans::insert_revision(tx, plan_id, 1, document.name, &sha256, &parsed, now).await?;
+    let outcome = write_tasks(tx, plan_id, draft, now).await?;
     audit::append(
-        &mut tx,
+        tx,
         now,
         NewEvent {
             actor: &actor.name,
@@ -82,13 +111,6 @@ pub async fn import_plan(
         },
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(
-        plan_id,
-        tasks = draft.tasks.len(),
-        assignments = outcome.assignments,
-        "plan imported"
-    );
     Ok(Imported {
         plan_id,
         tasks: draft.tasks.len(),

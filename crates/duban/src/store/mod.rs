@@ -12,6 +12,7 @@ pub mod cockpit;
 pub mod coordination;
 pub mod evaluations;
 pub mod indicators;
+pub mod pending_imports;
 pub mod plans;
 pub mod reports;
 pub mod sessions;

@@ -295,3 +295,15 @@ pub async fn delete_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreR
             .rows_affected()
     }) == 1)
 }
+
+/// Every name the database knows a unit or group by: names and aliases.
+pub async fn known_names(db: &super::Db) -> StoreResult<Vec<String>> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query("SELECT name FROM units UNION SELECT alias FROM unit_aliases")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<Vec<_>, _>>()?
+    }))
+}

@@ -30,6 +30,8 @@ pub struct LedgerQuery {
     state: Option<String>,
     q: Option<String>,
     page: Option<String>,
+    /// What was just done, said once at the top (e.g. after an import).
+    notice: Option<String>,
 }
 
 fn given(value: &Option<String>) -> Option<String> {
@@ -48,6 +50,7 @@ struct LedgerPage {
     ctx: Ctx,
     plan_id: i64,
     plan_title: String,
+    notice: Option<&'static str>,
     plans: Vec<(i64, String)>,
     categories: Vec<(String, String)>,
     units: Vec<String>,
@@ -133,6 +136,10 @@ async fn show(
         ctx: page.ctx(),
         plan_id: found.plan.id,
         plan_title: found.plan.title.clone(),
+        notice: query
+            .notice
+            .as_deref()
+            .and_then(|n| super::plans::notice(page.lang, n)),
         plans: found
             .plans
             .iter()

@@ -15,6 +15,7 @@ pub mod form;
 pub mod i18n;
 pub mod ledger;
 pub mod page;
+pub mod plans;
 pub mod supervision;
 pub mod supervision_assignment;
 pub mod supervision_inspection;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(workspace::router())
         .merge(admin::router())
         .merge(supervision::router())
+        .merge(plans::router())
 }
 
 /// Each role starts where its work is.
