@@ -148,6 +148,27 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Sets a field's value as the form will send it. For date inputs, whose
+    /// typing order depends on the browser's locale.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set {css}: {e}"));
+    }
+
+    /// Answers yes to the confirmation a form asks before it is sent.
+    pub async fn confirm_all(&self) {
+        self.client
+            .execute("window.confirm = function () { return true; };", vec![])
+            .await
+            .expect("confirm answered");
+    }
+
     pub async fn select(&self, css: &str, value: &str) {
         self.find(css)
             .await
