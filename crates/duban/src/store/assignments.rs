@@ -47,17 +47,17 @@ pub async fn of_tasks(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<AssignmentRo
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {ASSIGNMENT_COLUMNS} WHERE a.task_id IN ({}) AND a.withdrawn_in IS NULL ORDER BY a.task_id, a.id",
-        placeholders.join(", ")
+        super::placeholders(task_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in task_ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(pool).await?.iter().map(assignment).collect::<StoreResult<Vec<_>>>()?
+        super::bind_all(sqlx::query(sql), task_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(assignment)
+            .collect::<StoreResult<Vec<_>>>()?
     }))
 }
 
@@ -243,10 +243,7 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
     if assignment_ids.is_empty() {
         return Ok(LightInputs::default());
     }
-    let list: Vec<String> = (1..=assignment_ids.len())
-        .map(|i| format!("${i}"))
-        .collect();
-    let list = list.join(", ");
+    let list = super::placeholders(assignment_ids.len());
     let measures = sqlx::AssertSqlSafe(format!(
         "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
     ));
@@ -265,24 +262,16 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
     ));
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
-        let mut q = sqlx::query(measures);
-        for id in assignment_ids { q = q.bind(*id); }
-        for r in q.fetch_all(pool).await? {
+        for r in super::bind_all(sqlx::query(measures), assignment_ids).fetch_all(pool).await? {
             inputs.measures.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
-        let mut q = sqlx::query(reports);
-        for id in assignment_ids { q = q.bind(*id); }
-        for r in q.fetch_all(pool).await? {
+        for r in super::bind_all(sqlx::query(reports), assignment_ids).fetch_all(pool).await? {
             inputs.reports.push((r.try_get(0)?, r.try_get(1)?));
         }
-        let mut q = sqlx::query(findings);
-        for id in assignment_ids { q = q.bind(*id); }
-        for r in q.fetch_all(pool).await? {
+        for r in super::bind_all(sqlx::query(findings), assignment_ids).fetch_all(pool).await? {
             inputs.open_findings.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
-        let mut q = sqlx::query(targets);
-        for id in assignment_ids { q = q.bind(*id); }
-        for r in q.fetch_all(pool).await? {
+        for r in super::bind_all(sqlx::query(targets), assignment_ids).fetch_all(pool).await? {
             inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
         inputs

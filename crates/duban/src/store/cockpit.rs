@@ -100,17 +100,7 @@ pub async fn targets_of_plan(db: &Db, plan_id: i64) -> StoreResult<Vec<TargetRow
         .fetch_all(pool)
         .await?
         .iter()
-        .map(|r| -> StoreResult<TargetRow> {
-            Ok(TargetRow {
-                id: r.try_get(0)?,
-                task_id: r.try_get(1)?,
-                metric: r.try_get(2)?,
-                op: r.try_get(3)?,
-                value: r.try_get(4)?,
-                unit: r.try_get(5)?,
-                qualifier: r.try_get(6)?,
-            })
-        })
+        .map(super::plans::target_row)
         .collect::<StoreResult<Vec<_>>>()?
     }))
 }

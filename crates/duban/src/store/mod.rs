@@ -195,3 +195,26 @@ pub async fn ping(db: &Db) -> StoreResult<()> {
     });
     Ok(())
 }
+
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Binds `values` in order to the placeholders of [`placeholders`].
+pub(crate) fn bind_all<'q, DB, T>(
+    mut query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
+    values: &'q [T],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    T: sqlx::Encode<'q, DB> + sqlx::Type<DB> + Sync,
+{
+    for value in values {
+        query = query.bind(value);
+    }
+    query
+}

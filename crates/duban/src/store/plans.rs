@@ -334,36 +334,41 @@ pub struct TargetRow {
     pub qualifier: Option<String>,
 }
 
+/// A target as stored: `id, task_id, metric, op, value, unit, qualifier`.
+pub(crate) fn target_row<R: Row>(r: &R) -> StoreResult<TargetRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(TargetRow {
+        id: r.try_get(0)?,
+        task_id: r.try_get(1)?,
+        metric: r.try_get(2)?,
+        op: r.try_get(3)?,
+        value: r.try_get(4)?,
+        unit: r.try_get(5)?,
+        qualifier: r.try_get(6)?,
+    })
+}
+
 /// The targets of the given tasks, in document order.
 pub async fn targets_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<TargetRow>> {
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=task_ids.len()).map(|i| format!("${i}")).collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT id, task_id, metric, op, value, unit, qualifier FROM targets WHERE task_id IN ({}) ORDER BY task_id, position",
-        placeholders.join(", ")
+        super::placeholders(task_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in task_ids {
-            query = query.bind(*id);
-        }
-        query
+        super::bind_all(sqlx::query(sql), task_ids)
             .fetch_all(pool)
             .await?
             .iter()
-            .map(|r| -> StoreResult<TargetRow> {
-                Ok(TargetRow {
-                    id: r.try_get(0)?,
-                    task_id: r.try_get(1)?,
-                    metric: r.try_get(2)?,
-                    op: r.try_get(3)?,
-                    value: r.try_get(4)?,
-                    unit: r.try_get(5)?,
-                    qualifier: r.try_get(6)?,
-                })
-            })
+            .map(target_row)
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }

@@ -128,17 +128,12 @@ pub async fn display_names(
     if usernames.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let list: Vec<String> = (1..=usernames.len()).map(|i| format!("${i}")).collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT username, display_name FROM users WHERE username IN ({})",
-        list.join(", ")
+        super::placeholders(usernames.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for name in usernames {
-            query = query.bind(name);
-        }
-        query
+        super::bind_all(sqlx::query(sql), usernames)
             .fetch_all(pool)
             .await?
             .iter()

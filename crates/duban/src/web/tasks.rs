@@ -153,6 +153,19 @@ async fn show_with(
     Ok((status, render(&view)?).into_response())
 }
 
+/// Shows the task page again with the error as messages next to the form,
+/// or fails as a page when editing the form cannot help.
+async fn again(
+    state: &AppState,
+    page: &Page,
+    task_id: i64,
+    error: crate::service::ServiceError,
+    mut drafts: Drafts,
+) -> Result<Response, WebError> {
+    drafts.errors = FieldErrors::from_service(page.lang, error)?;
+    show_with(state, page, task_id, drafts).await
+}
+
 fn back_to(task_id: i64, anchor: &str) -> Response {
     Redirect::to(&format!("/tasks/{task_id}#{anchor}")).into_response()
 }
@@ -181,15 +194,13 @@ async fn write_note(
     {
         Ok(_) => Ok(back_to(task_id, "notes")),
         Err(error) => {
-            let errors = FieldErrors::from_service(page.lang, error)?;
             let drafts = Drafts {
                 note_kind: form.kind,
                 note_text: form.text,
-                errors,
                 form: "note",
                 ..Drafts::default()
             };
-            show_with(&state, &page, task_id, drafts).await
+            again(&state, &page, task_id, error, drafts).await
         }
     }
 }
@@ -215,14 +226,12 @@ async fn report_situation(
     {
         Ok(_) => Ok(back_to(task_id, "situations")),
         Err(error) => {
-            let errors = FieldErrors::from_service(page.lang, error)?;
             let drafts = Drafts {
                 situation_text: form.text,
-                errors,
                 form: "situation",
                 ..Drafts::default()
             };
-            show_with(&state, &page, task_id, drafts).await
+            again(&state, &page, task_id, error, drafts).await
         }
     }
 }
@@ -249,13 +258,11 @@ async fn acknowledge(
     {
         Ok(row) => Ok(back_to(row.task_id, "situations")),
         Err(error) => {
-            let errors = FieldErrors::from_service(page.lang, error)?;
             let drafts = Drafts {
-                errors,
                 form: "ack",
                 ..Drafts::default()
             };
-            show_with(&state, &page, form.task_id, drafts).await
+            again(&state, &page, form.task_id, error, drafts).await
         }
     }
 }
@@ -284,14 +291,12 @@ async fn resolve(
     {
         Ok(_) => Ok(back_to(form.task_id, "units")),
         Err(error) => {
-            let errors = FieldErrors::from_service(page.lang, error)?;
             let drafts = Drafts {
                 answer: Some((id, form.answer)),
-                errors,
                 form: "answer",
                 ..Drafts::default()
             };
-            show_with(&state, &page, form.task_id, drafts).await
+            again(&state, &page, form.task_id, error, drafts).await
         }
     }
 }
