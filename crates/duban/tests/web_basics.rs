@@ -271,3 +271,43 @@ async fn assets_are_served_from_the_binary_with_validators() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// On a phone the pages fit the screen's width: wide tables scroll inside
+/// their own frame, the page itself never scrolls sideways.
+#[tokio::test]
+async fn pages_fit_a_phone_screen() {
+    let db = common::sqlite().await;
+    let server = app::spawn_at(&db, "2021-06-15").await;
+    let b = browser::start_sized(&server.base, 390, 844).await;
+    b.login("区房管局", "demo").await;
+    let task_link = b
+        .find("#claim li[data-task='18'] a")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    for path in [
+        "/workspace",
+        "/ledger",
+        task_link.as_str(),
+        "/tasks/1",
+        "/password",
+    ] {
+        b.open(path).await;
+        let overflow = b
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        assert!(overflow <= 1, "{path} is {overflow}px wider than the phone");
+    }
+    b.open("/ledger").await;
+    b.screenshot("phone-ledger").await;
+    b.close().await;
+}
