@@ -146,6 +146,15 @@ pub fn id_field(value: &str, field: &'static str) -> Result<i64, ServiceError> {
     })
 }
 
+/// The version a 销号/reopen/驳回 form was drawn at; without one the reader
+/// has to reload the page.
+pub fn version_field(value: &str) -> Result<i64, ServiceError> {
+    value
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ServiceError::Invalid("the form carries no version; reload the page".into()))
+}
+
 /// A page shown again with its form's messages.
 pub fn unprocessable(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()

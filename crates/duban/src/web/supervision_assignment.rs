@@ -15,7 +15,7 @@ use super::form::FieldErrors;
 use super::i18n::Lang;
 use super::page::{Ctx, Page, Posted};
 use super::supervision::{
-    FindingView, URGE_PREFIX, form_errors, id_field, safe_back, unprocessable,
+    FindingView, URGE_PREFIX, form_errors, id_field, safe_back, unprocessable, version_field,
 };
 use super::supervision_inspection::RaiseForm;
 use super::supervision_view::{Dimension, EvaluationLine, dimensions, evaluation_lines};
@@ -232,15 +232,8 @@ async fn raise(
     Path(id): Path<i64>,
     Posted(page, form): Posted<RaiseForm>,
 ) -> Result<Response, WebError> {
-    let result = match id_field(&form.inspection_id, "inspection_id") {
-        Ok(inspection) => {
-            let input = form.input(inspection, id);
-            raise_finding(&state.db, state.clock.as_ref(), &page.actor, &input).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => Ok(to_page(id, "findings")),
+    match form.raise(&state, &page, None, Some(id)).await {
+        Ok(()) => Ok(to_page(id, "findings")),
         Err(error) => {
             let forms = Forms {
                 raise_errors: form_errors(page.lang, error)?,
@@ -324,7 +317,7 @@ async fn decide(
     form: DecideForm,
     mv: Move,
 ) -> Result<Response, WebError> {
-    let result = match form.version.trim().parse::<i64>() {
+    let result = match version_field(&form.version) {
         Ok(version) => {
             let reason = (mv == Move::Reject).then_some(form.reason.as_str());
             act(
@@ -338,9 +331,7 @@ async fn decide(
             )
             .await
         }
-        Err(_) => Err(ServiceError::Invalid(
-            "the form carries no version; reload the page".into(),
-        )),
+        Err(e) => Err(e),
     };
     match result {
         Ok(_) => {
