@@ -13,7 +13,7 @@ use super::error::WebError;
 use super::form::FieldErrors;
 use super::page::{Ctx, Page, Posted};
 use super::supervision::{
-    FindingView, form_errors, id_field, safe_back, unprocessable, version_field,
+    FindingView, MoveForm, back_to, form_errors, id_field, safe_back, unprocessable, version_field,
 };
 use crate::app::AppState;
 use crate::service::ServiceError;
@@ -179,17 +179,6 @@ async fn raise(
     }
 }
 
-/// 销号 or reopening, as posted.
-#[derive(Deserialize, Default)]
-struct MoveForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    back: String,
-}
-
 #[derive(Template)]
 #[template(path = "supervision_finding.html")]
 struct FindingPage {
@@ -253,27 +242,22 @@ async fn moved(
     form: MoveForm,
     mv: FindingMove,
 ) -> Result<Response, WebError> {
-    let result = match version_field(&form.version) {
-        Ok(version) => {
-            let reason = (mv == FindingMove::Reopen).then_some(form.reason.as_str());
-            move_finding(
-                &state.db,
-                state.clock.as_ref(),
-                &page.actor,
-                id,
-                version,
-                mv,
-                reason,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+    let result = async {
+        let version = version_field(&form.version)?;
+        let reason = (mv == FindingMove::Reopen).then_some(form.reason.as_str());
+        move_finding(
+            &state.db,
+            state.clock.as_ref(),
+            &page.actor,
+            id,
+            version,
+            mv,
+            reason,
+        )
+        .await
     };
-    match result {
-        Ok(_) => {
-            let back = safe_back(&form.back, &format!("/supervision/findings/{id}"));
-            Ok(Redirect::to(&back).into_response())
-        }
+    match result.await {
+        Ok(_) => Ok(back_to(&form.back, &format!("/supervision/findings/{id}"))),
         Err(error) => {
             let errors = form_errors(page.lang, error)?;
             let html = finding_page(&state, &page, id, form.reason, errors, form.back).await?;
