@@ -106,19 +106,13 @@ async fn the_whole_loop_in_the_browser() {
     )
     .await;
     for field in b
-        .find_all("[data-test=report-form] input[name^=actual_]")
+        .labelled(
+            "[data-test=report-form] input[name^=actual_]",
+            "既有多层住宅加装电梯新开工",
+        )
         .await
     {
-        let label = field
-            .find(fantoccini::Locator::XPath(".."))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if label.starts_with("既有多层住宅加装电梯新开工") {
-            field.send_keys("120").await.unwrap();
-        }
+        field.send_keys("120").await.unwrap();
     }
     b.click("[data-test=report-form] button[type=submit]").await;
     assert!(

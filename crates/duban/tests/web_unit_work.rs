@@ -100,17 +100,14 @@ async fn a_liaison_claims_adds_measures_and_reports_a_figure_with_evidence() {
         .await;
     assert_eq!(fields.len(), 4, "task 18 has four targets with figures");
     let mut elevator_start = None;
-    for field in &fields {
-        let label = field
-            .find(fantoccini::Locator::XPath(".."))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if label.starts_with("既有多层住宅加装电梯新开工") {
-            elevator_start = field.attr("name").await.unwrap();
-        }
+    for field in b
+        .labelled(
+            "[data-test=report-form] input[name^=actual_]",
+            "既有多层住宅加装电梯新开工",
+        )
+        .await
+    {
+        elevator_start = field.attr("name").await.unwrap();
     }
     let elevator_start = elevator_start.expect("the 新开工 field");
     drop(target);

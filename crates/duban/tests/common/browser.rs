@@ -141,6 +141,25 @@ impl Browser {
             .unwrap_or_else(|e| panic!("the value of {css}: {e}"))
     }
 
+    /// The fields matching `css` whose label (the element around them)
+    /// starts with `label`.
+    pub async fn labelled(&self, css: &str, label: &str) -> Vec<Element> {
+        let mut found = Vec::new();
+        for field in self.find_all(css).await {
+            let text = field
+                .find(Locator::XPath(".."))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.starts_with(label) {
+                found.push(field);
+            }
+        }
+        found
+    }
+
     /// The page's visible text.
     pub async fn body(&self) -> String {
         self.text("body").await
