@@ -102,18 +102,7 @@ pub async fn add_alias(
             message: format!("'{alias}' is already an alias"),
         });
     }
-    record(
-        &mut tx,
-        now,
-        actor,
-        "unit.alias_add",
-        "unit",
-        unit.id,
-        json!({"unit": unit.name, "alias": alias}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit_alias(tx, now, actor, "unit.alias_add", &unit, &alias).await
 }
 
 pub async fn remove_alias(
@@ -133,11 +122,23 @@ pub async fn remove_alias(
             unit.name
         )));
     }
+    audit_alias(tx, now, actor, "unit.alias_remove", &unit, &alias).await
+}
+
+/// Records an alias change of `unit` and commits it.
+async fn audit_alias(
+    mut tx: Tx,
+    now: i64,
+    actor: &Actor,
+    action: &str,
+    unit: &UnitRow,
+    alias: &str,
+) -> ServiceResult<()> {
     record(
         &mut tx,
         now,
         actor,
-        "unit.alias_remove",
+        action,
         "unit",
         unit.id,
         json!({"unit": unit.name, "alias": alias}),
