@@ -122,7 +122,7 @@ pub async fn remove_alias(
             unit.name
         )));
     }
-    audit_alias(tx, now, actor, "unit.alias_remove", &unit, &alias).await
+    audit_alias(tx, now, actor, "unit.alias_remove", &unit, alias).await
 }
 
 /// Records an alias change of `unit` and commits it.
