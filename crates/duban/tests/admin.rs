@@ -5,6 +5,7 @@
 mod common;
 
 use common::TestDb;
+use common::record::{at, someone};
 use duban::clock::FixedClock;
 use duban::domain::light::{Light, Thresholds};
 use duban::domain::roles::{Actor, Role};
@@ -17,27 +18,8 @@ use duban::service::users::{self, UserSpec};
 use duban::store::StoreError;
 use jiff::Timestamp;
 
-/// 09:00 in China on a day of 2021.
-fn at(day: &str) -> FixedClock {
-    let date: jiff::civil::Date = day.parse().unwrap();
-    FixedClock(
-        jiff::tz::offset(8)
-            .to_timestamp(date.at(9, 0, 0, 0))
-            .unwrap(),
-    )
-}
-
 fn admin() -> Actor {
     Actor::operator()
-}
-
-fn someone(role: Role) -> Actor {
-    Actor {
-        name: format!("user:{}", role.as_str()),
-        role,
-        unit_id: None,
-        body_id: None,
-    }
 }
 
 fn stored(claim_days: i32) -> StoredThresholds {

@@ -7,28 +7,16 @@
 mod common;
 
 use common::TestDb;
+use common::record::{assignment, at, claim, declare_done_and_verify, liaison, remind, someone};
 use duban::clock::FixedClock;
-use duban::domain::assignment::Move;
 use duban::domain::light::{Light, Pace};
-use duban::domain::roles::{Actor, Role};
-use duban::service::assignments::{MeasureInput, act, add_measure};
+use duban::domain::roles::Role;
+use duban::service::assignments::{MeasureInput, add_measure};
 use duban::service::cockpit::{Cockpit, LightCounts, UnitFigures, cockpit};
 use duban::service::coordination::report_situation;
 use duban::service::plans::{TaskQuery, tasks};
 use duban::service::reports::{ReportInput, submit};
-use duban::service::supervision::{FindingInput, bodies, open_inspection, raise_finding};
-use duban::store::assignments::{AssignmentRow, of_tasks};
-use duban::store::plans::{TaskFilter, targets_of, tasks_page};
-
-/// 09:00 in China on the given day.
-fn at(day: &str) -> FixedClock {
-    let date: jiff::civil::Date = day.parse().unwrap();
-    FixedClock(
-        jiff::tz::offset(8)
-            .to_timestamp(date.at(9, 0, 0, 0))
-            .unwrap(),
-    )
-}
+use duban::store::plans::{TaskFilter, targets_of};
 
 fn counts(green: i64, yellow: i64, red: i64, done: i64) -> LightCounts {
     LightCounts {
@@ -64,57 +52,11 @@ async fn ledger_agrees(test: &TestDb, clock: &FixedClock, c: &Cockpit) {
             page: 1,
             per_page: 50,
         };
-        let page = tasks(&test.db, clock, &reader(Role::Viewer), c.plan.id, &query)
+        let page = tasks(&test.db, clock, &someone(Role::Viewer), c.plan.id, &query)
             .await
             .unwrap();
         assert_eq!(page.total, c.tasks.of(light), "{light:?}");
     }
-}
-
-fn liaison(a: &AssignmentRow) -> Actor {
-    Actor {
-        name: format!("user:{}", a.unit_name),
-        role: Role::Liaison,
-        unit_id: Some(a.unit_id),
-        body_id: None,
-    }
-}
-
-fn reader(role: Role) -> Actor {
-    Actor {
-        name: format!("user:{role}"),
-        role,
-        unit_id: None,
-        body_id: None,
-    }
-}
-
-/// The assignment of `unit` on task `number` of the seed plan.
-async fn assignment(test: &TestDb, plan: i64, number: &str, unit: &str) -> AssignmentRow {
-    let (tasks, _) = tasks_page(&test.db, plan, &TaskFilter::default(), 100, 0)
-        .await
-        .unwrap();
-    let task = tasks.iter().find(|t| t.number == number).unwrap();
-    of_tasks(&test.db, &[task.id])
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.unit_name == unit)
-        .unwrap_or_else(|| panic!("{unit} on task {number}"))
-}
-
-async fn claim(test: &TestDb, a: &AssignmentRow) -> AssignmentRow {
-    act(
-        &test.db,
-        &at("2021-06-15"),
-        &liaison(a),
-        a.id,
-        a.version,
-        Move::Claim,
-        None,
-    )
-    .await
-    .unwrap()
 }
 
 async fn the_cockpit_follows_the_record(test: &TestDb) {
@@ -123,14 +65,14 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let nothing = cockpit(&test.db, &day, &reader(Role::Leader), None)
+    let nothing = cockpit(&test.db, &day, &someone(Role::Leader), None)
         .await
         .unwrap();
     assert!(nothing.is_none());
     duban::commands::demo::prepare_with(&test.db, &day)
         .await
         .unwrap();
-    let supervisor = reader(Role::Supervisor);
+    let supervisor = someone(Role::Supervisor);
 
     // Everything was assigned this morning: nothing is late yet.
     let before = cockpit(&test.db, &day, &supervisor, None)
@@ -170,7 +112,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
         cockpit(
             &test.db,
             &day,
-            &liaison(&assignment(test, plan, "18", "区房管局").await),
+            &liaison(&assignment(&test.db, plan, "18", "区房管局").await),
             None
         )
         .await
@@ -178,7 +120,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     );
     for role in [Role::Leader, Role::Viewer, Role::Admin] {
         assert_eq!(
-            cockpit(&test.db, &day, &reader(role), None)
+            cockpit(&test.db, &day, &someone(role), None)
                 .await
                 .unwrap()
                 .unwrap()
@@ -189,7 +131,12 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
 
     // 区房管局 claims task 18 and adds a measure already past its deadline:
     // overdue, so red.
-    let housing18 = claim(test, &assignment(test, plan, "18", "区房管局").await).await;
+    let housing18 = claim(
+        &test.db,
+        &day,
+        &assignment(&test.db, plan, "18", "区房管局").await,
+    )
+    .await;
     let measure = MeasureInput::parse("完成首批加装电梯开工", "张三", "2021-06-10", false).unwrap();
     add_measure(&test.db, &day, &liaison(&housing18), housing18.id, &measure)
         .await
@@ -213,7 +160,12 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     )
     .await
     .unwrap();
-    let building18 = claim(test, &assignment(test, plan, "18", "区建设管理委").await).await;
+    let building18 = claim(
+        &test.db,
+        &day,
+        &assignment(&test.db, plan, "18", "区建设管理委").await,
+    )
+    .await;
     submit(
         &test.db,
         &day,
@@ -234,59 +186,22 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     .unwrap();
 
     // 区建设管理委 claims task 25 and gets a reminder on it: an open finding, yellow.
-    let building25 = claim(test, &assignment(test, plan, "25", "区建设管理委").await).await;
-    let operator = Actor::operator();
-    let body = bodies(&test.db).await.unwrap()[0].0;
-    let inspection = open_inspection(
+    let building25 = claim(
         &test.db,
         &day,
-        &operator,
-        body,
-        plan,
-        "六月督查",
-        "2021-06-15",
+        &assignment(&test.db, plan, "25", "区建设管理委").await,
     )
-    .await
-    .unwrap();
-    raise_finding(
-        &test.db,
-        &day,
-        &operator,
-        &FindingInput {
-            inspection_id: inspection,
-            assignment_id: building25.id,
-            action: "reminder",
-            description: "请尽快细化措施",
-            deadline: None,
-        },
-    )
-    .await
-    .unwrap();
+    .await;
+    remind(&test.db, &day, plan, building25.id).await;
 
     // 区国资委, the only unit on task 11, finishes and is verified (销号).
-    let sasac11 = claim(test, &assignment(test, plan, "11", "区国资委").await).await;
-    let declared = act(
+    let sasac11 = claim(
         &test.db,
         &day,
-        &liaison(&sasac11),
-        sasac11.id,
-        sasac11.version,
-        Move::DeclareDone,
-        None,
+        &assignment(&test.db, plan, "11", "区国资委").await,
     )
-    .await
-    .unwrap();
-    act(
-        &test.db,
-        &day,
-        &operator,
-        declared.id,
-        declared.version,
-        Move::Verify,
-        None,
-    )
-    .await
-    .unwrap();
+    .await;
+    declare_done_and_verify(&test.db, &day, &sasac11).await;
 
     let after = cockpit(&test.db, &day, &supervisor, Some(plan))
         .await

@@ -6,6 +6,7 @@
 mod common;
 
 use common::TestDb;
+use common::record::actor;
 use duban::clock::FixedClock;
 use duban::domain::assignment::Move;
 use duban::domain::indicators::Ratio;
@@ -22,26 +23,13 @@ fn on(day: &str) -> FixedClock {
     FixedClock(format!("{day}T02:00:00Z").parse().unwrap())
 }
 
-async fn actor(test: &TestDb, username: &str) -> Actor {
-    let user = duban::store::users::by_username(&test.db, username)
-        .await
-        .unwrap()
-        .unwrap();
-    Actor {
-        name: format!("user:{username}"),
-        role: user.role.parse().unwrap(),
-        unit_id: user.unit_id,
-        body_id: user.body_id,
-    }
-}
-
 async fn indicators_follow_the_record(test: &TestDb) {
     let db = &test.db;
     duban::commands::demo::prepare_with(db, &on("2021-03-01"))
         .await
         .unwrap();
-    let unit = actor(test, "区房管局").await;
-    let office = actor(test, "supervisor").await;
+    let unit = actor(&test.db, "区房管局").await;
+    let office = actor(&test.db, "supervisor").await;
     assert_eq!(office.role, Role::Supervisor);
     let lines = duban::store::supervision_board::assignments_of_plan(db, 1, None)
         .await
@@ -274,7 +262,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
     assert_eq!(page.indicators, got);
     let (line, may) = finding(db, &office, page.findings[0].id).await.unwrap();
     assert_eq!((line.state.as_str(), may), ("open", true));
-    let leader = actor(test, "leader").await;
+    let leader = actor(&test.db, "leader").await;
     assert!(
         board_for(db, &clock, &leader).await.bodies.is_empty(),
         "a leader reads only"

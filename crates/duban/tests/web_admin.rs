@@ -7,19 +7,9 @@ mod common;
 
 use common::app;
 use common::browser;
-use duban::clock::FixedClock;
+use common::record::at;
 use duban::domain::roles::Actor;
 use duban::service::settings::{ReportPeriod, StoredThresholds, set_thresholds};
-
-/// 09:00 in China on a day.
-fn at(day: &str) -> FixedClock {
-    let date: jiff::civil::Date = day.parse().unwrap();
-    FixedClock(
-        jiff::tz::offset(8)
-            .to_timestamp(date.at(9, 0, 0, 0))
-            .unwrap(),
-    )
-}
 
 #[tokio::test]
 async fn the_admin_adds_a_liaison_who_then_signs_in() {
@@ -46,7 +36,7 @@ async fn the_admin_adds_a_liaison_who_then_signs_in() {
     );
     let kept = |css: &'static str| {
         let b = &b;
-        async move { b.find(css).await.prop("value").await.unwrap() }
+        async move { b.value(css).await }
     };
     assert_eq!(
         kept("#add-user input[name=username]").await.as_deref(),
@@ -133,11 +123,8 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
 
     b.open("/admin/settings").await;
     assert_eq!(
-        b.find("#thresholds input[name=claim_days]")
+        b.value("#thresholds input[name=claim_days]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("5")
     );
@@ -149,11 +136,8 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
         "请填写 0–60 之间的天数"
     );
     assert_eq!(
-        b.find("#thresholds input[name=claim_days]")
+        b.value("#thresholds input[name=claim_days]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("99")
     );
@@ -191,11 +175,8 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
     let alert = b.text("#thresholds").await;
     assert!(b.body().await.contains("该记录刚被他人修改"), "{alert}");
     assert_eq!(
-        b.find("#thresholds input[name=report_grace_days]")
+        b.value("#thresholds input[name=report_grace_days]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("9")
     );
@@ -205,11 +186,8 @@ async fn thresholds_change_the_ledgers_lights_and_a_stale_form_keeps_its_values(
     b.click("#thresholds button[type=submit]").await;
     assert_eq!(b.path().await, "/admin/settings?done=thresholds");
     assert_eq!(
-        b.find("#thresholds input[name=report_grace_days]")
+        b.value("#thresholds input[name=report_grace_days]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("9")
     );

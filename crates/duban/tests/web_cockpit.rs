@@ -9,60 +9,26 @@ mod common;
 use common::TestDb;
 use common::app;
 use common::browser::{self, Browser};
+use common::record::{assignment, at_hour, claim, declare_done_and_verify, liaison, remind};
 use duban::clock::FixedClock;
-use duban::domain::assignment::Move;
-use duban::domain::roles::{Actor, Role};
-use duban::service::assignments::{MeasureInput, act, add_measure};
+use duban::service::assignments::{MeasureInput, add_measure};
 use duban::service::coordination::report_situation;
 use duban::service::reports::{ReportInput, submit};
-use duban::service::supervision::{FindingInput, bodies, open_inspection, raise_finding};
-use duban::store::assignments::{AssignmentRow, of_tasks};
-use duban::store::plans::{TaskFilter, summaries, targets_of, tasks_page};
+use duban::store::assignments::AssignmentRow;
+use duban::store::plans::{summaries, targets_of};
 
+/// 10:00 in China on the demo's day.
 fn day() -> FixedClock {
-    let date: jiff::civil::Date = "2021-06-15".parse().unwrap();
-    FixedClock(
-        jiff::tz::offset(8)
-            .to_timestamp(date.at(10, 0, 0, 0))
-            .unwrap(),
-    )
-}
-
-fn liaison(a: &AssignmentRow) -> Actor {
-    Actor {
-        name: format!("user:{}", a.unit_name),
-        role: Role::Liaison,
-        unit_id: Some(a.unit_id),
-        body_id: None,
-    }
-}
-
-async fn assignment(test: &TestDb, plan: i64, number: &str, unit: &str) -> AssignmentRow {
-    let (tasks, _) = tasks_page(&test.db, plan, &TaskFilter::default(), 100, 0)
-        .await
-        .unwrap();
-    let task = tasks.iter().find(|t| t.number == number).unwrap();
-    of_tasks(&test.db, &[task.id])
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.unit_name == unit)
-        .unwrap()
+    at_hour("2021-06-15", 10)
 }
 
 async fn claimed(test: &TestDb, plan: i64, number: &str, unit: &str) -> AssignmentRow {
-    let a = assignment(test, plan, number, unit).await;
-    act(
+    claim(
         &test.db,
         &day(),
-        &liaison(&a),
-        a.id,
-        a.version,
-        Move::Claim,
-        None,
+        &assignment(&test.db, plan, number, unit).await,
     )
     .await
-    .unwrap()
 }
 
 /// The work the units and the office do meanwhile: task 18 red (a measure
@@ -97,53 +63,10 @@ async fn do_some_work(test: &TestDb, plan: i64) {
     .unwrap();
 
     let building = claimed(test, plan, "25", "区建设管理委").await;
-    let operator = Actor::operator();
-    let body = bodies(&test.db).await.unwrap()[0].0;
-    let inspection = open_inspection(
-        &test.db,
-        &clock,
-        &operator,
-        body,
-        plan,
-        "六月督查",
-        "2021-06-15",
-    )
-    .await
-    .unwrap();
-    let finding = FindingInput {
-        inspection_id: inspection,
-        assignment_id: building.id,
-        action: "reminder",
-        description: "请尽快细化措施",
-        deadline: None,
-    };
-    raise_finding(&test.db, &clock, &operator, &finding)
-        .await
-        .unwrap();
+    remind(&test.db, &clock, plan, building.id).await;
 
     let sasac = claimed(test, plan, "11", "区国资委").await;
-    let declared = act(
-        &test.db,
-        &clock,
-        &liaison(&sasac),
-        sasac.id,
-        sasac.version,
-        Move::DeclareDone,
-        None,
-    )
-    .await
-    .unwrap();
-    act(
-        &test.db,
-        &clock,
-        &operator,
-        declared.id,
-        declared.version,
-        Move::Verify,
-        None,
-    )
-    .await
-    .unwrap();
+    declare_done_and_verify(&test.db, &clock, &sasac).await;
 }
 
 /// The four stat cards: (green, yellow, red, done).
@@ -291,11 +214,7 @@ async fn the_leader_reads_the_cockpit_without_a_form_and_a_liaison_is_refused() 
 
     b.login("区房管局", "demo").await;
     b.open("/cockpit").await;
-    let refused = b.find("[data-status]").await;
-    assert_eq!(
-        refused.attr("data-status").await.unwrap().as_deref(),
-        Some("403")
-    );
+    assert_eq!(b.error_status().await.as_deref(), Some("403"));
     b.close().await;
 }
 

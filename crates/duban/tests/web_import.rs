@@ -215,16 +215,7 @@ async fn a_liaison_cannot_import_plans() {
     b.login("区房管局", "demo").await;
     for path in ["/plans/import", "/plans"] {
         b.open(path).await;
-        assert_eq!(
-            b.find(".error-page")
-                .await
-                .attr("data-status")
-                .await
-                .unwrap()
-                .as_deref(),
-            Some("403"),
-            "{path}"
-        );
+        assert_eq!(b.error_status().await.as_deref(), Some("403"), "{path}");
         assert!(b.body().await.contains("无权访问"));
     }
     b.close().await;

@@ -10,40 +10,12 @@ mod common;
 
 use common::app;
 use common::browser::{self, Browser};
-use duban::clock::SystemClock;
-use duban::domain::roles::Actor;
-use duban::service::plans::{TaskQuery, tasks};
-use duban::store::plans::TaskFilter;
+use common::record::task_and_assignment;
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../plan/tests/fixtures/changning-2021-plan.txt"
 );
-
-async fn assignment_of(db: &duban::store::Db, number: &str, unit: &str) -> i64 {
-    let query = TaskQuery {
-        filter: TaskFilter {
-            text: Some(number.to_string()),
-            ..TaskFilter::default()
-        },
-        light: None,
-        page: 1,
-        per_page: 200,
-    };
-    let page = tasks(db, &SystemClock, &Actor::operator(), 1, &query)
-        .await
-        .expect("tasks");
-    let task = page
-        .tasks
-        .iter()
-        .find(|t| t.task.number == number)
-        .expect("the task");
-    task.assignments
-        .iter()
-        .find(|a| a.unit_name == unit)
-        .expect("the unit")
-        .id
-}
 
 /// The cockpit's four cards: (green, yellow, red, done).
 async fn cards(b: &Browser) -> [u32; 4] {
@@ -134,19 +106,13 @@ async fn the_whole_loop_in_the_browser() {
     )
     .await;
     for field in b
-        .find_all("[data-test=report-form] input[name^=actual_]")
+        .labelled(
+            "[data-test=report-form] input[name^=actual_]",
+            "既有多层住宅加装电梯新开工",
+        )
         .await
     {
-        let label = field
-            .find(fantoccini::Locator::XPath(".."))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if label.starts_with("既有多层住宅加装电梯新开工") {
-            field.send_keys("120").await.unwrap();
-        }
+        field.send_keys("120").await.unwrap();
     }
     b.click("[data-test=report-form] button[type=submit]").await;
     assert!(
@@ -156,17 +122,9 @@ async fn the_whole_loop_in_the_browser() {
     );
 
     // …and cannot open another unit's form.
-    let theirs = assignment_of(&db.db, "18", "区建设管理委").await;
+    let theirs = task_and_assignment(&db.db, "18", "区建设管理委").await.1;
     b.open(&format!("/assignments/{theirs}")).await;
-    assert_eq!(
-        b.find(".error-page")
-            .await
-            .attr("data-status")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("403")
-    );
+    assert_eq!(b.error_status().await.as_deref(), Some("403"));
     b.click(".error-page a.button").await;
     assert_eq!(
         b.path().await,
@@ -176,7 +134,7 @@ async fn the_whole_loop_in_the_browser() {
     b.logout().await;
 
     // 3. The office raises a rectification on that assignment.
-    let ours = assignment_of(&db.db, "18", "区房管局").await;
+    let ours = task_and_assignment(&db.db, "18", "区房管局").await.1;
     b.login("supervisor", "demo").await;
     b.open("/supervision").await;
     b.fill("#open-inspection input[name=title]", "二季度民心工程督查")

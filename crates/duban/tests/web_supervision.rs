@@ -9,52 +9,36 @@ mod common;
 
 use common::app;
 use common::browser::{self, Browser};
+use common::record::actor;
 use duban::domain::assignment::Move;
 use duban::domain::roles::Actor;
 use duban::service::assignments::act;
 use duban::service::supervision::{FindingInput, FindingMove, move_finding, raise_finding};
 use reqwest::StatusCode;
 
-async fn actor(db: &duban::store::Db, username: &str) -> Actor {
-    let user = duban::store::users::by_username(db, username)
-        .await
-        .unwrap()
-        .unwrap();
-    Actor {
-        name: format!("user:{username}"),
-        role: user.role.parse().unwrap(),
-        unit_id: user.unit_id,
-        body_id: user.body_id,
-    }
-}
-
-/// Dates go in as the form sends them: a date picker's typing is locale-bound.
-async fn set_value(b: &Browser, css: &str, value: &str) {
-    b.find(css).await;
-    b.client
-        .execute(
-            "document.querySelector(arguments[0]).value = arguments[1];",
-            vec![css.into(), value.into()],
-        )
-        .await
-        .expect("value set");
-}
-
-/// Answers the confirmation a 销号 form asks before it is sent.
-async fn confirm_all(b: &Browser) {
-    b.client
-        .execute("window.confirm = function () { return true; };", vec![])
-        .await
-        .expect("confirm stubbed");
+/// The unit declares its work done (申报办结), as its liaison would.
+async fn declare_done(
+    db: &duban::store::Db,
+    clock: &dyn duban::clock::Clock,
+    unit: &Actor,
+    assignment: i64,
+    version: i64,
+) {
+    act(
+        db,
+        clock,
+        unit,
+        assignment,
+        version,
+        Move::DeclareDone,
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 async fn value_of(b: &Browser, css: &str) -> String {
-    b.find(css)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
+    b.value(css).await.unwrap_or_default()
 }
 
 #[tokio::test]
@@ -121,7 +105,8 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
         value_of(&b, "#raise-finding select[name=assignment_id]").await,
         assignment.to_string()
     );
-    set_value(&b, "#raise-finding input[name=deadline]", "2021-06-30").await;
+    b.set_value("#raise-finding input[name=deadline]", "2021-06-30")
+        .await;
     b.click("#raise-finding button[type=submit]").await;
     assert_eq!(b.path().await, inspection_path);
     let rows = b.find_all("tr[data-finding][data-state=open]").await;
@@ -206,7 +191,7 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     )
     .await
     .unwrap();
-    confirm_all(&b).await;
+    b.confirm_all().await;
     b.click(&format!("{row} button[data-test=verify-finding]"))
         .await;
     assert!(
@@ -215,7 +200,7 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
         b.body().await
     );
     assert!(b.body().await.contains("已附开工清单"));
-    confirm_all(&b).await;
+    b.confirm_all().await;
     b.click("form[action$='/verify'] button[type=submit]").await;
     assert!(
         b.path().await.starts_with("/supervision?plan="),
@@ -312,17 +297,7 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     let claimed = act(db, clock.as_ref(), &unit, assignment, 1, Move::Claim, None)
         .await
         .unwrap();
-    act(
-        db,
-        clock.as_ref(),
-        &unit,
-        assignment,
-        claimed.version,
-        Move::DeclareDone,
-        None,
-    )
-    .await
-    .unwrap();
+    declare_done(db, clock.as_ref(), &unit, assignment, claimed.version).await;
     b.open("/supervision").await;
     let declared = format!("tr[data-declared='{assignment}']");
     b.fill(&format!("{declared} input[name=reason]"), "请补充开工清单")
@@ -338,19 +313,9 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     let back = duban::store::assignments::read(db, assignment)
         .await
         .unwrap();
-    act(
-        db,
-        clock.as_ref(),
-        &unit,
-        assignment,
-        back.version,
-        Move::DeclareDone,
-        None,
-    )
-    .await
-    .unwrap();
+    declare_done(db, clock.as_ref(), &unit, assignment, back.version).await;
     b.open("/supervision").await;
-    confirm_all(&b).await;
+    b.confirm_all().await;
     b.click(&format!("{declared} form[action$='/verify'] button"))
         .await;
     b.open(&format!("/supervision/assignments/{assignment}"))

@@ -7,39 +7,10 @@ mod common;
 
 use common::app;
 use common::browser::{self, Browser};
+use common::record::task_and_assignment;
 use duban::clock::SystemClock;
-use duban::domain::roles::Actor;
-use duban::service::plans::{TaskQuery, tasks};
-use duban::store::plans::TaskFilter;
 
 const DAY: &str = "2021-06-15";
-
-/// (task id, assignment id) of `unit` on task `number` of plan 1.
-async fn assignment_of(db: &duban::store::Db, number: &str, unit: &str) -> (i64, i64) {
-    let query = TaskQuery {
-        filter: TaskFilter {
-            text: Some(number.to_string()),
-            ..TaskFilter::default()
-        },
-        light: None,
-        page: 1,
-        per_page: 200,
-    };
-    let page = tasks(db, &SystemClock, &Actor::operator(), 1, &query)
-        .await
-        .expect("tasks");
-    let task = page
-        .tasks
-        .iter()
-        .find(|t| t.task.number == number)
-        .expect("the task");
-    let assignment = task
-        .assignments
-        .iter()
-        .find(|a| a.unit_name == unit)
-        .expect("the unit's assignment");
-    (task.task.id, assignment.id)
-}
 
 async fn open_task_18_from_the_workspace(b: &Browser) {
     b.open("/workspace").await;
@@ -87,11 +58,8 @@ async fn a_liaison_claims_adds_measures_and_reports_a_figure_with_evidence() {
     let form = b.text("[data-test=measure-form]").await;
     assert!(form.contains("请填写责任人"), "{form}");
     assert_eq!(
-        b.find("[data-test=measure-form] textarea[name=description]")
+        b.value("[data-test=measure-form] textarea[name=description]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("完成50台加装电梯项目的居民意见征询")
     );
@@ -132,17 +100,14 @@ async fn a_liaison_claims_adds_measures_and_reports_a_figure_with_evidence() {
         .await;
     assert_eq!(fields.len(), 4, "task 18 has four targets with figures");
     let mut elevator_start = None;
-    for field in &fields {
-        let label = field
-            .find(fantoccini::Locator::XPath(".."))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if label.starts_with("既有多层住宅加装电梯新开工") {
-            elevator_start = field.attr("name").await.unwrap();
-        }
+    for field in b
+        .labelled(
+            "[data-test=report-form] input[name^=actual_]",
+            "既有多层住宅加装电梯新开工",
+        )
+        .await
+    {
+        elevator_start = field.attr("name").await.unwrap();
     }
     let elevator_start = elevator_start.expect("the 新开工 field");
     drop(target);
@@ -155,11 +120,8 @@ async fn a_liaison_claims_adds_measures_and_reports_a_figure_with_evidence() {
             .contains("请填写数字")
     );
     assert_eq!(
-        b.find("[data-test=report-form] textarea[name=narrative]")
+        b.value("[data-test=report-form] textarea[name=narrative]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("本月新开工加装电梯120台，竣工86台。")
     );
@@ -218,20 +180,12 @@ async fn a_liaison_claims_adds_measures_and_reports_a_figure_with_evidence() {
 async fn a_liaison_cannot_open_or_post_another_units_forms() {
     let db = common::sqlite().await;
     let server = app::spawn_at(&db, DAY).await;
-    let (_, theirs) = assignment_of(&db.db, "18", "区建设管理委").await;
-    let (_, ours) = assignment_of(&db.db, "18", "区房管局").await;
+    let (_, theirs) = task_and_assignment(&db.db, "18", "区建设管理委").await;
+    let (_, ours) = task_and_assignment(&db.db, "18", "区房管局").await;
     let b = browser::start(&server.base).await;
     b.login("区房管局", "demo").await;
     b.open(&format!("/assignments/{theirs}")).await;
-    assert_eq!(
-        b.find(".error-page")
-            .await
-            .attr("data-status")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("403")
-    );
+    assert_eq!(b.error_status().await.as_deref(), Some("403"));
     assert!(b.find_all("form[action*='/claim']").await.is_empty());
 
     // Even with a valid form token, a post for another unit is refused by the service.
@@ -326,21 +280,21 @@ async fn a_stale_measure_edit_says_so_and_keeps_what_was_typed() {
     let alert = b.text("#measures details.disclose .alert.error").await;
     assert!(alert.contains("刚被他人修改"), "{alert}");
     assert_eq!(
-        b.find("#measures details.disclose textarea[name=description]")
+        b.value("#measures details.disclose textarea[name=description]")
             .await
-            .prop("value")
-            .await
-            .unwrap()
             .as_deref(),
         Some("梳理加装电梯意向小区并建立台账"),
         "the typed text is kept"
     );
     let stored = duban::store::assignments::measures_of(
         &db.db,
-        duban::store::assignments::read(&db.db, assignment_of(&db.db, "18", "区房管局").await.1)
-            .await
-            .unwrap()
-            .id,
+        duban::store::assignments::read(
+            &db.db,
+            task_and_assignment(&db.db, "18", "区房管局").await.1,
+        )
+        .await
+        .unwrap()
+        .id,
     )
     .await
     .unwrap();
@@ -355,7 +309,7 @@ async fn a_stale_measure_edit_says_so_and_keeps_what_was_typed() {
 async fn the_task_page_shows_the_record_instructions_situations_and_history() {
     let db = common::sqlite().await;
     let server = app::spawn_at(&db, DAY).await;
-    let (task_id, _) = assignment_of(&db.db, "18", "区房管局").await;
+    let (task_id, _) = task_and_assignment(&db.db, "18", "区房管局").await;
     let b = browser::start(&server.base).await;
 
     b.login("区房管局", "demo").await;

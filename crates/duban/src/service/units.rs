@@ -102,18 +102,7 @@ pub async fn add_alias(
             message: format!("'{alias}' is already an alias"),
         });
     }
-    record(
-        &mut tx,
-        now,
-        actor,
-        "unit.alias_add",
-        "unit",
-        unit.id,
-        json!({"unit": unit.name, "alias": alias}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    audit_alias(tx, now, actor, "unit.alias_add", &unit, &alias).await
 }
 
 pub async fn remove_alias(
@@ -133,11 +122,23 @@ pub async fn remove_alias(
             unit.name
         )));
     }
+    audit_alias(tx, now, actor, "unit.alias_remove", &unit, alias).await
+}
+
+/// Records an alias change of `unit` and commits it.
+async fn audit_alias(
+    mut tx: Tx,
+    now: i64,
+    actor: &Actor,
+    action: &str,
+    unit: &UnitRow,
+    alias: &str,
+) -> ServiceResult<()> {
     record(
         &mut tx,
         now,
         actor,
-        "unit.alias_remove",
+        action,
         "unit",
         unit.id,
         json!({"unit": unit.name, "alias": alias}),
@@ -170,6 +171,7 @@ async fn group_and_member(
     Ok((group, member))
 }
 
+/// Puts a unit into a group; a unit already in it is a field error.
 pub async fn add_member(
     db: &Db,
     clock: &dyn Clock,
@@ -177,30 +179,10 @@ pub async fn add_member(
     group_id: i64,
     member_id: i64,
 ) -> ServiceResult<()> {
-    require(actor, &[Role::Admin], "change unit groups")?;
-    let now = clock.now_millis();
-    let mut tx = db.begin().await?;
-    let (group, member) = group_and_member(&mut tx, group_id, member_id).await?;
-    if !units::insert_member(&mut tx, group.id, member.id).await? {
-        return Err(ServiceError::Field {
-            field: "member",
-            message: format!("{} is already in {}", member.name, group.name),
-        });
-    }
-    record(
-        &mut tx,
-        now,
-        actor,
-        "unit_group.member_add",
-        "unit_group",
-        group.id,
-        json!({"group": group.name, "member": member.name}),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change_membership(db, clock, actor, group_id, member_id, true).await
 }
 
+/// Takes a unit out of a group; a unit not in it is not found.
 pub async fn remove_member(
     db: &Db,
     clock: &dyn Clock,
@@ -208,21 +190,45 @@ pub async fn remove_member(
     group_id: i64,
     member_id: i64,
 ) -> ServiceResult<()> {
+    change_membership(db, clock, actor, group_id, member_id, false).await
+}
+
+/// Adds (`add`) or removes a group member, checked and audited the same way
+/// both ways.
+async fn change_membership(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    group_id: i64,
+    member_id: i64,
+    add: bool,
+) -> ServiceResult<()> {
     require(actor, &[Role::Admin], "change unit groups")?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let (group, member) = group_and_member(&mut tx, group_id, member_id).await?;
-    if !units::delete_member(&mut tx, group.id, member.id).await? {
-        return Err(ServiceError::NotFound(format!(
-            "{} as a member of {}",
-            member.name, group.name
-        )));
-    }
+    let action = if add {
+        if !units::insert_member(&mut tx, group.id, member.id).await? {
+            return Err(ServiceError::Field {
+                field: "member",
+                message: format!("{} is already in {}", member.name, group.name),
+            });
+        }
+        "unit_group.member_add"
+    } else {
+        if !units::delete_member(&mut tx, group.id, member.id).await? {
+            return Err(ServiceError::NotFound(format!(
+                "{} as a member of {}",
+                member.name, group.name
+            )));
+        }
+        "unit_group.member_remove"
+    };
     record(
         &mut tx,
         now,
         actor,
-        "unit_group.member_remove",
+        action,
         "unit_group",
         group.id,
         json!({"group": group.name, "member": member.name}),

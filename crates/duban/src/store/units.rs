@@ -250,50 +250,81 @@ pub async fn by_id(tx: &mut Tx, id: i64) -> StoreResult<Option<UnitRow>> {
 
 /// Adds an alias; false when the alias is already taken.
 pub async fn insert_alias(tx: &mut Tx, alias: &str, unit_id: i64) -> StoreResult<bool> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(alias)
-            .bind(unit_id)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected()
-    }) == 1)
+    changed_one(
+        tx,
+        "INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        alias.to_owned(),
+        unit_id,
+    )
+    .await
 }
 
 /// Removes a unit's alias; false when the unit has no such alias.
 pub async fn delete_alias(tx: &mut Tx, alias: &str, unit_id: i64) -> StoreResult<bool> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM unit_aliases WHERE alias = $1 AND unit_id = $2")
-            .bind(alias)
-            .bind(unit_id)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected()
-    }) == 1)
+    changed_one(
+        tx,
+        "DELETE FROM unit_aliases WHERE alias = $1 AND unit_id = $2",
+        alias.to_owned(),
+        unit_id,
+    )
+    .await
 }
 
 /// Puts a unit into a group; false when it is a member already.
 pub async fn insert_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreResult<bool> {
+    changed_one(
+        tx,
+        "INSERT INTO unit_group_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        group_id,
+        member_id,
+    )
+    .await
+}
+
+/// Takes a unit out of a group; false when it was not a member.
+pub async fn delete_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreResult<bool> {
+    changed_one(
+        tx,
+        "DELETE FROM unit_group_members WHERE group_id = $1 AND member_id = $2",
+        group_id,
+        member_id,
+    )
+    .await
+}
+
+/// Runs a statement with two bound values; true when it changed exactly one
+/// row (an insert that met a conflict or a delete that found nothing
+/// changes none).
+async fn changed_one<A, B>(tx: &mut Tx, sql: &'static str, first: A, second: B) -> StoreResult<bool>
+where
+    A: Bindable + Send,
+    B: Bindable + Send,
+{
     Ok(on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO unit_group_members (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(group_id)
-            .bind(member_id)
+        sqlx::query(sql)
+            .bind(first)
+            .bind(second)
             .execute(&mut **conn)
             .await?
             .rows_affected()
     }) == 1)
 }
 
-/// Takes a unit out of a group; false when it was not a member.
-pub async fn delete_member(tx: &mut Tx, group_id: i64, member_id: i64) -> StoreResult<bool> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM unit_group_members WHERE group_id = $1 AND member_id = $2")
-            .bind(group_id)
-            .bind(member_id)
-            .execute(&mut **conn)
-            .await?
-            .rows_affected()
-    }) == 1)
+/// A value both drivers can bind.
+trait Bindable:
+    for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Sqlite>
+    + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+{
+}
+
+impl<T> Bindable for T where
+    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+{
 }
 
 /// Every name the database knows a unit or group by: names and aliases.

@@ -146,6 +146,33 @@ pub fn id_field(value: &str, field: &'static str) -> Result<i64, ServiceError> {
     })
 }
 
+/// The version a 销号/reopen/驳回 form was drawn at; without one the reader
+/// has to reload the page.
+pub fn version_field(value: &str) -> Result<i64, ServiceError> {
+    value
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ServiceError::Invalid("the form carries no version; reload the page".into()))
+}
+
+/// 销号, reopening or 驳回 as posted: the version the page was drawn at, the
+/// reason (for reopening or 驳回) and the page to return to.
+#[derive(Deserialize, Default, Clone)]
+pub struct MoveForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub back: String,
+}
+
+/// After a move: back to the page the form came from when it is a page of
+/// this site, else to `fallback`.
+pub fn back_to(back: &str, fallback: &str) -> Response {
+    Redirect::to(&safe_back(back, fallback)).into_response()
+}
+
 /// A page shown again with its form's messages.
 pub fn unprocessable(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()

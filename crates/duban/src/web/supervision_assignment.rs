@@ -15,7 +15,8 @@ use super::form::FieldErrors;
 use super::i18n::Lang;
 use super::page::{Ctx, Page, Posted};
 use super::supervision::{
-    FindingView, URGE_PREFIX, form_errors, id_field, safe_back, unprocessable,
+    FindingView, MoveForm, URGE_PREFIX, back_to, form_errors, id_field, unprocessable,
+    version_field,
 };
 use super::supervision_inspection::RaiseForm;
 use super::supervision_view::{Dimension, EvaluationLine, dimensions, evaluation_lines};
@@ -49,16 +50,6 @@ pub struct RemindForm {
     inspection_id: String,
     #[serde(default)]
     message: String,
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct DecideForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    back: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -232,15 +223,8 @@ async fn raise(
     Path(id): Path<i64>,
     Posted(page, form): Posted<RaiseForm>,
 ) -> Result<Response, WebError> {
-    let result = match id_field(&form.inspection_id, "inspection_id") {
-        Ok(inspection) => {
-            let input = form.input(inspection, id);
-            raise_finding(&state.db, state.clock.as_ref(), &page.actor, &input).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => Ok(to_page(id, "findings")),
+    match form.raise(&state, &page, None, Some(id)).await {
+        Ok(()) => Ok(to_page(id, "findings")),
         Err(error) => {
             let forms = Forms {
                 raise_errors: form_errors(page.lang, error)?,
@@ -303,7 +287,7 @@ async fn remind(
 async fn verify(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Posted(page, form): Posted<DecideForm>,
+    Posted(page, form): Posted<MoveForm>,
 ) -> Result<Response, WebError> {
     decide(state, page, id, form, Move::Verify).await
 }
@@ -311,7 +295,7 @@ async fn verify(
 async fn reject(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Posted(page, form): Posted<DecideForm>,
+    Posted(page, form): Posted<MoveForm>,
 ) -> Result<Response, WebError> {
     decide(state, page, id, form, Move::Reject).await
 }
@@ -321,32 +305,28 @@ async fn decide(
     state: AppState,
     page: Page,
     id: i64,
-    form: DecideForm,
+    form: MoveForm,
     mv: Move,
 ) -> Result<Response, WebError> {
-    let result = match form.version.trim().parse::<i64>() {
-        Ok(version) => {
-            let reason = (mv == Move::Reject).then_some(form.reason.as_str());
-            act(
-                &state.db,
-                state.clock.as_ref(),
-                &page.actor,
-                id,
-                version,
-                mv,
-                reason,
-            )
-            .await
-        }
-        Err(_) => Err(ServiceError::Invalid(
-            "the form carries no version; reload the page".into(),
-        )),
+    let result = async {
+        let version = version_field(&form.version)?;
+        let reason = (mv == Move::Reject).then_some(form.reason.as_str());
+        act(
+            &state.db,
+            state.clock.as_ref(),
+            &page.actor,
+            id,
+            version,
+            mv,
+            reason,
+        )
+        .await
     };
-    match result {
-        Ok(_) => {
-            let back = safe_back(&form.back, &format!("/supervision/assignments/{id}"));
-            Ok(Redirect::to(&back).into_response())
-        }
+    match result.await {
+        Ok(_) => Ok(back_to(
+            &form.back,
+            &format!("/supervision/assignments/{id}"),
+        )),
         Err(error) => {
             let forms = Forms {
                 decide_errors: form_errors(page.lang, error)?,

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use super::error::WebError;
 use super::form::FieldErrors;
 use super::page::{Ctx, Page, Posted};
-use super::supervision::{FindingView, form_errors, id_field, safe_back, unprocessable};
+use super::supervision::{
+    FindingView, MoveForm, back_to, form_errors, id_field, safe_back, unprocessable, version_field,
+};
 use crate::app::AppState;
 use crate::service::ServiceError;
 use crate::service::supervision::{FindingInput, FindingMove, move_finding, raise_finding};
@@ -44,16 +46,35 @@ pub struct RaiseForm {
 }
 
 impl RaiseForm {
-    /// The service's input; an empty deadline is no deadline.
-    pub fn input(&self, inspection_id: i64, assignment_id: i64) -> FindingInput<'_> {
+    /// Raises the finding typed here. The page's URL names the inspection
+    /// (on an inspection's page) or the assignment (on an assignment's page);
+    /// the one it does not name (`None`) is read from the form's select.
+    pub async fn raise(
+        &self,
+        state: &AppState,
+        page: &Page,
+        inspection: Option<i64>,
+        assignment: Option<i64>,
+    ) -> Result<(), ServiceError> {
+        let inspection_id = match inspection {
+            Some(id) => id,
+            None => id_field(&self.inspection_id, "inspection_id")?,
+        };
+        let assignment_id = match assignment {
+            Some(id) => id,
+            None => id_field(&self.assignment_id, "assignment_id")?,
+        };
         let deadline = self.deadline.trim();
-        FindingInput {
+        let input = FindingInput {
             inspection_id,
             assignment_id,
             action: self.action.trim(),
             description: &self.description,
             deadline: (!deadline.is_empty()).then_some(deadline),
-        }
+        };
+        raise_finding(&state.db, state.clock.as_ref(), &page.actor, &input)
+            .await
+            .map(|_| ())
     }
 }
 
@@ -145,19 +166,7 @@ async fn raise(
     Path(id): Path<i64>,
     Posted(page, form): Posted<RaiseForm>,
 ) -> Result<Response, WebError> {
-    let result = match id_field(&form.assignment_id, "assignment_id") {
-        Ok(assignment) => {
-            raise_finding(
-                &state.db,
-                state.clock.as_ref(),
-                &page.actor,
-                &form.input(id, assignment),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
+    match form.raise(&state, &page, Some(id), None).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/supervision/inspections/{id}#findings")).into_response())
         }
@@ -168,17 +177,6 @@ async fn raise(
             Ok(unprocessable(html))
         }
     }
-}
-
-/// 销号 or reopening, as posted.
-#[derive(Deserialize, Default)]
-struct MoveForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    back: String,
 }
 
 #[derive(Template)]
@@ -244,29 +242,22 @@ async fn moved(
     form: MoveForm,
     mv: FindingMove,
 ) -> Result<Response, WebError> {
-    let result = match form.version.trim().parse::<i64>() {
-        Ok(version) => {
-            let reason = (mv == FindingMove::Reopen).then_some(form.reason.as_str());
-            move_finding(
-                &state.db,
-                state.clock.as_ref(),
-                &page.actor,
-                id,
-                version,
-                mv,
-                reason,
-            )
-            .await
-        }
-        Err(_) => Err(ServiceError::Invalid(
-            "the form carries no version; reload the page".into(),
-        )),
+    let result = async {
+        let version = version_field(&form.version)?;
+        let reason = (mv == FindingMove::Reopen).then_some(form.reason.as_str());
+        move_finding(
+            &state.db,
+            state.clock.as_ref(),
+            &page.actor,
+            id,
+            version,
+            mv,
+            reason,
+        )
+        .await
     };
-    match result {
-        Ok(_) => {
-            let back = safe_back(&form.back, &format!("/supervision/findings/{id}"));
-            Ok(Redirect::to(&back).into_response())
-        }
+    match result.await {
+        Ok(_) => Ok(back_to(&form.back, &format!("/supervision/findings/{id}"))),
         Err(error) => {
             let errors = form_errors(page.lang, error)?;
             let html = finding_page(&state, &page, id, form.reason, errors, form.back).await?;

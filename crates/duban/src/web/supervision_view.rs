@@ -45,14 +45,14 @@ pub fn dimensions(
     let i = &v.indicators;
     let w = &v.weights;
     let t = |zh: &str, en: &str| lang.t(zh, en).to_string();
-    let measures = (
-        t("细化措施按期完成", "Measures done on time"),
-        ratio(lang, i.measures_on_time),
+    // An indicator's name beside its ratio.
+    let rated = |zh: &str, en: &str, r| (t(zh, en), ratio(lang, r));
+    let measures = rated(
+        "细化措施按期完成",
+        "Measures done on time",
+        i.measures_on_time,
     );
-    let targets = (
-        t("量化目标达成", "Targets reached"),
-        ratio(lang, i.targets_reached),
-    );
+    let targets = rated("量化目标达成", "Targets reached", i.targets_reached);
     let mut effect = vec![targets.clone()];
     for target in &i.targets {
         let unit = target.unit.clone().unwrap_or_default();
@@ -66,18 +66,17 @@ pub fn dimensions(
             format!("{actual} / {}{unit}{mark}", figure(target.value)),
         ));
     }
-    let closed = (
-        t("整改已销号", "Rectifications closed"),
-        ratio(lang, i.rectifications_closed),
+    let closed = rated(
+        "整改已销号",
+        "Rectifications closed",
+        i.rectifications_closed,
     );
-    let closed_on_time = (
-        t("其中按期整改", "of which answered in time"),
-        ratio(lang, i.rectifications_closed_on_time),
+    let closed_on_time = rated(
+        "其中按期整改",
+        "of which answered in time",
+        i.rectifications_closed_on_time,
     );
-    let reports = (
-        t("进展按期报送", "Reports on time"),
-        ratio(lang, i.reports_on_time),
-    );
+    let reports = rated("进展按期报送", "Reports on time", i.reports_on_time);
     let counts = (
         t("细化措施 / 进展报告", "Measures / reports"),
         format!("{} / {}", v.measures.len(), v.reports.len()),

@@ -122,6 +122,44 @@ impl Browser {
         self.find(css).await.text().await.expect("element text")
     }
 
+    /// The status the error page shown says (`data-status`, e.g. "403");
+    /// fails when the page is not the error page.
+    pub async fn error_status(&self) -> Option<String> {
+        self.find(".error-page")
+            .await
+            .attr("data-status")
+            .await
+            .expect("the error page's status")
+    }
+
+    /// A form field's current value (what it would send).
+    pub async fn value(&self, css: &str) -> Option<String> {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap_or_else(|e| panic!("the value of {css}: {e}"))
+    }
+
+    /// The fields matching `css` whose label (the element around them)
+    /// starts with `label`.
+    pub async fn labelled(&self, css: &str, label: &str) -> Vec<Element> {
+        let mut found = Vec::new();
+        for field in self.find_all(css).await {
+            let text = field
+                .find(Locator::XPath(".."))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.starts_with(label) {
+                found.push(field);
+            }
+        }
+        found
+    }
+
     /// The page's visible text.
     pub async fn body(&self) -> String {
         self.text("body").await

@@ -55,6 +55,14 @@ fn again(page: &impl Template) -> Result<Response, WebError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
 
+/// The version a form was drawn at (for stale-edit checks); a form without
+/// one was not drawn by these pages.
+fn version_of(text: &str) -> Result<i64, WebError> {
+    text.trim()
+        .parse()
+        .map_err(|_| WebError::bad_request("the form's version is missing"))
+}
+
 /// Service problems as messages next to fields, in the reader's language;
 /// anything a form cannot fix becomes an error page.
 fn field_errors(lang: Lang, problems: Vec<ServiceError>) -> Result<FieldErrors, WebError> {

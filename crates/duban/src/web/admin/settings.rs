@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{again, field_errors, only_admin};
+use super::{again, field_errors, only_admin, version_of};
 use crate::app::AppState;
 use crate::domain::evaluation::Weights;
 use crate::service::settings::{self, ReportPeriod, StoredThresholds};
@@ -167,12 +167,6 @@ fn number<T: std::str::FromStr>(field: &'static str, text: &str) -> Result<T, Se
         field,
         message: format!("{field} must be a number"),
     })
-}
-
-fn version_of(text: &str) -> Result<i64, WebError> {
-    text.trim()
-        .parse()
-        .map_err(|_| WebError::bad_request("the form's version is missing"))
 }
 
 fn parse_thresholds(form: &ThresholdsForm) -> Result<StoredThresholds, ServiceError> {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{again, field_errors, only_admin};
+use super::{again, field_errors, only_admin, version_of};
 use crate::app::AppState;
 use crate::domain::roles::Role;
 use crate::domain::secrets::NewPassword;
@@ -90,6 +90,13 @@ async fn registry(
     Ok((units, bodies))
 }
 
+/// The name `id` has in `list`; empty when there is none.
+fn name(list: &[(i64, String)], id: Option<i64>) -> String {
+    id.and_then(|id| list.iter().find(|(i, _)| *i == id))
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
 async fn users_page(
     state: &AppState,
     page: &Page,
@@ -100,11 +107,6 @@ async fn users_page(
     only_admin(page)?;
     let all = users::list(&state.db, &page.actor).await?;
     let (units, bodies) = registry(state, page).await?;
-    let name = |list: &[(i64, String)], id: Option<i64>| {
-        id.and_then(|id| list.iter().find(|(i, _)| *i == id))
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
     Ok(UsersPage {
         ctx: page.ctx(),
         users: all
@@ -225,11 +227,6 @@ async fn user_page(
     only_admin(page)?;
     let user = users::get(&state.db, &page.actor, username).await?;
     let (units, bodies) = registry(state, page).await?;
-    let name = |list: &[(i64, String)], id: Option<i64>| {
-        id.and_then(|id| list.iter().find(|(i, _)| *i == id))
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
     Ok(UserPage {
         ctx: page.ctx(),
         is_self: page.username == user.username,
@@ -258,6 +255,30 @@ async fn one(
     Ok(crate::web::render(&view)?.into_response())
 }
 
+/// The user's page again, the message next to the form (`failed`) that was
+/// refused; `typed_role` keeps the role chosen in the role form.
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    username: &str,
+    failed: &'static str,
+    problem: ServiceError,
+    typed_role: Option<String>,
+) -> Result<Response, WebError> {
+    let errors = field_errors(page.lang, vec![problem])?;
+    let view = user_page(
+        state,
+        page,
+        username,
+        failed,
+        errors,
+        String::new(),
+        typed_role,
+    )
+    .await?;
+    again(&view)
+}
+
 fn back_to(username: &str, done: &str) -> Response {
     Redirect::to(&format!(
         "/admin/users/{}?done={done}",
@@ -280,11 +301,7 @@ async fn change_role(
     Posted(page, form): Posted<RoleForm>,
 ) -> Result<Response, WebError> {
     only_admin(&page)?;
-    let version = form
-        .version
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| WebError::bad_request("the form's version is missing"))?;
+    let version = version_of(&form.version)?;
     let outcome = match form.role.parse::<Role>() {
         Ok(role) => {
             users::set_role(
@@ -304,21 +321,7 @@ async fn change_role(
     };
     match outcome {
         Ok(()) => Ok(back_to(&username, "role")),
-        Err(e) => {
-            let errors = field_errors(page.lang, vec![e])?;
-            again(
-                &user_page(
-                    &state,
-                    &page,
-                    &username,
-                    "role",
-                    errors,
-                    String::new(),
-                    Some(form.role),
-                )
-                .await?,
-            )
-        }
+        Err(e) => refused(&state, &page, &username, "role", e, Some(form.role)).await,
     }
 }
 
@@ -352,21 +355,7 @@ async fn reset_password(
     };
     match outcome {
         Ok(()) => Ok(back_to(&username, "password")),
-        Err(e) => {
-            let errors = field_errors(page.lang, vec![e])?;
-            again(
-                &user_page(
-                    &state,
-                    &page,
-                    &username,
-                    "password",
-                    errors,
-                    String::new(),
-                    None,
-                )
-                .await?,
-            )
-        }
+        Err(e) => refused(&state, &page, &username, "password", e, None).await,
     }
 }
 
@@ -385,11 +374,7 @@ async fn set_active(
 ) -> Result<Response, WebError> {
     only_admin(&page)?;
     let active = form.active == "true";
-    let version = form
-        .version
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| WebError::bad_request("the form's version is missing"))?;
+    let version = version_of(&form.version)?;
     match users::set_active(
         &state.db,
         state.clock.as_ref(),
@@ -404,20 +389,6 @@ async fn set_active(
             &username,
             if active { "reactivated" } else { "deactivated" },
         )),
-        Err(e) => {
-            let errors = field_errors(page.lang, vec![e])?;
-            again(
-                &user_page(
-                    &state,
-                    &page,
-                    &username,
-                    "active",
-                    errors,
-                    String::new(),
-                    None,
-                )
-                .await?,
-            )
-        }
+        Err(e) => refused(&state, &page, &username, "active", e, None).await,
     }
 }
