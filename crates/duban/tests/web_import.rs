@@ -257,16 +257,16 @@ async fn a_mapped_unit_and_a_draft_then_published_from_the_plans_page() {
     );
     assert!(b.text("tr[data-plan]").await.contains("草稿"));
     // The publish form asks first (data-confirm); the test says yes.
-    b.find("tr[data-plan] form[action$='/publish'] button")
-        .await
-        .click()
-        .await
-        .expect("publish clicked");
+    let publish = b
+        .find("tr[data-plan] form[action$='/publish'] button")
+        .await;
+    b.leaving().await;
+    publish.click().await.expect("publish clicked");
     b.client
         .accept_alert()
         .await
         .expect("the confirmation is asked");
-    b.settle().await;
+    b.arrived("publishing").await;
     assert_eq!(b.path().await, "/plans?notice=published");
     assert_eq!(
         b.find("tr[data-plan]")

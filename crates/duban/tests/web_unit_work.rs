@@ -237,7 +237,7 @@ async fn a_stale_measure_edit_says_so_and_keeps_what_was_typed() {
         .await;
 
     // Someone else edits the measure while this page is open.
-    b.click("#measures details.disclose summary").await;
+    b.toggle("#measures details.disclose summary").await;
     let measure_id: i64 = b
         .find("#measures tr[data-measure]")
         .await
@@ -383,7 +383,7 @@ async fn the_task_page_shows_the_record_instructions_situations_and_history() {
             .await
             .contains("制定精品小区建设计划")
             || {
-                b.click("details.unit-detail[data-unit='区房管局'] summary")
+                b.toggle("details.unit-detail[data-unit='区房管局'] summary")
                     .await;
                 b.text("details.unit-detail[data-unit='区房管局']")
                     .await

@@ -216,13 +216,55 @@ impl Browser {
     }
 
     /// Clicks and waits for the next page to load.
+    /// Clicks a link or a submit button and waits until the NEXT page has
+    /// loaded: the old page is marked first, so its own "complete" state is
+    /// never taken for the new one's.
     pub async fn click(&self, css: &str) {
+        let element = self.find(css).await;
+        self.leaving().await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.arrived(css).await;
+    }
+
+    /// Marks the current page as the one about to be left (see [`arrived`]).
+    pub async fn leaving(&self) {
+        self.client
+            .execute("window.__dubanLeaving = true;", vec![])
+            .await
+            .expect("mark the page");
+    }
+
+    /// Waits until a page other than the one marked by [`leaving`] has loaded.
+    pub async fn arrived(&self, after: &str) {
+        for _ in 0..300 {
+            // While the page changes, a script may fail to run: not there yet.
+            if let Ok(state) = self
+                .client
+                .execute(
+                    "return window.__dubanLeaving === undefined && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await
+                && state == true
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{after} on {} loaded no page", self.path().await);
+    }
+
+    /// Clicks something that changes the page in place (a folded section),
+    /// without waiting for a page load.
+    pub async fn toggle(&self, css: &str) {
         self.find(css)
             .await
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
-        self.settle().await;
     }
 
     /// Waits until the document has loaded.
