@@ -283,18 +283,16 @@ pub async fn measures_of_many(db: &Db, assignment_ids: &[i64]) -> StoreResult<Ve
     if assignment_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=assignment_ids.len())
-        .map(|i| format!("${i}"))
-        .collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {MEASURE_COLUMNS} WHERE assignment_id IN ({}) ORDER BY assignment_id, deadline, id",
-        list.join(", ")
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in assignment_ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(pool).await?.iter().map(measure).collect::<StoreResult<Vec<_>>>()?
+        super::bind_all(sqlx::query(sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(measure)
+            .collect::<StoreResult<Vec<_>>>()?
     }))
 }

@@ -237,21 +237,14 @@ pub async fn latest_of_many(
     if assignment_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=assignment_ids.len())
-        .map(|i| format!("${i}"))
-        .collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT p.assignment_id, p.period, p.narrative, p.submitted_at FROM progress_reports p \
          WHERE p.assignment_id IN ({}) AND p.period = (SELECT MAX(q.period) FROM progress_reports q \
          WHERE q.assignment_id = p.assignment_id)",
-        list.join(", ")
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in assignment_ids {
-            query = query.bind(*id);
-        }
-        query
+        super::bind_all(sqlx::query(sql), assignment_ids)
             .fetch_all(pool)
             .await?
             .iter()
@@ -265,19 +258,12 @@ pub async fn periods_of_many(db: &Db, assignment_ids: &[i64]) -> StoreResult<Vec
     if assignment_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (1..=assignment_ids.len())
-        .map(|i| format!("${i}"))
-        .collect();
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({}) ORDER BY assignment_id, period",
-        list.join(", ")
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for id in assignment_ids {
-            query = query.bind(*id);
-        }
-        query
+        super::bind_all(sqlx::query(sql), assignment_ids)
             .fetch_all(pool)
             .await?
             .iter()
