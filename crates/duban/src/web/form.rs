@@ -63,8 +63,9 @@ impl FieldErrors {
             ServiceError::Transition(message) => errors.add(
                 "",
                 format!(
-                    "{}{message}",
-                    lang.t("当前状态不允许此操作：", "Not possible in the current state: ")
+                    "{}{}",
+                    lang.t("当前状态不允许此操作：", "Not possible in the current state: "),
+                    super::i18n::transition_message(lang, &message)
                 ),
             ),
             ServiceError::Store(StoreError::Conflict { .. }) => errors.add(

@@ -209,6 +209,71 @@ impl Lang {
     }
 }
 
+/// Why the record's state refuses a move, said in the reader's language.
+/// The services explain it in English to programs (the API); people read
+/// the office's words. A message not listed here is shown as it is.
+pub fn transition_message(lang: Lang, message: &str) -> String {
+    if lang == Lang::En {
+        return message.to_string();
+    }
+    // The state a message names at its end ("(it is done)"), in Chinese.
+    let state_in = |m: &str| {
+        m.rsplit_once("it is ")
+            .map(|(_, s)| lang.state(s.trim_end_matches(')')).to_string())
+            .unwrap_or_default()
+    };
+    if message.starts_with("the assignment is already") {
+        "该任务已认领，不能重复认领".to_string()
+    } else if message.starts_with("only a claimed assignment can start") {
+        format!(
+            "只有已认领的任务才能开始推进（当前：{}）",
+            state_in(message)
+        )
+    } else if message.starts_with("only claimed or running work can be declared done") {
+        format!(
+            "只有已认领或推进中的任务才能申报完成（当前：{}）",
+            state_in(message)
+        )
+    } else if message.starts_with("only work declared done can be verified or sent back") {
+        format!(
+            "只有已申报完成的任务才能销号或驳回（当前：{}）",
+            state_in(message)
+        )
+    } else if message == "claim the task before adding measures" {
+        "请先认领任务，再细化措施".to_string()
+    } else if message.starts_with("the work is already") || message.contains("measures are closed")
+    {
+        "该项工作已申报完成或已销号，措施不能再改".to_string()
+    } else if message == "claim the task before reporting on it" {
+        "请先认领任务，再报送进展".to_string()
+    } else if message == "the work is verified; reporting is closed" {
+        "该项工作已销号，不再报送进展".to_string()
+    } else if let Some(rest) = message.strip_prefix("the report for ") {
+        let period = rest.split_whitespace().next().unwrap_or_default();
+        format!("{period} 的进展已经报送过，每期一份")
+    } else if message.ends_with("already holds this task") {
+        "该单位已承担此任务".to_string()
+    } else if message.starts_with("the finding is already answered") {
+        "该督查意见已答复，请等待督查室核验".to_string()
+    } else if message.contains("finding is already closed") || message == "the finding is closed" {
+        "该督查意见已销号".to_string()
+    } else if message.starts_with("a rectification closes only after") {
+        "整改事项须待单位答复后才能销号".to_string()
+    } else if message == "the finding is open already" {
+        "该督查意见尚未答复，无需退回".to_string()
+    } else if message.starts_with("a closed finding stays closed") {
+        "已销号的督查意见不能退回，请另提新的意见".to_string()
+    } else if message == "the difficulty is resolved already" {
+        "该难点问题已协调解决".to_string()
+    } else if message == "the report is acknowledged already" {
+        "该重要情况已确认".to_string()
+    } else if message.starts_with("this body already evaluated the assignment in round") {
+        "本督查机构已在该轮次评价过此项任务".to_string()
+    } else {
+        message.to_string()
+    }
+}
+
 /// One cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -247,4 +312,40 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         _ => return message.to_string(),
     };
     zh.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_refusals_read_in_chinese_and_stay_english_in_english() {
+        let said = transition_message(
+            Lang::Zh,
+            "only work declared done can be verified or sent back (it is in_progress)",
+        );
+        assert_eq!(said, "只有已申报完成的任务才能销号或驳回（当前：推进中）");
+        assert_eq!(
+            transition_message(Lang::Zh, "the report for 2021-06 is already submitted"),
+            "2021-06 的进展已经报送过，每期一份"
+        );
+        assert_eq!(
+            transition_message(Lang::En, "the report for 2021-06 is already submitted"),
+            "the report for 2021-06 is already submitted"
+        );
+        assert_eq!(
+            transition_message(Lang::Zh, "something new"),
+            "something new"
+        );
+    }
+
+    #[test]
+    fn field_messages_name_the_field_in_chinese() {
+        assert!(field_message(Lang::Zh, "deadline", "'x' is not a date").contains("年-月-日"));
+        assert_eq!(
+            field_message(Lang::En, "deadline", "'x' is not a date"),
+            "'x' is not a date"
+        );
+        assert!(field_message(Lang::Zh, "file", "an executable").contains("an executable"));
+    }
 }
