@@ -5,7 +5,9 @@
 
 use jiff::civil::Date;
 
+use super::light::Thresholds;
 use super::period::Period;
+use super::report_window;
 
 /// What the indicators read of one assignment.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -81,16 +83,11 @@ pub struct Indicators {
 }
 
 /// The indicators of one record on `today`. Reports are owed for each period
-/// of the plan year (months, or quarters when `monthly` is false) that ended
+/// of the plan year (months, or quarters by the thresholds' report rhythm) that ended
 /// on or after the assignment and whose grace days have run out, and for any
 /// period already reported; a report is on time when it came by the period's
 /// end plus `grace_days`.
-pub fn indicators(
-    record: &IndicatorRecord,
-    today: Date,
-    grace_days: i32,
-    monthly: bool,
-) -> Indicators {
+pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indicators {
     let mut measures = Ratio::default();
     for &(deadline, done_on) in &record.measures {
         if done_on.is_none() && deadline >= today {
@@ -103,7 +100,13 @@ pub fn indicators(
     }
 
     let mut reports = Ratio::default();
-    for (period, end) in schedule(record.plan_year, monthly) {
+    let grace_days = t.report_grace_days;
+    // The same periods the light rule and the report windows read.
+    let schedule = match record.plan_year {
+        Some(year) => report_window::periods(year, t),
+        None => Vec::new(),
+    };
+    for (period, end) in schedule {
         if record.assigned_on.is_some_and(|on| end < on) {
             continue;
         }
@@ -155,28 +158,21 @@ pub fn indicators(
     }
 }
 
-/// The report periods of a plan year with the day each ends.
-fn schedule(year: Option<i16>, monthly: bool) -> Vec<(Period, Date)> {
-    let Some(year) = year else {
-        return Vec::new();
-    };
-    let end = |month: u8| {
-        Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
-    };
-    if monthly {
-        (1..=12u8)
-            .map(|month| (Period::Month { year, month }, end(month)))
-            .collect()
-    } else {
-        (1..=4u8)
-            .map(|quarter| (Period::Quarter { year, quarter }, end(quarter * 3)))
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 5 grace days, monthly reports (the defaults).
+    fn monthly() -> Thresholds {
+        Thresholds::default()
+    }
+
+    fn quarterly() -> Thresholds {
+        Thresholds {
+            monthly_reports: false,
+            ..Thresholds::default()
+        }
+    }
 
     fn d(text: &str) -> Date {
         text.parse().unwrap()
@@ -209,7 +205,7 @@ mod tests {
 
     #[test]
     fn an_empty_record_owes_the_periods_that_closed() {
-        let got = indicators(&record(), d("2021-06-15"), 5, true);
+        let got = indicators(&record(), d("2021-06-15"), &monthly());
         assert_eq!(got.measures_on_time, Ratio { done: 0, of: 0 });
         // March, April, May closed with their grace days; June is still open.
         assert_eq!(got.reports_on_time, Ratio { done: 0, of: 3 });
@@ -218,7 +214,7 @@ mod tests {
         assert_eq!(got.measures_on_time.percent(), None);
         let no_year = IndicatorRecord::default();
         assert_eq!(
-            indicators(&no_year, d("2021-06-15"), 5, true).reports_on_time,
+            indicators(&no_year, d("2021-06-15"), &monthly()).reports_on_time,
             Ratio::default()
         );
     }
@@ -241,7 +237,7 @@ mod tests {
             closed: true,
             answered_on: Some(d("2021-05-18")),
         }];
-        let got = indicators(&r, d("2021-06-15"), 5, true);
+        let got = indicators(&r, d("2021-06-15"), &monthly());
         assert_eq!(got.measures_on_time, Ratio { done: 2, of: 2 });
         assert_eq!(got.reports_on_time, Ratio { done: 3, of: 3 });
         assert_eq!(got.rectifications_closed, Ratio { done: 1, of: 1 });
@@ -270,7 +266,7 @@ mod tests {
                 answered_on: None,
             },
         ];
-        let got = indicators(&r, d("2021-06-15"), 5, true);
+        let got = indicators(&r, d("2021-06-15"), &monthly());
         assert_eq!(got.measures_on_time, Ratio { done: 1, of: 3 });
         // March came a day late, April on its last day, May never.
         assert_eq!(got.reports_on_time, Ratio { done: 1, of: 3 });
@@ -279,7 +275,7 @@ mod tests {
         assert_eq!(got.measures_on_time.percent(), Some(33));
         // Quarterly: Q1 ends March 31, after the assignment, so it is owed;
         // it was reported by month, not as a quarter. Q2's window is open.
-        let quarterly = indicators(&r, d("2021-06-15"), 5, false);
+        let quarterly = indicators(&r, d("2021-06-15"), &quarterly());
         assert_eq!(quarterly.reports_on_time, Ratio { done: 0, of: 1 });
     }
 
@@ -292,7 +288,7 @@ mod tests {
             target("<=", 10.0, Some(8.0)),
             target("=", 3.0, None),
         ];
-        let got = indicators(&r, d("2021-06-15"), 5, true);
+        let got = indicators(&r, d("2021-06-15"), &monthly());
         assert_eq!(got.targets_reached, Ratio { done: 2, of: 4 });
         assert_eq!(
             got.targets

@@ -221,12 +221,7 @@ async fn indicators_of(
     };
     // The light rule's thresholds (settings): the same grace days and report rhythm.
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    Ok(compute(
-        &record,
-        today(clock)?,
-        thresholds.report_grace_days,
-        thresholds.monthly_reports,
-    ))
+    Ok(compute(&record, today(clock)?, &thresholds))
 }
 
 /// One finding with its context, and whether the reader may verify or reopen it.
