@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::csrf;
 use super::error::WebError;
-use super::i18n::{LANG_COOKIE, Lang, cookie};
+use super::i18n::{LANG_COOKIE, Lang};
 use super::page::{Ctx, Page, Posted};
-use crate::api::SESSION_COOKIE;
+use crate::api::{SESSION_COOKIE, cookie};
 use crate::app::AppState;
 use crate::domain::secrets::NewPassword;
 use crate::service::ServiceError;

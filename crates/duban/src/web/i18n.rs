@@ -4,7 +4,8 @@
 //! roles, finding actions) are translated here, once.
 
 use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
+
+use crate::api::cookie;
 
 /// The cookie that keeps a browser's language.
 pub const LANG_COOKIE: &str = "duban_lang";
@@ -127,7 +128,7 @@ impl Lang {
             ("open", Lang::Zh) => "待答复",
             ("open", Lang::En) => "Open",
             ("answered", Lang::Zh) => "已答复，待核验",
-            ("answered", Lang::En) => "Answered",
+            ("answered", Lang::En) => "Answered, to verify",
             ("closed" | "verified", Lang::Zh) => "已销号",
             ("closed" | "verified", Lang::En) => "Verified",
             (_, Lang::Zh) => "未知",
@@ -191,20 +192,6 @@ impl Lang {
             ("behind", Lang::En) => "Behind",
             (_, Lang::Zh) => "尚未报数",
             (_, Lang::En) => "No figure yet",
-        }
-    }
-
-    /// A finding's state as the office reads it (open / answered / closed).
-    pub fn finding_state(self, state: &str) -> &'static str {
-        match (state, self) {
-            ("open", Lang::Zh) => "待答复",
-            ("open", Lang::En) => "Open",
-            ("answered", Lang::Zh) => "已答复，待核验",
-            ("answered", Lang::En) => "Answered, to verify",
-            ("closed", Lang::Zh) => "已销号",
-            ("closed", Lang::En) => "Closed",
-            (_, Lang::Zh) => "未知",
-            (_, Lang::En) => "Unknown",
         }
     }
 }
@@ -272,18 +259,6 @@ pub fn transition_message(lang: Lang, message: &str) -> String {
     } else {
         message.to_string()
     }
-}
-
-/// One cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
 }
 
 /// A field error from the services, said in the reader's language. The

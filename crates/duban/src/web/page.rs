@@ -141,13 +141,9 @@ impl Ctx {
         }
     }
 
-    /// A figure without a needless ".0".
+    /// A figure without a needless ".0" (`view::figure`).
     pub fn figure(&self, value: &f64) -> String {
-        if value.fract() == 0.0 && value.abs() < 1e15 {
-            format!("{}", *value as i64)
-        } else {
-            format!("{value:.2}")
-        }
+        super::view::figure(*value)
     }
 
     /// The link that shows this same page in the other language.

@@ -5,6 +5,7 @@
 use super::form::FieldErrors;
 use super::i18n::Lang;
 use super::supervision_assignment::EvalForm;
+use super::view::figure;
 use crate::domain::indicators::Ratio;
 use crate::service::supervision_board::AssignmentView;
 
@@ -25,14 +26,6 @@ fn ratio(lang: Lang, r: Ratio) -> String {
     match r.percent() {
         Some(pct) => format!("{}/{}（{pct}%）", r.done, r.of),
         None => format!("0/0（{}）", lang.t("尚无应办", "none due")),
-    }
-}
-
-fn figure(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
     }
 }
 
