@@ -183,6 +183,20 @@ pub async fn tasks(
     plan_id: i64,
     query: &TaskQuery,
 ) -> ServiceResult<TaskPage> {
+    // The thresholds are settings (service::settings): read once for the request.
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    tasks_lit(db, clock, actor, plan_id, query, &thresholds).await
+}
+
+/// [`tasks`] lit with thresholds the caller has read already.
+pub async fn tasks_lit(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan_id: i64,
+    query: &TaskQuery,
+    thresholds: &Thresholds,
+) -> ServiceResult<TaskPage> {
     let (filter, page, per_page) = (&query.filter, query.page, query.per_page);
     let light = match query.light.as_deref() {
         None => None,
@@ -223,13 +237,11 @@ pub async fn tasks(
         .and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    // The thresholds are settings (service::settings): read once for the request.
-    let (thresholds, _) = super::settings::thresholds(db).await?;
     let offset = (page - 1) * per_page;
     let (tasks, total) = match light {
         None => {
             let (rows, total) = plans::tasks_page(db, plan_id, filter, per_page, offset).await?;
-            (with_units(db, rows, year, today, &thresholds).await?, total)
+            (with_units(db, rows, year, today, thresholds).await?, total)
         }
         // A light is computed, not stored: every matching task is lit, then
         // the page is cut. (#6 keeps lights stored so this reads an index.)
@@ -238,7 +250,7 @@ pub async fn tasks(
             let mut lit = Vec::new();
             for chunk in rows.chunks(500) {
                 lit.extend(
-                    with_units(db, chunk.to_vec(), year, today, &thresholds)
+                    with_units(db, chunk.to_vec(), year, today, thresholds)
                         .await?
                         .into_iter()
                         .filter(|t| t.light == wanted),
@@ -268,6 +280,18 @@ pub async fn task(
     actor: &Actor,
     task_id: i64,
 ) -> ServiceResult<(PlanSummary, TaskWithUnits)> {
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    task_lit(db, clock, actor, task_id, &thresholds).await
+}
+
+/// [`task`] lit with thresholds the caller has read already.
+pub async fn task_lit(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    task_id: i64,
+    thresholds: &Thresholds,
+) -> ServiceResult<(PlanSummary, TaskWithUnits)> {
     let missing = || ServiceError::NotFound(format!("task {task_id}"));
     let (plan_id, row) = plans::task_by_id(db, task_id).await?.ok_or_else(missing)?;
     let plan = list(db, actor)
@@ -278,8 +302,7 @@ pub async fn task(
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    let (thresholds, _) = super::settings::thresholds(db).await?;
-    let task = with_units(db, vec![row], year, today, &thresholds)
+    let task = with_units(db, vec![row], year, today, thresholds)
         .await?
         .pop()
         .ok_or_else(missing)?;

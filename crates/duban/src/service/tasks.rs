@@ -119,7 +119,9 @@ pub async fn assignment_record(
 ) -> ServiceResult<AssignmentRecord> {
     let assignment = assignments::read(db, assignment_id).await?;
     super::may_read_unit(actor, assignment.unit_id, "assignments")?;
-    let (plan, task) = super::plans::task(db, clock, actor, assignment.task_id).await?;
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    let (plan, task) =
+        super::plans::task_lit(db, clock, actor, assignment.task_id, &thresholds).await?;
     let index = task
         .assignments
         .iter()
@@ -142,7 +144,7 @@ pub async fn assignment_record(
     Ok(AssignmentRecord {
         names: display_names(db, reporters).await?,
         periods: period_choices(
-            &super::settings::thresholds(db).await?.0,
+            &thresholds,
             plan.year,
             assignment.assigned_at,
             &reported,

@@ -67,11 +67,8 @@ pub async fn workspace(
     plan: Option<i64>,
 ) -> ServiceResult<Workspace> {
     let unit_id = unit_for(actor, unit)?;
-    let unit_name = units::all_units(db)
+    let unit_name = units::name_of(db, unit_id)
         .await?
-        .into_iter()
-        .find(|(id, _)| *id == unit_id)
-        .map(|(_, name)| name)
         .ok_or_else(|| ServiceError::NotFound(format!("unit {unit_id}")))?;
     let (plan, plans) = super::ledger::plan_for(db, actor, plan).await?;
     let today = china_date(clock.now_millis())
@@ -85,7 +82,8 @@ pub async fn workspace(
         page: 1,
         per_page: MAX_PER_PAGE,
     };
-    let page = super::plans::tasks(db, clock, actor, plan.id, &query).await?;
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    let page = super::plans::tasks_lit(db, clock, actor, plan.id, &query, &thresholds).await?;
     let items: Vec<Item> = page
         .tasks
         .into_iter()
@@ -124,7 +122,6 @@ pub async fn workspace(
             reported.entry(id).or_default().push(period);
         }
     }
-    let (thresholds, _) = super::settings::thresholds(db).await?;
     let mut reports_due = Vec::new();
     if let Some(year) = plan.year.and_then(|y| i16::try_from(y).ok()) {
         for (i, item) in items.iter().enumerate() {

@@ -338,3 +338,15 @@ pub async fn known_names(db: &super::Db) -> StoreResult<Vec<String>> {
             .collect::<Result<Vec<_>, _>>()?
     }))
 }
+
+/// A unit's (or group's) name by id.
+pub async fn name_of(db: &super::Db, id: i64) -> StoreResult<Option<String>> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query("SELECT name FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?
+    }))
+}
