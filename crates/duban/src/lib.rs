@@ -1,7 +1,8 @@
 //! Duban (督办): the application around the plan importer.
 //!
 //! `domain` holds pure rules, `store` all SQL, `service` the use cases (one
-//! transaction and one audit event each), `api` the JSON API over the services, `app` the HTTP server, `cli` the commands.
+//! transaction and one audit event each), `api` the JSON API over the services, `app` the HTTP server, `cli` the commands,
+//! `notify` the delivery channels (e-mail and chat robots).
 
 pub mod api;
 pub mod app;
@@ -11,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod notify;
 pub mod service;
 pub mod store;
 pub mod web;
