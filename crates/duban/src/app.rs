@@ -14,8 +14,9 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, ShiftedClock};
 use crate::error::ApiError;
+use crate::service::lights::DailyGate;
 use crate::store::Db;
 
 /// What every handler can reach.
@@ -23,6 +24,47 @@ use crate::store::Db;
 pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
+    /// The day this process last saw the stored lights current.
+    pub lights_gate: Arc<DailyGate>,
+    /// Wakes the scheduler so that a 催办 goes out now; absent when none runs.
+    pub scheduler: Option<Arc<tokio::sync::Notify>>,
+    /// The demo's movable clock: an admin may move the demo's date.
+    pub demo_clock: Option<Arc<ShiftedClock>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> AppState {
+        AppState {
+            db,
+            clock,
+            lights_gate: Arc::default(),
+            scheduler: None,
+            demo_clock: None,
+        }
+    }
+
+    /// Asks the scheduler (if one runs in this process) to look now.
+    pub fn wake_scheduler(&self) {
+        if let Some(wake) = &self.scheduler {
+            wake.notify_one();
+        }
+    }
+}
+
+/// On the first request of a new day, lights are brought up to date before
+/// anything reads them (the scheduler does the same on its tick).
+async fn lights_current(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Err(e) =
+        crate::service::lights::ensure_current(&state.db, state.clock.as_ref(), &state.lights_gate)
+            .await
+    {
+        tracing::error!(error = %e, "lights could not be brought up to date");
+    }
+    next.run(request).await
 }
 
 /// Request bodies larger than this are refused (413) before they are read.
@@ -42,6 +84,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .merge(crate::web::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            lights_current,
+        ))
         .layer(axum::middleware::from_fn(crate::web::error::render_errors))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())

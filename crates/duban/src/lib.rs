@@ -2,7 +2,7 @@
 //!
 //! `domain` holds pure rules, `store` all SQL, `service` the use cases (one
 //! transaction and one audit event each), `api` the JSON API over the services, `app` the HTTP server, `cli` the commands,
-//! `notify` the delivery channels (e-mail and chat robots).
+//! `notify` the delivery channels (e-mail and chat robots), `jobs` the scheduler that sends them.
 
 pub mod api;
 pub mod app;
@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod notify;
 pub mod service;
 pub mod store;

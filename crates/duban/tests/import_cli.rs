@@ -197,10 +197,7 @@ fn users_and_api_tokens_from_the_shell() {
         let db = duban::store::Db::connect(&url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = duban::app::AppState {
-            db,
-            clock: std::sync::Arc::new(duban::clock::SystemClock),
-        };
+        let state = duban::app::AppState::new(db, std::sync::Arc::new(duban::clock::SystemClock));
         tokio::spawn(duban::app::serve(
             listener,
             duban::app::router(state, 1 << 20),

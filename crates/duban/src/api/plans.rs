@@ -151,6 +151,7 @@ async fn tasks(
         unit: query.unit,
         state: query.state,
         text: query.q.filter(|q| !q.trim().is_empty()),
+        light: None,
     };
     let query = plans::TaskQuery {
         filter,
@@ -158,7 +159,7 @@ async fn tasks(
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(50),
     };
-    let page = plans::tasks(&state.db, state.clock.as_ref(), &caller.actor, id, &query).await?;
+    let page = plans::tasks(&state.db, &caller.actor, id, &query).await?;
     Ok(Json(TaskPageBody {
         tasks: page.tasks.iter().map(TaskView::from).collect(),
         total: page.total,

@@ -30,13 +30,20 @@ pub fn clock_for(as_of: &str) -> anyhow::Result<Arc<dyn Clock>> {
     if as_of == "today" {
         return Ok(Arc::new(SystemClock));
     }
+    Ok(Arc::new(ShiftedClock::starting_at(start_of(as_of)?)))
+}
+
+/// 09:00 in China on `as_of` (YYYY-MM-DD), or now for "today".
+pub fn start_of(as_of: &str) -> anyhow::Result<jiff::Timestamp> {
+    if as_of == "today" {
+        return Ok(jiff::Timestamp::now());
+    }
     let date: jiff::civil::Date = as_of
         .parse()
         .with_context(|| format!("--as-of '{as_of}' is not a date (YYYY-MM-DD) or \"today\""))?;
-    let start = jiff::tz::offset(8)
+    jiff::tz::offset(8)
         .to_timestamp(date.at(9, 0, 0, 0))
-        .context("--as-of is out of range")?;
-    Ok(Arc::new(ShiftedClock::starting_at(start)))
+        .context("--as-of is out of range")
 }
 
 pub async fn run(
@@ -45,7 +52,8 @@ pub async fn run(
     listen: SocketAddr,
     body_limit: usize,
 ) -> anyhow::Result<()> {
-    let clock = clock_for(as_of)?;
+    // The demo's clock is movable: an admin may set the date (系统设置 → 演示日期).
+    let clock = Arc::new(ShiftedClock::starting_at(start_of(as_of)?));
     // Without --db the demo lives in a temporary folder removed on exit.
     let temp = tempfile::tempdir().context("cannot create a temporary folder")?;
     let url = match db_url {
@@ -69,7 +77,8 @@ pub async fn run(
     println!(
         "API: POST http://{address}/api/v1/login {{\"username\":\"admin\",\"password\":\"demo\"}}"
     );
-    super::serve::serve(db, clock, listener, body_limit).await?;
+    let demo_clock = Arc::clone(&clock);
+    super::serve::serve(db, clock, Some(demo_clock), listener, body_limit).await?;
     drop(temp);
     Ok(())
 }

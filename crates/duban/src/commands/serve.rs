@@ -7,7 +7,10 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::app::{self, AppState};
-use crate::clock::{Clock, SystemClock};
+use std::time::Duration;
+
+use crate::clock::{Clock, ShiftedClock, SystemClock};
+use crate::jobs::scheduler::Scheduler;
 use crate::store::Db;
 
 pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow::Result<()> {
@@ -22,26 +25,44 @@ pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow:
         listener.local_addr()?,
         db.backend()
     );
-    serve(db, Arc::new(SystemClock), listener, body_limit).await
+    serve(db, Arc::new(SystemClock), None, listener, body_limit).await
 }
 
-/// Serves `db` on `listener` until SIGINT or SIGTERM.
+/// How often the scheduler looks for lights to refresh and reminders to send.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(30);
+
+/// Serves `db` on `listener` with the scheduler beside it, until SIGINT or
+/// SIGTERM. `demo_clock` lets the demo's admin move the date.
 pub async fn serve(
     db: Db,
     clock: Arc<dyn Clock>,
+    demo_clock: Option<Arc<ShiftedClock>>,
     listener: TcpListener,
     body_limit: usize,
 ) -> anyhow::Result<()> {
-    let state = AppState {
-        db: db.clone(),
-        clock,
-    };
+    let holder = format!(
+        "{}:{}",
+        listener
+            .local_addr()
+            .map_or_else(|_| "?".into(), |a| a.to_string()),
+        std::process::id()
+    );
+    let scheduler = Scheduler::new(db.clone(), Arc::clone(&clock), holder, SCHEDULER_EVERY);
+    let mut state = AppState::new(db.clone(), clock);
+    state.scheduler = Some(scheduler.waker());
+    state.demo_clock = demo_clock;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let jobs = tokio::spawn(scheduler.run(async {
+        let _ = stopped.await;
+    }));
     app::serve(
         listener,
         app::router(state, body_limit),
         app::shutdown_signal(),
     )
     .await?;
+    let _ = stop.send(());
+    let _ = jobs.await;
     db.close().await;
     Ok(())
 }

@@ -1,11 +1,15 @@
 //! The status light (亮灯) of an assignment, by rule (DESIGN.md): computed from
 //! the record and the date, never set by hand. A task's light is the worst of
-//! its assignments'. Days here are calendar days; the working-day calendar
-//! (调休, holidays) replaces them where issue #6 asks for working days.
+//! its assignments'. Every "N days" of the thresholds counts China's working
+//! days on the office's calendar (holidays and 调休 weekends, `calendar.rs`);
+//! a deadline itself is passed the calendar day after it.
+
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 
 use super::assignment::State;
+use super::calendar::WorkCalendar;
 use super::period::Period;
 
 /// Worst last: `max` of two lights is the one to show.
@@ -32,17 +36,20 @@ impl Light {
     }
 }
 
-/// The thresholds of the rule; settings, not constants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The thresholds of the rule, and the calendar their days are counted on;
+/// settings, not constants.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thresholds {
-    /// An assignment unclaimed this many days after it was assigned turns yellow.
+    /// An assignment unclaimed this many working days after it was assigned turns yellow.
     pub claim_days: i32,
-    /// A measure due within this many days and not done turns yellow.
+    /// A measure due within this many working days and not done turns yellow.
     pub measure_warning_days: i32,
-    /// Reports are due this many days after their period ends; later, missed (red).
+    /// Reports are due this many working days after their period ends; later, missed (red).
     pub report_grace_days: i32,
     /// How often units report.
     pub monthly_reports: bool,
+    /// Working days, holidays and 调休 (the admin's holiday file, or the embedded one).
+    pub calendar: Arc<WorkCalendar>,
 }
 
 impl Default for Thresholds {
@@ -52,8 +59,15 @@ impl Default for Thresholds {
             measure_warning_days: 7,
             report_grace_days: 5,
             monthly_reports: true,
+            calendar: embedded_calendar(),
         }
     }
+}
+
+/// The calendar shipped in the binary, parsed once.
+pub fn embedded_calendar() -> Arc<WorkCalendar> {
+    static EMBEDDED: OnceLock<Arc<WorkCalendar>> = OnceLock::new();
+    Arc::clone(EMBEDDED.get_or_init(|| Arc::new(WorkCalendar::embedded())))
 }
 
 /// What the rule reads of one assignment.
@@ -78,13 +92,13 @@ pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
         return Light::Done;
     }
     let mut light = Light::Green;
-    let days_until = |date: Date| (date - today).get_days();
+    let calendar = &t.calendar;
     // The plan year ended and the work is not verified.
     if record.plan_year.is_some_and(|year| today.year() > year) {
         return Light::Red;
     }
     if record.state == State::Assigned {
-        let waited = (today - record.assigned_on).get_days();
+        let waited = calendar.working_days_between(record.assigned_on, today);
         return if waited > t.claim_days {
             Light::Yellow
         } else {
@@ -95,16 +109,15 @@ pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
         if done {
             continue;
         }
-        let left = days_until(deadline);
-        if left < 0 {
+        if today > deadline {
             return Light::Red;
         }
-        if left <= t.measure_warning_days {
+        if calendar.working_days_between(today, deadline) <= t.measure_warning_days {
             light = light.max(Light::Yellow);
         }
     }
     for &(rectification, deadline) in &record.open_findings {
-        if rectification && deadline.is_some_and(|d| days_until(d) < 0) {
+        if rectification && deadline.is_some_and(|d| today > d) {
             return Light::Red;
         }
         light = light.max(Light::Yellow);
@@ -255,8 +268,9 @@ mod tests {
     fn unclaimed_work_warns_after_the_grace_days() {
         let t = Thresholds::default();
         let r = record(State::Assigned);
-        assert_eq!(assignment_light(&r, date("2021-03-04"), &t), Light::Green);
-        assert_eq!(assignment_light(&r, date("2021-03-10"), &t), Light::Yellow);
+        // Assigned Monday March 1: five working days run to Monday March 8.
+        assert_eq!(assignment_light(&r, date("2021-03-08"), &t), Light::Green);
+        assert_eq!(assignment_light(&r, date("2021-03-09"), &t), Light::Yellow);
         assert_eq!(
             assignment_light(&r, date("2022-01-02"), &t),
             Light::Red,
@@ -274,12 +288,19 @@ mod tests {
         let mut r = record(State::InProgress);
         r.reported = months(3, 5);
         assert_eq!(assignment_light(&r, date("2021-06-10"), &t), Light::Green);
-        r.measures = vec![(date("2021-06-15"), false)];
+        r.measures = vec![(date("2021-06-23"), false)];
+        assert_eq!(
+            assignment_light(&r, date("2021-06-10"), &t),
+            Light::Green,
+            "June 23 is 8 working days after June 10 (June 14 is 端午)"
+        );
+        r.measures = vec![(date("2021-06-22"), false)];
         assert_eq!(
             assignment_light(&r, date("2021-06-10"), &t),
             Light::Yellow,
-            "due within a week"
+            "June 22 is 7: due within 7 working days"
         );
+        r.measures = vec![(date("2021-06-15"), false)];
         assert_eq!(
             assignment_light(&r, date("2021-06-16"), &t),
             Light::Red,
@@ -292,7 +313,12 @@ mod tests {
             "June's report window closing"
         );
         assert_eq!(
-            assignment_light(&r, date("2021-07-06"), &t),
+            assignment_light(&r, date("2021-07-07"), &t),
+            Light::Yellow,
+            "June's report is due on the 5th working day of July, the 7th"
+        );
+        assert_eq!(
+            assignment_light(&r, date("2021-07-08"), &t),
             Light::Red,
             "June's report missed"
         );
@@ -334,10 +360,15 @@ mod tests {
         let t = Thresholds::default();
         let mut r = record(State::InProgress);
         r.reported = months(3, 3);
-        // March reported; April missed by May 6, May by June 6.
-        assert_eq!(missed_reports(&r, date("2021-05-05"), &t), 0);
-        assert_eq!(missed_reports(&r, date("2021-05-06"), &t), 1);
-        assert_eq!(assignment_light(&r, date("2021-05-06"), &t), Light::Red);
+        // March reported. April's report is due 5 working days after April 30:
+        // May 1–5 are the Labour Day holiday and Saturday May 8 is worked
+        // (调休), so May 6, 7, 8, 10, 11: missed from May 12. May's is due
+        // June 7 (June 1–4, 7).
+        assert_eq!(missed_reports(&r, date("2021-05-11"), &t), 0);
+        assert_eq!(missed_reports(&r, date("2021-05-12"), &t), 1);
+        assert_eq!(assignment_light(&r, date("2021-05-12"), &t), Light::Red);
+        assert_eq!(missed_reports(&r, date("2021-06-07"), &t), 1);
+        assert_eq!(missed_reports(&r, date("2021-06-08"), &t), 2);
         assert_eq!(missed_reports(&r, date("2021-06-15"), &t), 2);
         r.reported = months(3, 5);
         assert_eq!(missed_reports(&r, date("2021-06-15"), &t), 0);

@@ -2,12 +2,15 @@
 
 pub mod assignment;
 pub mod audit;
+pub mod calendar;
 pub mod evaluation;
 pub mod evidence;
 pub mod finding;
 pub mod indicators;
 pub mod light;
 pub mod period;
+pub mod quiet_hours;
+pub mod reminders;
 pub mod report_window;
 pub mod revision;
 pub mod roles;

@@ -1,7 +1,8 @@
 //! Which progress reports an assignment owes on a given day: the same rule
-//! the light reads (a window opens `report_grace_days` before a period ends
-//! and closes that many days after it; a report still missing then is
-//! missed), so the unit's list of reports due and its light never disagree.
+//! the light reads (a window opens `report_grace_days` working days before a
+//! period ends and closes that many working days after it; a report still
+//! missing then is missed), so the unit's list of reports due, its light and
+//! its reminders never disagree.
 
 use jiff::civil::Date;
 
@@ -51,15 +52,22 @@ pub fn owed(
         .into_iter()
         .filter(|(period, end)| *end >= assigned_on && !reported.contains(period))
         .filter_map(|(period, end)| {
-            let due = end.saturating_add(jiff::Span::new().days(t.report_grace_days));
-            let open = today > end || (end - today).get_days() <= t.report_grace_days;
-            open.then_some(Owed {
+            let (opens, due) = window(end, t);
+            (today >= opens).then_some(Owed {
                 period,
                 due,
                 missed: today > due,
             })
         })
         .collect()
+}
+
+/// The day a period's window opens and the last day its report is on time.
+pub fn window(end: Date, t: &Thresholds) -> (Date, Date) {
+    (
+        t.calendar.add_working_days(end, -t.report_grace_days),
+        t.calendar.add_working_days(end, t.report_grace_days),
+    )
 }
 
 fn month_end(year: i16, month: u8) -> Date {
@@ -85,23 +93,26 @@ mod tests {
     fn a_window_opens_before_the_month_ends_and_is_missed_after_the_grace_days() {
         let t = Thresholds::default(); // 5 grace days, monthly
         let assigned = date("2021-05-10");
-        // Mid-June: May's report is overdue since June 5; June's window is not open yet.
+        // Mid-June: May's report was due June 7 (5 working days after May 31);
+        // June's window is not open yet.
         let owed_now = owed(2021, assigned, &[], date("2021-06-15"), &t);
         assert_eq!(
             owed_now,
             vec![Owed {
                 period: month(5),
-                due: date("2021-06-05"),
+                due: date("2021-06-07"),
                 missed: true
             }]
         );
-        // June 26: June's window is open (4 days before it ends), not missed.
+        // June's window opens June 23, 5 working days before June 30.
+        assert!(owed(2021, assigned, &[month(5)], date("2021-06-22"), &t).is_empty());
+        // June 26: June's window is open, due July 7, not missed.
         let owed_late_june = owed(2021, assigned, &[month(5)], date("2021-06-26"), &t);
         assert_eq!(
             owed_late_june,
             vec![Owed {
                 period: month(6),
-                due: date("2021-07-05"),
+                due: date("2021-07-07"),
                 missed: false
             }]
         );
@@ -137,6 +148,6 @@ mod tests {
                 quarter: 2
             }
         );
-        assert!(!owed_now[0].missed, "Q2 is due on July 5");
+        assert!(!owed_now[0].missed, "Q2 is due on July 7");
     }
 }

@@ -76,6 +76,7 @@ pub async fn act(
         });
     }
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let assignment = assignments::get(&mut tx, assignment_id).await?;
     check_unit(actor, &assignment)?;
@@ -112,6 +113,7 @@ pub async fn act(
     )
     .await?;
     let updated = assignments::get(&mut tx, assignment_id).await?;
+    lights.assignments(&mut tx, &[assignment_id]).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -191,6 +193,7 @@ pub async fn add_measure(
     input: &MeasureInput,
 ) -> ServiceResult<MeasureRow> {
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let assignment = assignments::get(&mut tx, assignment_id).await?;
     check_unit(actor, &assignment)?;
@@ -262,6 +265,7 @@ pub async fn add_measure(
         .await?;
     }
     let measure = assignments::get_measure(&mut tx, id).await?;
+    lights.assignments(&mut tx, &[assignment_id]).await?;
     tx.commit().await?;
     Ok(measure)
 }
@@ -276,6 +280,7 @@ pub async fn update_measure(
     input: &MeasureInput,
 ) -> ServiceResult<MeasureRow> {
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let measure = assignments::get_measure(&mut tx, measure_id).await?;
     let assignment = assignments::get(&mut tx, measure.assignment_id).await?;
@@ -319,6 +324,9 @@ pub async fn update_measure(
     ))
     .await?;
     let updated = assignments::get_measure(&mut tx, measure_id).await?;
+    lights
+        .assignments(&mut tx, &[measure.assignment_id])
+        .await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -342,6 +350,7 @@ pub async fn assign(
     }
     let unit = unit.trim();
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     if !crate::store::coordination::task_exists(&mut tx, task_id).await? {
         return Err(ServiceError::NotFound(format!("task {task_id}")));
@@ -382,6 +391,7 @@ pub async fn assign(
         },
     )
     .await?;
+    lights.task(&mut tx, task_id).await?;
     tx.commit().await?;
     let all = assignments::of_tasks(db, &[task_id]).await?;
     Ok(all)

@@ -156,7 +156,7 @@ pub async fn cockpit(
     let (inputs, actuals) = store::light_inputs_of_plan(db, plan.id).await?;
     // The thresholds are settings (service::settings): read once for the page.
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let lit = super::plans::light_all(&assignments, &inputs, year, today, &thresholds);
+    let lit = super::lights::light_all(&assignments, &inputs, year, today, &thresholds);
 
     let mut task_lights: HashMap<i64, Vec<Light>> = HashMap::new();
     let mut units: Vec<UnitFigures> = Vec::new();

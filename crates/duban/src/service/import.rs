@@ -43,6 +43,7 @@ pub async fn import_plan(
 ) -> ServiceResult<Imported> {
     require(actor, &[Role::Admin, Role::Supervisor], "import a plan")?;
     let draft = duban_plan::parse(document.bytes, registry)?;
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let imported = import_in(
         &mut tx,
@@ -54,6 +55,7 @@ pub async fn import_plan(
         publish,
     )
     .await?;
+    lights.plan(&mut tx, imported.plan_id).await?;
     tx.commit().await?;
     tracing::info!(
         plan_id = imported.plan_id,

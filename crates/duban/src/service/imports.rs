@@ -220,6 +220,7 @@ pub async fn apply_import(
     let known = units::known_names(db).await?;
     let (unknown, _) = classify_units(&draft, registry, &known);
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     for (name, unit_id) in mappings {
         if !unknown.contains(name) {
@@ -253,6 +254,7 @@ pub async fn apply_import(
     };
     let imported = import_in(&mut tx, now, actor, registry, &document, &draft, publish).await?;
     pending_imports::delete(&mut tx, id, pending.uploader_id).await?;
+    lights.plan(&mut tx, imported.plan_id).await?;
     tx.commit().await?;
     tracing::info!(
         plan_id = imported.plan_id,

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use super::plans::{TaskPage, TaskQuery};
 use super::{ServiceError, ServiceResult};
-use crate::clock::Clock;
 use crate::domain::roles::Actor;
 use crate::store::assignments::{self, MeasureRow};
 use crate::store::plans::PlanSummary;
@@ -54,13 +53,12 @@ pub async fn plan_for(
 
 pub async fn ledger(
     db: &Db,
-    clock: &dyn Clock,
     actor: &Actor,
     plan_id: Option<i64>,
     query: &TaskQuery,
 ) -> ServiceResult<Ledger> {
     let (plan, plans) = plan_for(db, actor, plan_id).await?;
-    let page = super::plans::tasks(db, clock, actor, plan.id, query).await?;
+    let page = super::plans::tasks(db, actor, plan.id, query).await?;
     let ids: Vec<i64> = page
         .tasks
         .iter()

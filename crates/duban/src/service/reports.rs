@@ -92,6 +92,7 @@ pub async fn submit_with_evidence(
         })?;
     }
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let assignment = assignments::get(&mut tx, assignment_id).await?;
     let own = actor.role == Role::Liaison && actor.unit_id == Some(assignment.unit_id);
@@ -155,6 +156,7 @@ pub async fn submit_with_evidence(
     for (name, content) in files {
         store_attachment(&mut tx, now, actor, id, name, content).await?;
     }
+    lights.assignments(&mut tx, &[assignment_id]).await?;
     tx.commit().await?;
     let reports = reports::of_assignment(db, assignment_id).await?;
     reports

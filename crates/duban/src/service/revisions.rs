@@ -61,6 +61,7 @@ pub async fn revise_plan(
     let draft = duban_plan::parse(document.bytes, registry)?;
     let sha256 = hex::encode(Sha256::digest(document.bytes));
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     units::sync_registry(&mut tx, registry).await?;
     let (previous, before) = latest(&mut tx, plan_id).await?;
@@ -173,6 +174,7 @@ pub async fn revise_plan(
         },
     )
     .await?;
+    lights.plan(&mut tx, plan_id).await?;
     tx.commit().await?;
     Ok(Revised {
         revision,

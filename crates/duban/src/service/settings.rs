@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
+use crate::domain::calendar::WorkCalendar;
 use crate::domain::light::Thresholds;
 use crate::domain::roles::{Actor, Role};
 use crate::store::audit::NewEvent;
@@ -70,9 +71,12 @@ impl From<Thresholds> for StoredThresholds {
     }
 }
 
-impl From<StoredThresholds> for Thresholds {
-    fn from(s: StoredThresholds) -> Thresholds {
+impl StoredThresholds {
+    /// The thresholds counted on `calendar`.
+    pub fn with_calendar(self, calendar: std::sync::Arc<WorkCalendar>) -> Thresholds {
+        let s = self;
         Thresholds {
+            calendar,
             claim_days: s.claim_days,
             measure_warning_days: s.measure_warning_days,
             report_grace_days: s.report_grace_days,
@@ -81,16 +85,24 @@ impl From<StoredThresholds> for Thresholds {
     }
 }
 
-/// The thresholds in force and their version (0 while the defaults apply).
+/// The thresholds in force, on the office's working-day calendar, and their
+/// version (0 while the defaults apply).
 pub async fn thresholds(db: &Db) -> ServiceResult<(Thresholds, i64)> {
+    let calendar = super::calendar::current(db).await?;
     match evaluations::setting(db, THRESHOLDS_KEY).await? {
         Some((value, version)) => {
             let stored: StoredThresholds = serde_json::from_str(&value).map_err(|e| {
                 ServiceError::Invalid(format!("stored light thresholds are unreadable: {e}"))
             })?;
-            Ok((stored.into(), version))
+            Ok((stored.with_calendar(calendar), version))
         }
-        None => Ok((Thresholds::default(), 0)),
+        None => Ok((
+            Thresholds {
+                calendar,
+                ..Thresholds::default()
+            },
+            0,
+        )),
     }
 }
 
@@ -132,6 +144,11 @@ pub async fn set_thresholds(
     }
     let value = serde_json::to_string(&new).map_err(|e| ServiceError::Invalid(e.to_string()))?;
     let now = clock.now_millis();
+    // Every light may change with the thresholds: relit in the same transaction.
+    let refresher = super::lights::Refresher {
+        today: super::lights::today(clock)?,
+        thresholds: new.with_calendar(std::sync::Arc::clone(&before.calendar)),
+    };
     let mut tx = db.begin().await?;
     // The store re-checks the version inside the transaction: a concurrent
     // save between the read above and this write is refused too.
@@ -149,6 +166,7 @@ pub async fn set_thresholds(
         },
     )
     .await?;
+    refresher.all(&mut tx).await?;
     tx.commit().await?;
     Ok(next)
 }

@@ -108,6 +108,7 @@ pub async fn raise_finding(
         (_, None) => None,
     };
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let plan = supervision::inspection_plan(&mut tx, inspection_id).await?;
     if !actor.acts_for_body(supervision::inspection_body(&mut tx, inspection_id).await?) {
@@ -132,6 +133,7 @@ pub async fn raise_finding(
     let id = supervision::create_finding(&mut tx, &new, now).await?;
     super::record(&mut tx, now, actor, "finding.raise", "finding", id, json!({"inspection_id": inspection_id, "assignment_id": assignment_id, "action": action.as_str(), "description": description, "deadline": deadline})).await?;
     let row = supervision::get_finding(&mut tx, id).await?;
+    lights.assignments(&mut tx, &[assignment_id]).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -157,6 +159,7 @@ pub async fn move_finding(
     text_given: Option<&str>,
 ) -> ServiceResult<FindingRow> {
     let now = clock.now_millis();
+    let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let row = supervision::get_finding(&mut tx, finding_id).await?;
     if actor.role == Role::Liaison && actor.unit_id != Some(row.unit_id) {
@@ -229,6 +232,7 @@ pub async fn move_finding(
     .await?;
     super::record(&mut tx, now, actor, name, "finding", finding_id, json!({"from": state.as_str(), "to": to.as_str(), "response": response, "reason": if mv == FindingMove::Reopen { text_given } else { None }})).await?;
     let updated = supervision::get_finding(&mut tx, finding_id).await?;
+    lights.assignments(&mut tx, &[row.assignment_id]).await?;
     tx.commit().await?;
     Ok(updated)
 }

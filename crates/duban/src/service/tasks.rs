@@ -120,8 +120,7 @@ pub async fn assignment_record(
     let assignment = assignments::read(db, assignment_id).await?;
     super::may_read_unit(actor, assignment.unit_id, "assignments")?;
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let (plan, task) =
-        super::plans::task_lit(db, clock, actor, assignment.task_id, &thresholds).await?;
+    let (plan, task) = super::plans::task(db, actor, assignment.task_id).await?;
     let index = task
         .assignments
         .iter()
@@ -186,13 +185,8 @@ async fn unit_detail(db: &Db, assignment_id: i64) -> ServiceResult<UnitDetail> {
     })
 }
 
-pub async fn record(
-    db: &Db,
-    clock: &dyn Clock,
-    actor: &Actor,
-    task_id: i64,
-) -> ServiceResult<TaskRecord> {
-    let (plan, task) = super::plans::task(db, clock, actor, task_id).await?;
+pub async fn record(db: &Db, actor: &Actor, task_id: i64) -> ServiceResult<TaskRecord> {
+    let (plan, task) = super::plans::task(db, actor, task_id).await?;
     let mut details = Vec::with_capacity(task.assignments.len());
     for assignment in &task.assignments {
         let readable = actor.role != Role::Liaison || actor.unit_id == Some(assignment.unit_id);

@@ -83,7 +83,7 @@ pub async fn workspace(
         per_page: MAX_PER_PAGE,
     };
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let page = super::plans::tasks_lit(db, clock, actor, plan.id, &query, &thresholds).await?;
+    let page = super::plans::tasks(db, actor, plan.id, &query).await?;
     let items: Vec<Item> = page
         .tasks
         .into_iter()

@@ -18,9 +18,11 @@ pub struct AssignmentRow {
     pub note: Option<String>,
     /// Milliseconds since the epoch.
     pub assigned_at: i64,
+    /// The stored light (green, yellow, red, done), kept current by service::lights.
+    pub light: String,
 }
 
-pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at FROM assignments a JOIN units u ON u.id = a.unit_id";
+pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light FROM assignments a JOIN units u ON u.id = a.unit_id";
 
 pub(crate) fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
 where
@@ -39,6 +41,7 @@ where
         version: r.try_get(6)?,
         note: r.try_get(7)?,
         assigned_at: r.try_get(8)?,
+        light: r.try_get(9)?,
     })
 }
 
@@ -244,22 +247,7 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
         return Ok(LightInputs::default());
     }
     let list = super::placeholders(assignment_ids.len());
-    let measures = sqlx::AssertSqlSafe(format!(
-        "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
-    ));
-    let reports = sqlx::AssertSqlSafe(format!(
-        "SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({list})"
-    ));
-    let findings = sqlx::AssertSqlSafe(format!(
-        "SELECT assignment_id, action, deadline FROM findings WHERE state <> 'closed' AND assignment_id IN ({list})"
-    ));
-    // The latest actual of each target: the report of the latest period that gives one.
-    let targets = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, g.value, (SELECT x.actual FROM report_actuals x JOIN progress_reports p ON p.id = x.report_id \
-           WHERE x.target_id = g.id AND p.assignment_id = a.id ORDER BY p.period DESC LIMIT 1) \
-         FROM assignments a JOIN targets g ON g.task_id = a.task_id \
-         WHERE g.value IS NOT NULL AND a.id IN ({list})"
-    ));
+    let [measures, reports, findings, targets] = light_input_queries(&list);
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
         for r in super::bind_all(sqlx::query(measures), assignment_ids).fetch_all(pool).await? {
@@ -276,6 +264,28 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
         }
         inputs
     }))
+}
+
+/// The four queries of [`LightInputs`] over the assignments `list` binds.
+pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 4] {
+    [
+        sqlx::AssertSqlSafe(format!(
+            "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
+        )),
+        sqlx::AssertSqlSafe(format!(
+            "SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({list})"
+        )),
+        sqlx::AssertSqlSafe(format!(
+            "SELECT assignment_id, action, deadline FROM findings WHERE state <> 'closed' AND assignment_id IN ({list})"
+        )),
+        // The latest actual of each target: the report of the latest period that gives one.
+        sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, g.value, (SELECT x.actual FROM report_actuals x JOIN progress_reports p ON p.id = x.report_id \
+               WHERE x.target_id = g.id AND p.assignment_id = a.id ORDER BY p.period DESC LIMIT 1) \
+             FROM assignments a JOIN targets g ON g.task_id = a.task_id \
+             WHERE g.value IS NOT NULL AND a.id IN ({list})"
+        )),
+    ]
 }
 
 /// The measures of several assignments, in one round trip.

@@ -250,6 +250,8 @@ pub struct TaskFilter {
     pub state: Option<String>,
     /// Text the task's body contains.
     pub text: Option<String>,
+    /// A stored task light (green, yellow, red, done).
+    pub light: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -270,7 +272,8 @@ const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.categ
     AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id \
          WHERE a.task_id = t.id AND u.name = $3)) \
     AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.state = $4)) \
-    AND (CAST($5 AS TEXT) IS NULL OR t.body LIKE '%' || $5 || '%' OR t.number = $5)";
+    AND (CAST($5 AS TEXT) IS NULL OR t.body LIKE '%' || $5 || '%' OR t.number = $5) \
+    AND (CAST($6 AS TEXT) IS NULL OR t.light = $6)";
 
 /// One page of a plan's tasks in document order, and how many match in all.
 pub async fn tasks_page(
@@ -282,7 +285,7 @@ pub async fn tasks_page(
 ) -> StoreResult<(Vec<TaskRow>, i64)> {
     let list = sqlx::AssertSqlSafe(format!(
         "SELECT t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
-         {TASK_FILTER} ORDER BY t.position LIMIT $6 OFFSET $7"
+         {TASK_FILTER} ORDER BY t.position LIMIT $7 OFFSET $8"
     ));
     let total = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {TASK_FILTER}"));
     Ok(on_db!(db, pool => {
@@ -292,6 +295,7 @@ pub async fn tasks_page(
             .bind(filter.unit.as_deref())
             .bind(filter.state.as_deref())
             .bind(filter.text.as_deref())
+            .bind(filter.light.as_deref())
             .bind(limit)
             .bind(offset)
             .fetch_all(pool)
@@ -316,6 +320,7 @@ pub async fn tasks_page(
             .bind(filter.unit.as_deref())
             .bind(filter.state.as_deref())
             .bind(filter.text.as_deref())
+            .bind(filter.light.as_deref())
             .fetch_one(pool)
             .await?
             .try_get(0)?;

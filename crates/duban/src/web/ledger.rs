@@ -119,19 +119,13 @@ async fn show(
             unit: given(&query.unit),
             state: given(&query.state),
             text: given(&query.q),
+            light: None,
         },
         light: given(&query.light),
         page: number,
         per_page: PER_PAGE,
     };
-    let found = ledger(
-        &state.db,
-        state.clock.as_ref(),
-        &page.actor,
-        plan_id,
-        &task_query,
-    )
-    .await?;
+    let found = ledger(&state.db, &page.actor, plan_id, &task_query).await?;
     let view = LedgerPage {
         ctx: page.ctx(),
         plan_id: found.plan.id,

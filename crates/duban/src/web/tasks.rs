@@ -92,7 +92,7 @@ async fn show_with(
     task_id: i64,
     drafts: Drafts,
 ) -> Result<Response, WebError> {
-    let record = tasks::record(&state.db, state.clock.as_ref(), &page.actor, task_id).await?;
+    let record = tasks::record(&state.db, &page.actor, task_id).await?;
     let role = page.actor.role;
     let own_unit_assigned = page
         .actor

@@ -53,10 +53,7 @@ pub async fn spawn_empty_at(test: &TestDb, day: &str) -> TestApp {
 async fn serve(test: &TestDb, clock: Arc<dyn duban::clock::Clock>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        db: test.db.clone(),
-        clock,
-    };
+    let state = AppState::new(test.db.clone(), clock);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app::router(state, 64 * 1024);
     tokio::spawn(async move {

@@ -3,7 +3,7 @@
 //! its task number and unit, a fixed clock on a day in China, and the steps
 //! of work the cockpit tests do through the services.
 
-use duban::clock::{Clock, FixedClock, SystemClock};
+use duban::clock::{Clock, FixedClock};
 use duban::domain::assignment::Move;
 use duban::domain::roles::{Actor, Role};
 use duban::service::assignments::act;
@@ -88,7 +88,7 @@ pub async fn task_and_assignment(db: &Db, number: &str, unit: &str) -> (i64, i64
         page: 1,
         per_page: 200,
     };
-    let page = tasks(db, &SystemClock, &Actor::operator(), 1, &query)
+    let page = tasks(db, &Actor::operator(), 1, &query)
         .await
         .expect("tasks");
     let task = page

@@ -1,0 +1,421 @@
+//! Reminders (提醒、催办): made by rule once a day (`generate`) or by a
+//! supervisor (`urge`), each stored once under its key with its deliveries
+//! planned in the same transaction: an inbox item per recipient (delivered by
+//! being stored), an e-mail per recipient who has an address, a message per
+//! robot of the unit (and the office's robots for escalations and 催办).
+//! Sending is the scheduler's (`jobs::sender`), never the request's.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use super::notify_settings::{self, OfficeSettings};
+use super::{ServiceError, ServiceResult, require};
+use crate::clock::Clock;
+use crate::domain::assignment::State;
+use crate::domain::light::china_date;
+use crate::domain::quiet_hours::QuietHours;
+use crate::domain::reminders::{self, Audience, Cause, Watched};
+use crate::domain::roles::{Actor, Role};
+use crate::store::deliveries::{self, DeliveryRow, NewDelivery};
+use crate::store::reminders::{self as store, NewReminder, Recipient, ReminderRow};
+use crate::store::{Db, Tx, notify_targets};
+
+/// What a day's generation made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Generated {
+    /// Reminders due today by rule (new or already stored).
+    pub due: usize,
+    /// Of them, stored now for the first time.
+    pub new: usize,
+}
+
+/// Makes today's reminders by rule, unless today's were made already. Safe
+/// to run from several servers: a reminder's key is unique.
+pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
+    let today = super::lights::today(clock)?;
+    if store::generated_on(db).await?.as_deref() == Some(today.to_string().as_str()) {
+        return Ok(Generated::default());
+    }
+    let (thresholds, _) = super::settings::thresholds(db).await?;
+    let (rules, _) = notify_settings::rules(db).await?;
+    let (office, _) = notify_settings::office(db).await?;
+    let inputs = store::watched(db, i64::from(today.year())).await?;
+    let due: Vec<reminders::Due> = watched(inputs)
+        .iter()
+        .flat_map(|w| reminders::due(w, today, &thresholds, &rules))
+        .collect();
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let mut new = 0;
+    for d in &due {
+        let link = format!("/assignments/{}", d.assignment_id);
+        let reminder = NewReminder {
+            cause: d.cause.as_str(),
+            dedup_key: &d.key,
+            level: i64::from(d.round),
+            unit_id: Some(d.unit_id),
+            assignment_id: Some(d.assignment_id),
+            subject: &d.subject,
+            body: &d.body,
+            link: &link,
+            due_on: &today.to_string(),
+            created_by: None,
+            created_at: now,
+        };
+        if let Some(id) = store::insert(&mut tx, &reminder).await? {
+            let escalated = matches!(d.audience, Audience::Unit { leaders: true, .. });
+            plan_deliveries(&mut tx, id, d.unit_id, d.audience, escalated, &office, now).await?;
+            new += 1;
+        }
+    }
+    store::set_generated_on(&mut tx, &today.to_string()).await?;
+    tx.commit().await?;
+    if new > 0 {
+        tracing::info!(day = %today, due = due.len(), new, "reminders generated");
+    }
+    Ok(Generated {
+        due: due.len(),
+        new,
+    })
+}
+
+/// The stored rows as the rule reads them.
+fn watched(inputs: store::WatchedInputs) -> Vec<Watched> {
+    let date = |text: &str| text.parse::<Date>().ok();
+    let mut by_id: HashMap<i64, Watched> = HashMap::new();
+    let mut order = Vec::new();
+    for a in inputs.assignments {
+        let (Some(assigned_on), Ok(year)) = (china_date(a.assigned_at), i16::try_from(a.year))
+        else {
+            continue;
+        };
+        order.push(a.id);
+        by_id.insert(
+            a.id,
+            Watched {
+                assignment_id: a.id,
+                unit_id: a.unit_id,
+                unit_name: a.unit_name,
+                task_title: a.task_title,
+                state: a.state.parse().unwrap_or(State::Assigned),
+                assigned_on,
+                plan_year: year,
+                measures: Vec::new(),
+                reported: Vec::new(),
+                rectifications: Vec::new(),
+                difficulties: Vec::new(),
+                targets: Vec::new(),
+            },
+        );
+    }
+    for (a, id, description, deadline) in inputs.measures {
+        if let (Some(w), Some(deadline)) = (by_id.get_mut(&a), date(&deadline)) {
+            w.measures.push((id, description, deadline, false));
+        }
+    }
+    for (a, period) in inputs.reports {
+        if let (Some(w), Ok(period)) = (by_id.get_mut(&a), period.parse()) {
+            w.reported.push(period);
+        }
+    }
+    for (a, id, description, deadline) in inputs.rectifications {
+        if let (Some(w), Some(deadline)) = (by_id.get_mut(&a), date(&deadline)) {
+            w.rectifications.push((id, description, deadline));
+        }
+    }
+    for (a, id, description, raised_at) in inputs.difficulties {
+        if let (Some(w), Some(raised_on)) = (by_id.get_mut(&a), china_date(raised_at)) {
+            w.difficulties.push((id, description, raised_on));
+        }
+    }
+    for (a, id, metric, value, actual) in inputs.targets {
+        if let Some(w) = by_id.get_mut(&a) {
+            w.targets.push((id, metric, value, actual));
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect()
+}
+
+/// Plans a reminder's deliveries: who is told by `audience`, on which channels.
+async fn plan_deliveries(
+    tx: &mut Tx,
+    reminder_id: i64,
+    unit_id: i64,
+    audience: Audience,
+    to_office_robots: bool,
+    office: &OfficeSettings,
+    now: i64,
+) -> ServiceResult<()> {
+    let mut people: Vec<(Recipient, bool)> = Vec::new();
+    let leaders = match audience {
+        Audience::Unit { head, leaders } => {
+            people.extend(
+                store::liaisons(tx, unit_id)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r, false)),
+            );
+            if head {
+                people.extend(
+                    store::head(tx, unit_id)
+                        .await?
+                        .into_iter()
+                        .map(|r| (r, false)),
+                );
+            }
+            leaders
+        }
+        Audience::Office { leaders } => {
+            people.extend(
+                store::of_role(tx, "supervisor")
+                    .await?
+                    .into_iter()
+                    .map(|r| (r, false)),
+            );
+            leaders
+        }
+    };
+    if leaders {
+        people.extend(
+            store::of_role(tx, "leader")
+                .await?
+                .into_iter()
+                .map(|r| (r, true)),
+        );
+    }
+    let unit_quiet = store::unit_quiet_hours(tx, unit_id).await?;
+    for (person, in_copy) in &people {
+        let user = person.user_id.to_string();
+        deliveries::insert(
+            tx,
+            &NewDelivery {
+                reminder_id,
+                channel: "inbox",
+                address: &user,
+                user_id: Some(person.user_id),
+                target_id: None,
+                in_copy: *in_copy,
+                status: "sent",
+                next_attempt_at: now,
+                sent_at: Some(now),
+            },
+        )
+        .await?;
+        if let (Some(email), true) = (&person.email, person.email_enabled) {
+            let quiet = person
+                .quiet_hours
+                .as_deref()
+                .or(Some(office.quiet_hours.as_str()));
+            deliveries::insert(
+                tx,
+                &NewDelivery {
+                    reminder_id,
+                    channel: "email",
+                    address: email,
+                    user_id: Some(person.user_id),
+                    target_id: None,
+                    in_copy: *in_copy,
+                    status: "pending",
+                    next_attempt_at: release(now, quiet),
+                    sent_at: None,
+                },
+            )
+            .await?;
+        }
+    }
+    let quiet = unit_quiet.as_deref().or(Some(office.quiet_hours.as_str()));
+    for robot in notify_targets::enabled_for(tx, Some(unit_id), to_office_robots).await? {
+        let address = robot.id.to_string();
+        deliveries::insert(
+            tx,
+            &NewDelivery {
+                reminder_id,
+                channel: &robot.robot,
+                address: &address,
+                user_id: None,
+                target_id: Some(robot.id),
+                in_copy: robot.owner_kind == "office",
+                status: "pending",
+                next_attempt_at: release(now, quiet),
+                sent_at: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The instant a message made at `now` may go out, past any quiet hours.
+fn release(now: i64, quiet: Option<&str>) -> i64 {
+    let Some(quiet) = quiet.filter(|q| !q.trim().is_empty()) else {
+        return now;
+    };
+    let Ok(quiet) = QuietHours::parse(quiet) else {
+        return now;
+    };
+    let china = jiff::tz::Offset::constant(8);
+    let Ok(at) = jiff::Timestamp::from_millisecond(now) else {
+        return now;
+    };
+    let local = china.to_datetime(at);
+    let released = quiet.release(local);
+    if released == local {
+        return now;
+    }
+    china
+        .to_timestamp(released)
+        .map_or(now, |t| t.as_millisecond())
+}
+
+/// A supervisor's 催办 on an assignment, with a message; the unit's head is
+/// told too when `to_head`. Returns the reminder.
+pub async fn urge(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    message: &str,
+    to_head: bool,
+) -> ServiceResult<ReminderRow> {
+    require(actor, &[Role::Admin, Role::Supervisor], "send a 催办")?;
+    let message = message.trim();
+    if message.is_empty() || message.chars().count() > 2000 {
+        return Err(ServiceError::Field {
+            field: "message",
+            message: "a 催办 says what is asked, in 1 to 2000 characters".into(),
+        });
+    }
+    let assignment = crate::store::assignments::read(db, assignment_id).await?;
+    let (office, _) = notify_settings::office(db).await?;
+    let (_, task) = super::plans::task(db, actor, assignment.task_id).await?;
+    let now = clock.now_millis();
+    let today = super::lights::today(clock)?;
+    let subject = format!("【催办】{}：{}", assignment.unit_name, task.task.title);
+    let body = format!("{}（{}催办）", message, actor.name);
+    let link = format!("/assignments/{assignment_id}");
+    let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;
+    let key = format!("manual:{assignment_id}:{now}:{}", &token[..12]);
+    let mut tx = db.begin().await?;
+    let created_by = match actor.name.strip_prefix("user:") {
+        Some(username) => crate::store::users::by_username_in(&mut tx, username)
+            .await?
+            .map(|u| u.id),
+        None => None,
+    };
+    let id = store::insert(
+        &mut tx,
+        &NewReminder {
+            cause: Cause::Manual.as_str(),
+            dedup_key: &key,
+            level: if to_head { 2 } else { 1 },
+            unit_id: Some(assignment.unit_id),
+            assignment_id: Some(assignment_id),
+            subject: &subject,
+            body: &body,
+            link: &link,
+            due_on: &today.to_string(),
+            created_by,
+            created_at: now,
+        },
+    )
+    .await?
+    .ok_or_else(|| ServiceError::Invalid("the 催办 could not be stored".into()))?;
+    let audience = Audience::Unit {
+        head: to_head,
+        leaders: false,
+    };
+    plan_deliveries(
+        &mut tx,
+        id,
+        assignment.unit_id,
+        audience,
+        true,
+        &office,
+        now,
+    )
+    .await?;
+    super::record(
+        &mut tx,
+        now,
+        actor,
+        "reminder.urge",
+        "assignment",
+        assignment_id,
+        serde_json::json!({ "reminder_id": id, "message": message, "to_head": to_head }),
+    )
+    .await?;
+    tx.commit().await?;
+    store::get(db, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("reminder {id}")))
+}
+
+/// A reminder with what became of each of its deliveries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithReceipts {
+    pub reminder: ReminderRow,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+/// The reminders of an assignment with their receipts: the office sees who
+/// read each and when; a unit sees its own.
+pub async fn of_assignment(
+    db: &Db,
+    actor: &Actor,
+    assignment_id: i64,
+) -> ServiceResult<Vec<WithReceipts>> {
+    let assignment = crate::store::assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "reminders")?;
+    let mut out = Vec::new();
+    for reminder in store::of_assignment(db, assignment_id).await? {
+        let deliveries = deliveries::of_reminder(db, reminder.id).await?;
+        out.push(WithReceipts {
+            reminder,
+            deliveries,
+        });
+    }
+    Ok(out)
+}
+
+/// A user's inbox, newest first, and how many are unread.
+pub async fn inbox(db: &Db, user_id: i64) -> ServiceResult<(Vec<(DeliveryRow, ReminderRow)>, i64)> {
+    let mut items = Vec::new();
+    for delivery in deliveries::inbox(db, user_id, 200).await? {
+        if let Some(reminder) = store::get(db, delivery.reminder_id).await? {
+            items.push((delivery, reminder));
+        }
+    }
+    Ok((items, deliveries::unread(db, user_id).await?))
+}
+
+pub async fn unread(db: &Db, user_id: i64) -> ServiceResult<i64> {
+    Ok(deliveries::unread(db, user_id).await?)
+}
+
+/// Opens one of the user's inbox items: the first opening is the read
+/// receipt. Returns where the reminder points.
+pub async fn open(
+    db: &Db,
+    clock: &dyn Clock,
+    user_id: i64,
+    delivery_id: i64,
+) -> ServiceResult<String> {
+    let delivery = deliveries::get(db, delivery_id)
+        .await?
+        .filter(|d| d.channel == "inbox" && d.user_id == Some(user_id))
+        .ok_or_else(|| ServiceError::NotFound(format!("inbox item {delivery_id}")))?;
+    let reminder = store::get(db, delivery.reminder_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("reminder {}", delivery.reminder_id)))?;
+    if delivery.read_at.is_none() {
+        let now = clock.now_millis();
+        let mut tx = db.begin().await?;
+        deliveries::mark_read(&mut tx, user_id, delivery_id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(reminder.link)
+}

@@ -1,0 +1,230 @@
+//! Stored lights: what the rule reads of a set of assignments, inside the
+//! transaction that changed them, and the lights written back.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+
+use super::assignments::LightInputs;
+use super::{StoreResult, Tx, bind_all, placeholders};
+use crate::on_tx;
+
+/// Which assignments a refresh reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Plan(i64),
+    Task(i64),
+    Assignments(&'a [i64]),
+}
+
+/// One assignment as the light rule and the refresh need it.
+#[derive(Debug, Clone)]
+pub struct LitRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub state: String,
+    pub assigned_at: i64,
+    pub year: Option<i64>,
+    pub light: String,
+}
+
+const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.light \
+     FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
+     WHERE a.withdrawn_in IS NULL AND t.removed_in IS NULL";
+
+/// The live assignments in `scope`, in id order.
+pub async fn rows(tx: &mut Tx, scope: Scope<'_>) -> StoreResult<Vec<LitRow>> {
+    let mut out = Vec::new();
+    match scope {
+        Scope::All => {
+            let sql = sqlx::AssertSqlSafe(format!("{ROWS} ORDER BY a.id"));
+            on_tx!(tx, conn => {
+                for r in sqlx::query(sql).fetch_all(&mut **conn).await? {
+                    out.push(lit_row(&r)?);
+                }
+            });
+        }
+        Scope::Plan(plan_id) => {
+            let sql = sqlx::AssertSqlSafe(format!("{ROWS} AND t.plan_id = $1 ORDER BY a.id"));
+            on_tx!(tx, conn => {
+                for r in sqlx::query(sql).bind(plan_id).fetch_all(&mut **conn).await? {
+                    out.push(lit_row(&r)?);
+                }
+            });
+        }
+        Scope::Task(task_id) => {
+            let sql = sqlx::AssertSqlSafe(format!("{ROWS} AND a.task_id = $1 ORDER BY a.id"));
+            on_tx!(tx, conn => {
+                for r in sqlx::query(sql).bind(task_id).fetch_all(&mut **conn).await? {
+                    out.push(lit_row(&r)?);
+                }
+            });
+        }
+        Scope::Assignments(ids) => {
+            for chunk in ids.chunks(CHUNK) {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "{ROWS} AND a.id IN ({}) ORDER BY a.id",
+                    placeholders(chunk.len())
+                ));
+                on_tx!(tx, conn => {
+                    for r in bind_all(sqlx::query(sql), chunk).fetch_all(&mut **conn).await? {
+                        out.push(lit_row(&r)?);
+                    }
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lit_row<R: Row>(r: &R) -> StoreResult<LitRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(LitRow {
+        id: r.try_get(0)?,
+        task_id: r.try_get(1)?,
+        state: r.try_get(2)?,
+        assigned_at: r.try_get(3)?,
+        year: r.try_get(4)?,
+        light: r.try_get(5)?,
+    })
+}
+
+/// Bound values per statement: well under both drivers' limits.
+const CHUNK: usize = 900;
+
+/// What the rule reads of `ids`, read inside the transaction so that it sees
+/// the change being made.
+pub async fn inputs(tx: &mut Tx, ids: &[i64]) -> StoreResult<LightInputs> {
+    let mut inputs = LightInputs::default();
+    for chunk in ids.chunks(CHUNK) {
+        let list = placeholders(chunk.len());
+        let [measures, reports, findings, targets] = super::assignments::light_input_queries(&list);
+        on_tx!(tx, conn => {
+            for r in bind_all(sqlx::query(measures), chunk).fetch_all(&mut **conn).await? {
+                inputs.measures.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            }
+            for r in bind_all(sqlx::query(reports), chunk).fetch_all(&mut **conn).await? {
+                inputs.reports.push((r.try_get(0)?, r.try_get(1)?));
+            }
+            for r in bind_all(sqlx::query(findings), chunk).fetch_all(&mut **conn).await? {
+                inputs.open_findings.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            }
+            for r in bind_all(sqlx::query(targets), chunk).fetch_all(&mut **conn).await? {
+                inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            }
+        });
+    }
+    Ok(inputs)
+}
+
+/// Writes lights: `changes` maps each light to the assignments now showing it.
+pub async fn set_assignment_lights(
+    tx: &mut Tx,
+    changes: &BTreeMap<&'static str, Vec<i64>>,
+) -> StoreResult<()> {
+    set_lights(tx, "assignments", changes).await
+}
+
+/// The same for tasks.
+pub async fn set_task_lights(
+    tx: &mut Tx,
+    changes: &BTreeMap<&'static str, Vec<i64>>,
+) -> StoreResult<()> {
+    set_lights(tx, "tasks", changes).await
+}
+
+async fn set_lights(
+    tx: &mut Tx,
+    table: &'static str,
+    changes: &BTreeMap<&'static str, Vec<i64>>,
+) -> StoreResult<()> {
+    for (light, ids) in changes {
+        for chunk in ids.chunks(CHUNK) {
+            // $1 is the light; the ids follow from $2.
+            let list = (2..chunk.len() + 2)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET light = $1 WHERE id IN ({list})"
+            ));
+            on_tx!(tx, conn => {
+                bind_all(sqlx::query(sql).bind(*light), chunk).execute(&mut **conn).await?;
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The stored lights of the live assignments of `task_ids`: (task, light).
+pub async fn of_tasks(tx: &mut Tx, task_ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in task_ids.chunks(CHUNK) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT task_id, light FROM assignments WHERE withdrawn_in IS NULL AND task_id IN ({})",
+            placeholders(chunk.len())
+        ));
+        on_tx!(tx, conn => {
+            for r in bind_all(sqlx::query(sql), chunk).fetch_all(&mut **conn).await? {
+                out.push((r.try_get(0)?, r.try_get(1)?));
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// Every live task of a plan (or of all plans) with its stored light.
+pub async fn tasks_in(tx: &mut Tx, plan_id: Option<i64>) -> StoreResult<Vec<(i64, String)>> {
+    Ok(on_tx!(tx, conn => {
+        let rows = match plan_id {
+            Some(plan) => sqlx::query("SELECT id, light FROM tasks WHERE plan_id = $1 AND removed_in IS NULL").bind(plan).fetch_all(&mut **conn).await?,
+            None => sqlx::query("SELECT id, light FROM tasks WHERE removed_in IS NULL").fetch_all(&mut **conn).await?,
+        };
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// The day the lights were last brought up to date as a whole.
+pub async fn as_of(tx: &mut Tx) -> StoreResult<Option<String>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT value FROM settings WHERE key = 'lights.as_of'")
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?
+    }))
+}
+
+pub async fn set_as_of(tx: &mut Tx, day: &str) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('lights.as_of', $1) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(day)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The stored lights of these tasks.
+pub async fn task_lights(tx: &mut Tx, task_ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in task_ids.chunks(CHUNK) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, light FROM tasks WHERE id IN ({})",
+            placeholders(chunk.len())
+        ));
+        on_tx!(tx, conn => {
+            for r in bind_all(sqlx::query(sql), chunk).fetch_all(&mut **conn).await? {
+                out.push((r.try_get(0)?, r.try_get(1)?));
+            }
+        });
+    }
+    Ok(out)
+}
