@@ -4,6 +4,8 @@
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod calendar_content;
+pub mod calendar_feeds;
 pub mod cockpit;
 pub mod coordination;
 pub mod evaluations;
