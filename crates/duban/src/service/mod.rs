@@ -5,6 +5,8 @@ pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod calendar_content;
+pub mod calendar_feeds;
 pub mod cockpit;
 pub mod coordination;
 pub mod evaluations;

@@ -7,6 +7,8 @@ pub mod admin;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
+pub mod calendar;
+pub mod calendar_ics;
 pub mod charts;
 pub mod cockpit;
 pub mod csrf;
@@ -44,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(assignments::router())
         .merge(workspace::router())
+        .merge(calendar::router())
         .merge(admin::router())
         .merge(supervision::router())
         .merge(plans::router())

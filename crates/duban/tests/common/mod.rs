@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod ics;
 pub mod record;
 
 use std::sync::atomic::{AtomicU32, Ordering};
