@@ -70,8 +70,9 @@ async fn thresholds_are_a_setting_and_the_lights_follow(test: &TestDb) {
         "defaults until set"
     );
 
-    // A week later every unclaimed task is past the default five claim days.
-    let week_later = at("2021-03-08");
+    // Six working days later (March 2–5, 8, 9) every unclaimed task is past
+    // the default five claim days.
+    let week_later = at("2021-03-09");
     let before = lights(test, &week_later).await;
     assert!(before.iter().all(|l| *l == Light::Yellow), "{before:?}");
 
@@ -134,7 +135,8 @@ async fn thresholds_are_a_setting_and_the_lights_follow(test: &TestDb) {
     );
     assert_eq!(thresholds(&test.db).await.unwrap().0.claim_days, 10);
 
-    // Ten claim days: a week unclaimed is still green.
+    // Ten claim days: six working days unclaimed is still green; the save
+    // relit every task in its own transaction.
     let after = lights(test, &week_later).await;
     assert!(after.iter().all(|l| *l == Light::Green), "{after:?}");
     // And quarterly, saved at version 1, reads back.

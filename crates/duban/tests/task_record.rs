@@ -237,7 +237,7 @@ async fn a_task_record_reads_as_each_role_may_see_it(test: &TestDb) {
     assert_eq!(
         periods[5],
         ("2021-06", false, true),
-        "June's window is open from the 25th"
+        "June's window is open from the 23rd, 5 working days before the 30th"
     );
 
     // The workspace: the claimed task, the measure due, June's report owed, the finding.
@@ -258,7 +258,8 @@ async fn a_task_record_reads_as_each_role_may_see_it(test: &TestDb) {
         .collect();
     assert_eq!(owed, vec![("2021-06".to_string(), false)]);
     assert_eq!(w.findings.len(), 1);
-    let july = day("2021-07-06");
+    // Due the 5th working day after June 30 (July 7): missed from the 8th.
+    let july = day("2021-07-08");
     let w = workspace::workspace(&test.db, &july, &unit, None, None)
         .await
         .unwrap();

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod coordination;
 pub mod evaluations;
 pub mod plans;
+pub mod reminders;
 pub mod reports;
 pub mod supervision;
 pub mod views;
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(supervision::router())
         .merge(evaluations::router())
         .merge(coordination::router())
+        .merge(reminders::router())
 }
 
 #[derive(OpenApi)]
@@ -53,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "supervision", description = "Bodies, inspections, findings, rectification and 销号"),
         (name = "evaluations", description = "完成情况、方法创新、实际效果、工作状态, weighted"),
         (name = "coordination", description = "Difficulties, urgent situation reports, instructions (批示) and comments"),
+        (name = "reminders", description = "Reminders by rule and 催办, the inbox and its read receipts"),
     )
 )]
 pub struct ApiDoc;

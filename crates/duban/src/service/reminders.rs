@@ -228,7 +228,13 @@ async fn plan_deliveries(
         }
     }
     let quiet = unit_quiet.as_deref().or(Some(office.quiet_hours.as_str()));
-    for robot in notify_targets::enabled_for(tx, Some(unit_id), to_office_robots).await? {
+    // A unit's group hears what is asked of the unit; the office's group
+    // hears escalations, 催办 and what is asked of the office.
+    let (unit_robots, office_robots) = match audience {
+        Audience::Unit { .. } => (Some(unit_id), to_office_robots),
+        Audience::Office { .. } => (None, true),
+    };
+    for robot in notify_targets::enabled_for(tx, unit_robots, office_robots).await? {
         let address = robot.id.to_string();
         deliveries::insert(
             tx,

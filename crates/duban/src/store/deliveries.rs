@@ -62,16 +62,17 @@ pub struct DeliveryRow {
     pub read_at: Option<i64>,
     /// The reminder's subject, for lists.
     pub subject: String,
+    /// The recipient's display name, for a person's delivery.
+    pub recipient: Option<String>,
 }
 
 const DELIVERY: &str = "SELECT d.id, d.reminder_id, d.channel, d.address, d.user_id, d.target_id, d.in_copy, d.status, \
-    d.attempts, d.next_attempt_at, d.last_error, d.sent_at, d.read_at, r.subject \
-    FROM deliveries d JOIN reminders r ON r.id = d.reminder_id";
+    d.attempts, d.next_attempt_at, d.last_error, d.sent_at, d.read_at, r.subject, u.display_name \
+    FROM deliveries d JOIN reminders r ON r.id = d.reminder_id LEFT JOIN users u ON u.id = d.user_id";
 
 fn delivery<R: Row>(r: &R) -> StoreResult<DeliveryRow>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -87,12 +88,13 @@ where
         target_id: r.try_get(5)?,
         in_copy: r.try_get(6)?,
         status: r.try_get(7)?,
-        attempts: i64::from(r.try_get::<i32, _>(8)?),
+        attempts: r.try_get(8)?,
         next_attempt_at: r.try_get(9)?,
         last_error: r.try_get(10)?,
         sent_at: r.try_get(11)?,
         read_at: r.try_get(12)?,
         subject: r.try_get(13)?,
+        recipient: r.try_get(14)?,
     })
 }
 

@@ -34,6 +34,28 @@ impl Lang {
         }
     }
 
+    /// A delivery channel's name.
+    pub fn channel(self, channel: &str) -> &'static str {
+        match channel {
+            "inbox" => self.t("站内消息", "Inbox"),
+            "email" => self.t("邮件", "E-mail"),
+            "wecom" => self.t("企业微信", "WeCom"),
+            "dingtalk" => self.t("钉钉", "DingTalk"),
+            "feishu" => self.t("飞书", "Feishu"),
+            _ => self.t("Webhook", "Webhook"),
+        }
+    }
+
+    /// Where a delivery stands.
+    pub fn delivery_status(self, status: &str) -> &'static str {
+        match status {
+            "sent" => self.t("已发送", "sent"),
+            "failed" => self.t("失败", "failed"),
+            "sending" => self.t("发送中", "sending"),
+            _ => self.t("待发送", "waiting"),
+        }
+    }
+
     /// The `lang` attribute of the page.
     pub fn code(self) -> &'static str {
         match self {

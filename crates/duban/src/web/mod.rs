@@ -15,6 +15,7 @@ pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod i18n;
+pub mod inbox;
 pub mod ledger;
 pub mod page;
 pub mod plans;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(assignments::router())
         .merge(workspace::router())
         .merge(calendar::router())
+        .merge(inbox::router())
         .merge(admin::router())
         .merge(supervision::router())
         .merge(plans::router())

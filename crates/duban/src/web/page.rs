@@ -27,6 +27,8 @@ pub struct Page {
     pub csrf: String,
     /// The path and query of this page, for "come back here" links.
     pub here: String,
+    /// Reminders in the user's inbox not yet opened (the badge by 消息).
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -42,7 +44,9 @@ impl FromRequestParts<AppState> for Page {
         let (actor, user) = authenticate(&state.db, state.clock.as_ref(), &token)
             .await?
             .ok_or_else(to_login)?;
+        let unread = crate::service::reminders::unread(&state.db, user.id).await?;
         Ok(Page {
+            unread,
             actor,
             user_id: user.id,
             username: user.username,
@@ -67,6 +71,7 @@ impl Page {
             nav: nav_for(self.actor.role, self.lang, &self.here),
             here: self.here.clone(),
             names: std::collections::HashMap::new(),
+            unread: self.unread,
         }
     }
 
@@ -85,6 +90,8 @@ pub struct Ctx {
     pub here: String,
     /// Display names of the people a page names, by actor ("user:NAME").
     pub names: std::collections::HashMap<String, String>,
+    /// Unread reminders in the user's inbox.
+    pub unread: i64,
 }
 
 #[derive(Clone)]
@@ -110,6 +117,7 @@ impl Ctx {
             nav: Vec::new(),
             here: here.to_string(),
             names: std::collections::HashMap::new(),
+            unread: 0,
         }
     }
 

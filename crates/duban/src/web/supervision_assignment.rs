@@ -15,8 +15,7 @@ use super::form::FieldErrors;
 use super::i18n::Lang;
 use super::page::{Ctx, Page, Posted};
 use super::supervision::{
-    FindingView, MoveForm, URGE_PREFIX, back_to, form_errors, id_field, unprocessable,
-    version_field,
+    FindingView, MoveForm, back_to, form_errors, id_field, unprocessable, version_field,
 };
 use super::supervision_inspection::RaiseForm;
 use super::supervision_view::{Dimension, EvaluationLine, dimensions, evaluation_lines};
@@ -27,7 +26,7 @@ use crate::domain::light::china_date;
 use crate::service::ServiceError;
 use crate::service::assignments::act;
 use crate::service::evaluations::{EvaluationInput, evaluate};
-use crate::service::supervision::{FindingInput, raise_finding};
+use crate::service::reminders::{WithReceipts, of_assignment as reminders_of, urge};
 use crate::service::supervision_board::{AssignmentView, assignment};
 use crate::store::supervision_board::InspectionLine;
 
@@ -47,9 +46,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default, Clone)]
 pub struct RemindForm {
     #[serde(default)]
-    inspection_id: String,
-    #[serde(default)]
     message: String,
+    /// "on" when the unit's head is told too.
+    #[serde(default)]
+    to_head: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -108,6 +108,8 @@ struct AssignmentPage {
     reports: Vec<ReportLine>,
     findings: Vec<FindingView>,
     inspections: Vec<InspectionLine>,
+    /// Reminders and 催办 on this assignment, newest first, with who read them.
+    reminders: Vec<WithReceipts>,
     dimensions: Vec<Dimension>,
     evaluations: Vec<EvaluationLine>,
     weights_text: String,
@@ -121,7 +123,12 @@ fn day_of(millis: i64) -> String {
         .unwrap_or_default()
 }
 
-fn assignment_page(page: &Page, v: AssignmentView, mut forms: Forms) -> AssignmentPage {
+fn assignment_page(
+    page: &Page,
+    v: AssignmentView,
+    reminders: Vec<WithReceipts>,
+    mut forms: Forms,
+) -> AssignmentPage {
     let lang: Lang = page.lang;
     let may_act = !v.bodies.is_empty();
     let acts_for = |body: i64| v.bodies.iter().any(|(id, _)| *id == body);
@@ -177,6 +184,7 @@ fn assignment_page(page: &Page, v: AssignmentView, mut forms: Forms) -> Assignme
         reports,
         findings,
         inspections: v.inspections.clone(),
+        reminders,
         dimensions: dimensions(lang, &v, &forms.eval, &forms.eval_errors),
         evaluations: evaluation_lines(&v),
         weights_text: format!(
@@ -203,7 +211,8 @@ async fn render_with(
     forms: Forms,
 ) -> Result<Html<String>, WebError> {
     let view = assignment(&state.db, state.clock.as_ref(), &page.actor, id).await?;
-    super::render(&assignment_page(page, view, forms))
+    let reminders = reminders_of(&state.db, &page.actor, id).await?;
+    super::render(&assignment_page(page, view, reminders, forms))
 }
 
 async fn show(
@@ -236,44 +245,29 @@ async fn raise(
     }
 }
 
-/// 催办: a reminder finding whose text says it is one.
+/// 催办: a reminder to the unit's liaisons (and its head), delivered in the
+/// app at once and by e-mail and robots by the scheduler, woken for it.
 async fn remind(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Posted(page, form): Posted<RemindForm>,
 ) -> Result<Response, WebError> {
-    let message = form.message.trim();
-    let result = match id_field(&form.inspection_id, "inspection_id") {
-        _ if message.is_empty() => Err(ServiceError::Field {
-            field: "message",
-            message: "say what the unit is urged to do".into(),
-        }),
-        Ok(inspection) => {
-            let description = format!("{URGE_PREFIX}{message}");
-            let input = FindingInput {
-                inspection_id: inspection,
-                assignment_id: id,
-                action: "reminder",
-                description: &description,
-                deadline: None,
-            };
-            raise_finding(&state.db, state.clock.as_ref(), &page.actor, &input).await
+    let to_head = form.to_head.as_deref() == Some("on");
+    match urge(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        &form.message,
+        to_head,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.wake_scheduler();
+            Ok(to_page(id, "remind"))
         }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => Ok(to_page(id, "findings")),
         Err(error) => {
-            let error = match error {
-                ServiceError::Field {
-                    field: "description",
-                    message,
-                } => ServiceError::Field {
-                    field: "message",
-                    message,
-                },
-                other => other,
-            };
             let forms = Forms {
                 remind_errors: form_errors(page.lang, error)?,
                 remind: form,

@@ -21,7 +21,7 @@ pub async fn spawn(test: &TestDb) -> TestApp {
     duban::commands::demo::prepare(&test.db)
         .await
         .expect("demo data");
-    serve(test, Arc::new(SystemClock)).await
+    serve_with(test, Arc::new(SystemClock)).await
 }
 
 /// The demo as `duban demo --as-of DAY` serves it: the seed plan imported
@@ -31,7 +31,7 @@ pub async fn spawn_at(test: &TestDb, day: &str) -> TestApp {
     duban::commands::demo::prepare_with(&test.db, clock.as_ref())
         .await
         .expect("demo data");
-    serve(test, clock).await
+    serve_with(test, clock).await
 }
 
 /// A server with the units, bodies and demo accounts but no plan yet.
@@ -39,7 +39,7 @@ pub async fn spawn_empty(test: &TestDb) -> TestApp {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .expect("demo accounts");
-    serve(test, Arc::new(SystemClock)).await
+    serve_with(test, Arc::new(SystemClock)).await
 }
 
 /// The same with its clock on the given day.
@@ -47,10 +47,11 @@ pub async fn spawn_empty_at(test: &TestDb, day: &str) -> TestApp {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .expect("demo accounts");
-    serve(test, duban::commands::demo::clock_for(day).expect("a day")).await
+    serve_with(test, duban::commands::demo::clock_for(day).expect("a day")).await
 }
 
-async fn serve(test: &TestDb, clock: Arc<dyn duban::clock::Clock>) -> TestApp {
+/// A server over the test database as it is, on `clock`.
+pub async fn serve_with(test: &TestDb, clock: Arc<dyn duban::clock::Clock>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(test.db.clone(), clock);

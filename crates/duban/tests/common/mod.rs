@@ -7,6 +7,7 @@ pub mod app;
 pub mod browser;
 pub mod ics;
 pub mod record;
+pub mod sink;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
