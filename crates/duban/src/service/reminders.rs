@@ -301,17 +301,17 @@ pub async fn urge(
     let now = clock.now_millis();
     let today = super::lights::today(clock)?;
     let subject = format!("【催办】{}：{}", assignment.unit_name, task.task.title);
-    let body = format!("{}（{}催办）", message, actor.name);
+    let sender = match actor.name.strip_prefix("user:") {
+        Some(username) => crate::store::users::by_username(db, username).await?,
+        None => None,
+    };
+    let signed = sender.as_ref().map_or("督查室", |u| u.display_name.as_str());
+    let body = format!("{message}（{signed}催办）");
     let link = format!("/assignments/{assignment_id}");
     let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;
     let key = format!("manual:{assignment_id}:{now}:{}", &token[..12]);
+    let created_by = sender.map(|u| u.id);
     let mut tx = db.begin().await?;
-    let created_by = match actor.name.strip_prefix("user:") {
-        Some(username) => crate::store::users::by_username_in(&mut tx, username)
-            .await?
-            .map(|u| u.id),
-        None => None,
-    };
     let id = store::insert(
         &mut tx,
         &NewReminder {
