@@ -35,45 +35,27 @@ const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.li
 
 /// The live assignments in `scope`, in id order.
 pub async fn rows(tx: &mut Tx, scope: Scope<'_>) -> StoreResult<Vec<LitRow>> {
+    // Each query: the condition added to ROWS and the ids it binds.
+    let queries: Vec<(String, Vec<i64>)> = match scope {
+        Scope::All => vec![(String::new(), Vec::new())],
+        Scope::Plan(plan_id) => vec![("AND t.plan_id = $1".into(), vec![plan_id])],
+        Scope::Task(task_id) => vec![("AND a.task_id = $1".into(), vec![task_id])],
+        Scope::Assignments(ids) => ids
+            .chunks(CHUNK)
+            .map(|chunk| {
+                let list = placeholders(chunk.len());
+                (format!("AND a.id IN ({list})"), chunk.to_vec())
+            })
+            .collect(),
+    };
     let mut out = Vec::new();
-    match scope {
-        Scope::All => {
-            let sql = sqlx::AssertSqlSafe(format!("{ROWS} ORDER BY a.id"));
-            on_tx!(tx, conn => {
-                for r in sqlx::query(sql).fetch_all(&mut **conn).await? {
-                    out.push(lit_row(&r)?);
-                }
-            });
-        }
-        Scope::Plan(plan_id) => {
-            let sql = sqlx::AssertSqlSafe(format!("{ROWS} AND t.plan_id = $1 ORDER BY a.id"));
-            on_tx!(tx, conn => {
-                for r in sqlx::query(sql).bind(plan_id).fetch_all(&mut **conn).await? {
-                    out.push(lit_row(&r)?);
-                }
-            });
-        }
-        Scope::Task(task_id) => {
-            let sql = sqlx::AssertSqlSafe(format!("{ROWS} AND a.task_id = $1 ORDER BY a.id"));
-            on_tx!(tx, conn => {
-                for r in sqlx::query(sql).bind(task_id).fetch_all(&mut **conn).await? {
-                    out.push(lit_row(&r)?);
-                }
-            });
-        }
-        Scope::Assignments(ids) => {
-            for chunk in ids.chunks(CHUNK) {
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "{ROWS} AND a.id IN ({}) ORDER BY a.id",
-                    placeholders(chunk.len())
-                ));
-                on_tx!(tx, conn => {
-                    for r in bind_all(sqlx::query(sql), chunk).fetch_all(&mut **conn).await? {
-                        out.push(lit_row(&r)?);
-                    }
-                });
+    for (condition, binds) in &queries {
+        let sql = sqlx::AssertSqlSafe(format!("{ROWS} {condition} ORDER BY a.id"));
+        on_tx!(tx, conn => {
+            for r in bind_all(sqlx::query(sql), binds).fetch_all(&mut **conn).await? {
+                out.push(lit_row(&r)?);
             }
-        }
+        });
     }
     Ok(out)
 }
