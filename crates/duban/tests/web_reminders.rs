@@ -29,8 +29,11 @@ async fn a_urge_reaches_the_inbox_and_its_reading_is_seen() {
         !b.text("#urge .field-error").await.is_empty(),
         "an empty 催办 is refused by its field"
     );
-    b.fill("#urge textarea[name=message]", "请于本周五前报送加装电梯开工情况")
-        .await;
+    b.fill(
+        "#urge textarea[name=message]",
+        "请于本周五前报送加装电梯开工情况",
+    )
+    .await;
     b.click("#urge button[type=submit]").await;
     let receipts = b.text("table[data-test=reminders]").await;
     assert!(receipts.contains("【催办】区房管局"), "{receipts}");

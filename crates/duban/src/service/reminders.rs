@@ -305,7 +305,9 @@ pub async fn urge(
         Some(username) => crate::store::users::by_username(db, username).await?,
         None => None,
     };
-    let signed = sender.as_ref().map_or("督查室", |u| u.display_name.as_str());
+    let signed = sender
+        .as_ref()
+        .map_or("督查室", |u| u.display_name.as_str());
     let body = format!("{message}（{signed}催办）");
     let link = format!("/assignments/{assignment_id}");
     let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;

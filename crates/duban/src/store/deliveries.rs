@@ -223,10 +223,10 @@ pub async fn of_reminder(db: &Db, reminder_id: i64) -> StoreResult<Vec<DeliveryR
     on_db!(db, pool => sqlx::query(sql).bind(reminder_id).fetch_all(pool).await?.iter().map(delivery).collect())
 }
 
-/// The latest deliveries, or only those that failed or are retrying.
+/// The latest deliveries, or only the troubled: failed, retrying, or sent only after a retry.
 pub async fn log(db: &Db, troubled_only: bool, limit: i64) -> StoreResult<Vec<DeliveryRow>> {
     let filter = if troubled_only {
-        "WHERE d.channel <> 'inbox' AND (d.status = 'failed' OR d.last_error IS NOT NULL)"
+        "WHERE d.channel <> 'inbox' AND (d.status = 'failed' OR d.attempts > 1 OR d.last_error IS NOT NULL)"
     } else {
         "WHERE d.channel <> 'inbox'"
     };

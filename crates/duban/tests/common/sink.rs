@@ -27,15 +27,29 @@ impl Sink {
 }
 
 pub async fn start() -> Sink {
+    answering(Vec::new()).await
+}
+
+/// A receiver that answers the first requests with these statuses (then
+/// 200), keeping only the bodies it accepted.
+pub async fn answering(statuses: Vec<u16>) -> Sink {
     let received: Arc<Mutex<Vec<Value>>> = Arc::default();
     let keep = Arc::clone(&received);
+    let statuses = Arc::new(Mutex::new(std::collections::VecDeque::from(statuses)));
     let app = axum::Router::new().route(
         "/hook",
         post(move |Json(body): Json<Value>| {
             let keep = Arc::clone(&keep);
+            let statuses = Arc::clone(&statuses);
             async move {
-                keep.lock().unwrap().push(body);
-                "ok"
+                let status = statuses.lock().unwrap().pop_front().unwrap_or(200);
+                if status == 200 {
+                    keep.lock().unwrap().push(body);
+                }
+                (
+                    axum::http::StatusCode::from_u16(status).unwrap(),
+                    "answered",
+                )
             }
         }),
     );
