@@ -280,16 +280,16 @@ async fn a_supervisor_raises_verifies_and_evaluates_and_others_only_read() {
     );
     b.screenshot("supervision-assignment").await;
 
-    // 催办: a reminder labelled as such on the unit's record.
+    // 催办: a reminder to the unit, listed with who has read it.
     b.fill(
         "#urge textarea[name=message]",
         "请于6月25日前报送加装电梯开工清单",
     )
     .await;
     b.click("#urge button[type=submit]").await;
-    let urged = b.text("#findings tr[data-state=open]").await;
+    let urged = b.text("table[data-test=reminders]").await;
     assert!(
-        urged.contains("催办") && urged.contains("请于6月25日前报送加装电梯开工清单"),
+        urged.contains("【催办】区房管局") && urged.contains("请于6月25日前报送加装电梯开工清单"),
         "{urged}"
     );
 
