@@ -16,6 +16,7 @@ pub mod error;
 pub mod form;
 pub mod i18n;
 pub mod ledger;
+pub mod me;
 pub mod page;
 pub mod plans;
 pub mod supervision;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(workspace::router())
         .merge(calendar::router())
         .merge(admin::router())
+        .merge(me::router())
         .merge(supervision::router())
         .merge(plans::router())
 }
