@@ -3,6 +3,7 @@
 pub mod assignment;
 pub mod audit;
 pub mod calendar;
+pub mod email_address;
 pub mod evaluation;
 pub mod evidence;
 pub mod finding;

@@ -17,7 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use email::send_email;
-pub use webhook::{http_client, send_webhook};
+pub use webhook::{http_client, origin, send_webhook};
 
 /// What is sent: the same text on every channel, each channel shaping it its own way.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -162,7 +162,7 @@ fn root_cause(err: &reqwest::Error) -> String {
 }
 
 /// `scheme://host[:port]` of a URL, the part safe to show; the rest may be a token.
-pub(super) fn origin(url: &str) -> String {
+pub fn origin(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(url) => match (url.host_str(), url.port()) {
             (Some(host), Some(port)) => format!("{}://{host}:{port}", url.scheme()),

@@ -46,7 +46,7 @@ where
 
 /// Every robot, the office's first, then by unit.
 pub async fn all(db: &Db) -> StoreResult<Vec<TargetRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("{TARGET} ORDER BY owner_kind DESC, owner_id, id"));
+    let sql = sqlx::AssertSqlSafe(format!("{TARGET} ORDER BY owner_kind, owner_id, id"));
     on_db!(db, pool => sqlx::query(sql).fetch_all(pool).await?.iter().map(target).collect())
 }
 

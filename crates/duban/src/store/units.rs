@@ -350,3 +350,69 @@ pub async fn name_of(db: &super::Db, id: i64) -> StoreResult<Option<String>> {
             .transpose()?
     }))
 }
+
+/// A unit's own notification settings: who heads it (told from the
+/// escalation's second round) and its robots' quiet hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitChannelsRow {
+    pub id: i64,
+    pub name: String,
+    pub head_user_id: Option<i64>,
+    /// `None` follows the office's.
+    pub quiet_hours: Option<String>,
+    pub version: i64,
+}
+
+const CHANNELS: &str = "SELECT id, name, head_user_id, quiet_hours, version FROM units";
+
+fn channels_row<R: Row>(r: &R) -> StoreResult<UnitChannelsRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(UnitChannelsRow {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        head_user_id: r.try_get(2)?,
+        quiet_hours: r.try_get(3)?,
+        version: r.try_get(4)?,
+    })
+}
+
+/// Every unit's (not group's) notification settings, by name.
+pub async fn channels(db: &super::Db) -> StoreResult<Vec<UnitChannelsRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{CHANNELS} WHERE is_group = FALSE ORDER BY name"));
+    crate::on_db!(db, pool => sqlx::query(sql).fetch_all(pool).await?.iter().map(channels_row).collect())
+}
+
+pub async fn channels_of(tx: &mut Tx, id: i64) -> StoreResult<Option<UnitChannelsRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{CHANNELS} WHERE id = $1"));
+    on_tx!(tx, conn => sqlx::query(sql).bind(id).fetch_optional(&mut **conn).await?.as_ref().map(channels_row).transpose())
+}
+
+/// Sets a unit's head and quiet hours if the unit is still at `version`.
+pub async fn set_channels(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    head_user_id: Option<i64>,
+    quiet_hours: Option<&str>,
+) -> StoreResult<()> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE units SET head_user_id = $1, quiet_hours = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(head_user_id)
+        .bind(quiet_hours)
+        .bind(id)
+        .bind(version)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected()
+    });
+    super::check_version(changed, "unit", id, version)
+}

@@ -16,10 +16,15 @@ pub struct UserRow {
     pub active: bool,
     pub version: i64,
     pub body_id: Option<i64>,
+    /// Where e-mail reminders go, if anywhere.
+    pub email: Option<String>,
+    pub email_enabled: bool,
+    /// "22:00-08:00"; `None` follows the office's.
+    pub quiet_hours: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, username, display_name, password_hash, role, unit_id, active, version, body_id";
+const COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, active, version, body_id, \
+     email, email_enabled, quiet_hours";
 
 fn from_row<R: Row>(row: &R) -> StoreResult<UserRow>
 where
@@ -27,6 +32,7 @@ where
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
     Ok(UserRow {
@@ -39,6 +45,9 @@ where
         active: row.try_get(6)?,
         version: row.try_get(7)?,
         body_id: row.try_get(8)?,
+        email: row.try_get(9)?,
+        email_enabled: row.try_get(10)?,
+        quiet_hours: row.try_get(11)?,
     })
 }
 
@@ -163,4 +172,38 @@ pub async fn set_active(tx: &mut Tx, id: i64, version: i64, active: bool) -> Sto
     });
     super::check_version(changed, "user", id, version)?;
     Ok(())
+}
+
+/// How reminders reach a user: the e-mail address, whether e-mails go, and
+/// the user's quiet hours; if the user is still at `version`.
+pub async fn set_channels(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    email: Option<&str>,
+    email_enabled: bool,
+    quiet_hours: Option<&str>,
+) -> StoreResult<()> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE users SET email = $1, email_enabled = $2, quiet_hours = $3, version = version + 1 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(email)
+        .bind(email_enabled)
+        .bind(quiet_hours)
+        .bind(id)
+        .bind(version)
+        .execute(&mut **conn)
+        .await?
+        .rows_affected()
+    });
+    super::check_version(changed, "user", id, version)
+}
+
+pub async fn by_id_in(tx: &mut Tx, id: i64) -> StoreResult<Option<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1"));
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(sql).bind(id).fetch_optional(&mut **conn).await?.as_ref().map(from_row).transpose()?
+    }))
 }

@@ -305,6 +305,9 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "routed_to" => "请填写需协调的单位或领导",
         "body" => "请填写内容（1–4000 字）",
         "actuals" => "请填写数字（不小于 0），不填表示本期不报该指标",
+        "email" => "请填写有效的邮箱地址：含一个 @，不含空格",
+        "quiet_hours" => "免打扰时段格式为 22:00-08:00，留空则按全区设置",
+        "head" => "单位负责人须为该单位在用的账号",
         "file" => return format!("佐证材料未通过检查：{message}"),
         _ => return message.to_string(),
     };

@@ -17,6 +17,7 @@ pub mod form;
 pub mod i18n;
 pub mod inbox;
 pub mod ledger;
+pub mod me;
 pub mod page;
 pub mod plans;
 pub mod supervision;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(inbox::router())
         .merge(admin::router())
+        .merge(me::router())
         .merge(supervision::router())
         .merge(plans::router())
 }

@@ -1,10 +1,18 @@
 //! Administration (系统管理), for admins only: users and roles, units with
-//! their aliases and groups, supervision bodies, and the settings (light
-//! thresholds, evaluation weights). Every other role gets the 403 page; every
-//! write goes through a service that checks the role again.
+//! their aliases and groups, supervision bodies, the settings (light
+//! thresholds, evaluation weights) and the notifications (mail server,
+//! robots, reminder rules, holidays, delivery log). Every other role gets the
+//! 403 page; every write goes through a service that checks the role again.
 
+mod deliveries;
+mod notify;
+mod notify_forms;
+mod notify_messages;
+mod notify_robots;
 mod settings;
+mod unit_channels;
 mod units;
+mod user_channels;
 mod users;
 
 use askama::Template;
@@ -27,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(units::router())
         .merge(settings::router())
+        .merge(notify::router())
+        .merge(deliveries::router())
+        .merge(unit_channels::router())
+        .merge(user_channels::router())
 }
 
 #[derive(Template)]
@@ -65,7 +77,10 @@ fn version_of(text: &str) -> Result<i64, WebError> {
 
 /// Service problems as messages next to fields, in the reader's language;
 /// anything a form cannot fix becomes an error page.
-fn field_errors(lang: Lang, problems: Vec<ServiceError>) -> Result<FieldErrors, WebError> {
+pub(crate) fn field_errors(
+    lang: Lang,
+    problems: Vec<ServiceError>,
+) -> Result<FieldErrors, WebError> {
     let mut errors = FieldErrors::new();
     for problem in problems {
         match problem {

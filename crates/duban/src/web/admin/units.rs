@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::{again, field_errors, only_admin};
 use crate::app::AppState;
+use crate::service::channels::{self, UnitChannels};
 use crate::service::{ServiceError, units};
 use crate::store::units::UnitListing;
 use crate::web::error::WebError;
@@ -29,7 +30,7 @@ pub fn router() -> Router<AppState> {
 /// Every field any of the page's forms sends; the one that failed is shown
 /// again with what was typed.
 #[derive(Debug, Default, Deserialize)]
-struct UnitForm {
+pub(super) struct UnitForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -38,13 +39,20 @@ struct UnitForm {
     #[serde(default)]
     what: String,
     #[serde(default)]
-    unit: String,
+    pub(super) unit: String,
     #[serde(default)]
     alias: String,
     #[serde(default)]
     group: String,
     #[serde(default)]
     member: String,
+    /// The unit's head (a user id, or empty for none): `unit_channels.rs`.
+    #[serde(default)]
+    pub(super) head: String,
+    #[serde(default)]
+    pub(super) quiet_hours: String,
+    #[serde(default)]
+    pub(super) version: String,
 }
 
 #[derive(Template)]
@@ -53,6 +61,8 @@ struct UnitsPage {
     ctx: Ctx,
     units: Vec<UnitListing>,
     groups: Vec<UnitListing>,
+    /// Each unit's head and quiet hours.
+    channels: Vec<UnitChannels>,
     /// Which form the messages and typed values belong to.
     failed: &'static str,
     form: UnitForm,
@@ -80,6 +90,7 @@ async fn units_page(
         .partition(|u| u.is_group);
     Ok(UnitsPage {
         ctx: page.ctx(),
+        channels: channels::of_units(&state.db, &page.actor).await?,
         units,
         groups,
         failed,
@@ -107,7 +118,7 @@ async fn show(
 }
 
 /// A unit or group chosen in a select, by id.
-fn id_in(field: &'static str, text: &str) -> Result<i64, ServiceError> {
+pub(super) fn id_in(field: &'static str, text: &str) -> Result<i64, ServiceError> {
     text.trim().parse().map_err(|_| ServiceError::Field {
         field,
         message: format!("choose the {field}"),
@@ -115,7 +126,7 @@ fn id_in(field: &'static str, text: &str) -> Result<i64, ServiceError> {
 }
 
 /// After a change: the page again, or the form again with its messages.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     page: &Page,
     failed: &'static str,

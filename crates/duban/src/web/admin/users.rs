@@ -16,6 +16,7 @@ use crate::service::users::{self, UserSpec};
 use crate::service::{ServiceError, units};
 use crate::web::error::WebError;
 use crate::web::form::FieldErrors;
+use crate::web::me::ChannelsForm;
 use crate::web::page::{Ctx, Page, Posted};
 use crate::web::url_encode;
 
@@ -198,7 +199,7 @@ async fn add(
 /// One user's page: its forms, the one that failed with its message.
 #[derive(Template)]
 #[template(path = "admin/user.html")]
-struct UserPage {
+pub(super) struct UserPage {
     ctx: Ctx,
     username: String,
     display_name: String,
@@ -209,13 +210,17 @@ struct UserPage {
     version: i64,
     is_self: bool,
     roles: [&'static str; 5],
-    /// Which form the messages belong to: "role", "password" or "active".
+    /// Which form the messages belong to: "role", "password", "active" or
+    /// "channels".
     failed: &'static str,
     errors: FieldErrors,
     done: String,
+    /// E-mail and quiet hours (`user_channels.rs` posts them).
+    pub(super) channels: ChannelsForm,
+    channels_action: String,
 }
 
-async fn user_page(
+pub(super) async fn user_page(
     state: &AppState,
     page: &Page,
     username: &str,
@@ -227,8 +232,16 @@ async fn user_page(
     only_admin(page)?;
     let user = users::get(&state.db, &page.actor, username).await?;
     let (units, bodies) = registry(state, page).await?;
+    let channels = ChannelsForm {
+        email: user.email.clone().unwrap_or_default(),
+        email_enabled: if user.email_enabled { "on" } else { "" }.into(),
+        quiet_hours: user.quiet_hours.clone().unwrap_or_default(),
+        version: user.version.to_string(),
+    };
     Ok(UserPage {
         ctx: page.ctx(),
+        channels,
+        channels_action: format!("/admin/users/{}/channels", url_encode(&user.username)),
         is_self: page.username == user.username,
         unit: name(&units, user.unit_id),
         body: name(&bodies, user.body_id),
