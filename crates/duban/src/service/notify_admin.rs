@@ -261,10 +261,13 @@ pub async fn set_demo_date(
             message: e.to_string(),
         })?;
     let before = demo_clock.now();
-    demo_clock.set(at);
     let mut tx = db.begin().await?;
+    // Sessions are stamped on the demo's clock: they move with it, so that
+    // nobody is signed out (or kept in for weeks) by a move of the date.
+    crate::store::sessions::shift(&mut tx, at.as_millisecond() - before.as_millisecond()).await?;
     let after = json!({"from": before.to_string(), "to": at.to_string()});
     audited(&mut tx, at.as_millisecond(), actor, "demo.date", after).await?;
     tx.commit().await?;
+    demo_clock.set(at);
     Ok(())
 }

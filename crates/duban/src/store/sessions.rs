@@ -102,3 +102,14 @@ pub async fn failures_since(
         (row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?)
     }))
 }
+
+/// Moves every session's times by `delta_ms` (the demo's clock moved).
+pub async fn shift(tx: &mut Tx, delta_ms: i64) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE sessions SET created_at = created_at + $1, expires_at = expires_at + $1")
+            .bind(delta_ms)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
+}
