@@ -156,7 +156,7 @@ async fn quiet_hours_hold_robots_not_the_inbox(test: &TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let (inbox, unread) = duban::service::reminders::inbox(&test.db, liaison.id)
+    let (inbox, unread) = duban::service::inbox::inbox(&test.db, liaison.id)
         .await
         .unwrap();
     assert_eq!((inbox.len(), unread), (1, 1), "the inbox has it at once");

@@ -13,7 +13,7 @@ use super::views::ErrorBody;
 use super::{ApiJson, Caller};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::service::{ServiceError, reminders};
+use crate::service::{ServiceError, inbox, reminders};
 use crate::store::deliveries::DeliveryRow;
 use crate::store::reminders::ReminderRow;
 
@@ -185,7 +185,7 @@ async fn user_id(state: &AppState, caller: &Caller) -> Result<i64, ApiError> {
     responses((status = 200, body = InboxBody), (status = 401, body = ErrorBody)))]
 async fn inbox(State(state): State<AppState>, caller: Caller) -> Result<Json<InboxBody>, ApiError> {
     let user = user_id(&state, &caller).await?;
-    let (items, unread) = reminders::inbox(&state.db, user).await?;
+    let (items, unread) = inbox::inbox(&state.db, user).await?;
     Ok(Json(InboxBody {
         unread,
         items: items
@@ -209,6 +209,6 @@ async fn read(
     Path(id): Path<i64>,
 ) -> Result<Json<ReadBody>, ApiError> {
     let user = user_id(&state, &caller).await?;
-    let link = reminders::open(&state.db, state.clock.as_ref(), user, id).await?;
+    let link = inbox::open(&state.db, state.clock.as_ref(), user, id).await?;
     Ok(Json(ReadBody { link }))
 }

@@ -3,23 +3,23 @@
 //! planned in the same transaction: an inbox item per recipient (delivered by
 //! being stored), an e-mail per recipient who has an address, a message per
 //! robot of the unit (and the office's robots for escalations and 催办).
-//! Sending is the scheduler's (`jobs::sender`), never the request's.
+//! Who is told on which channel is `delivery_plan`'s; sending is the
+//! scheduler's (`jobs::sender`), never the request's.
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::notify_settings::{self, OfficeSettings};
+use super::notify_settings;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
 use crate::domain::light::china_date;
-use crate::domain::quiet_hours::QuietHours;
 use crate::domain::reminders::{self, Audience, Cause, Watched};
 use crate::domain::roles::{Actor, Role};
-use crate::store::deliveries::{self, DeliveryRow, NewDelivery};
-use crate::store::reminders::{self as store, NewReminder, Recipient, ReminderRow};
-use crate::store::{Db, Tx, notify_targets};
+use crate::store::Db;
+use crate::store::deliveries::{self, DeliveryRow};
+use crate::store::reminders::{self as store, NewReminder, ReminderRow};
 
 /// What a day's generation made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,7 +65,8 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
         };
         if let Some(id) = store::insert(&mut tx, &reminder).await? {
             let escalated = matches!(d.audience, Audience::Unit { leaders: true, .. });
-            plan_deliveries(&mut tx, id, d.unit_id, d.audience, escalated, &office, now).await?;
+            super::delivery_plan::plan(&mut tx, id, d.unit_id, d.audience, escalated, &office, now)
+                .await?;
             new += 1;
         }
     }
@@ -140,143 +141,6 @@ fn watched(inputs: store::WatchedInputs) -> Vec<Watched> {
         .collect()
 }
 
-/// Plans a reminder's deliveries: who is told by `audience`, on which channels.
-async fn plan_deliveries(
-    tx: &mut Tx,
-    reminder_id: i64,
-    unit_id: i64,
-    audience: Audience,
-    to_office_robots: bool,
-    office: &OfficeSettings,
-    now: i64,
-) -> ServiceResult<()> {
-    let mut people: Vec<(Recipient, bool)> = Vec::new();
-    let leaders = match audience {
-        Audience::Unit { head, leaders } => {
-            people.extend(
-                store::liaisons(tx, unit_id)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r, false)),
-            );
-            if head {
-                people.extend(
-                    store::head(tx, unit_id)
-                        .await?
-                        .into_iter()
-                        .map(|r| (r, false)),
-                );
-            }
-            leaders
-        }
-        Audience::Office { leaders } => {
-            people.extend(
-                store::of_role(tx, "supervisor")
-                    .await?
-                    .into_iter()
-                    .map(|r| (r, false)),
-            );
-            leaders
-        }
-    };
-    if leaders {
-        people.extend(
-            store::of_role(tx, "leader")
-                .await?
-                .into_iter()
-                .map(|r| (r, true)),
-        );
-    }
-    let unit_quiet = store::unit_quiet_hours(tx, unit_id).await?;
-    for (person, in_copy) in &people {
-        let user = person.user_id.to_string();
-        deliveries::insert(
-            tx,
-            &NewDelivery {
-                reminder_id,
-                channel: "inbox",
-                address: &user,
-                user_id: Some(person.user_id),
-                target_id: None,
-                in_copy: *in_copy,
-                status: "sent",
-                next_attempt_at: now,
-                sent_at: Some(now),
-            },
-        )
-        .await?;
-        if let (Some(email), true) = (&person.email, person.email_enabled) {
-            let quiet = person
-                .quiet_hours
-                .as_deref()
-                .or(Some(office.quiet_hours.as_str()));
-            deliveries::insert(
-                tx,
-                &NewDelivery {
-                    reminder_id,
-                    channel: "email",
-                    address: email,
-                    user_id: Some(person.user_id),
-                    target_id: None,
-                    in_copy: *in_copy,
-                    status: "pending",
-                    next_attempt_at: release(now, quiet),
-                    sent_at: None,
-                },
-            )
-            .await?;
-        }
-    }
-    let quiet = unit_quiet.as_deref().or(Some(office.quiet_hours.as_str()));
-    // A unit's group hears what is asked of the unit; the office's group
-    // hears escalations, 催办 and what is asked of the office.
-    let (unit_robots, office_robots) = match audience {
-        Audience::Unit { .. } => (Some(unit_id), to_office_robots),
-        Audience::Office { .. } => (None, true),
-    };
-    for robot in notify_targets::enabled_for(tx, unit_robots, office_robots).await? {
-        let address = robot.id.to_string();
-        deliveries::insert(
-            tx,
-            &NewDelivery {
-                reminder_id,
-                channel: &robot.robot,
-                address: &address,
-                user_id: None,
-                target_id: Some(robot.id),
-                in_copy: robot.owner_kind == "office",
-                status: "pending",
-                next_attempt_at: release(now, quiet),
-                sent_at: None,
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// The instant a message made at `now` may go out, past any quiet hours.
-fn release(now: i64, quiet: Option<&str>) -> i64 {
-    let Some(quiet) = quiet.filter(|q| !q.trim().is_empty()) else {
-        return now;
-    };
-    let Ok(quiet) = QuietHours::parse(quiet) else {
-        return now;
-    };
-    let china = jiff::tz::Offset::constant(8);
-    let Ok(at) = jiff::Timestamp::from_millisecond(now) else {
-        return now;
-    };
-    let local = china.to_datetime(at);
-    let released = quiet.release(local);
-    if released == local {
-        return now;
-    }
-    china
-        .to_timestamp(released)
-        .map_or(now, |t| t.as_millisecond())
-}
-
 /// A supervisor's 催办 on an assignment, with a message; the unit's head is
 /// told too when `to_head`. Returns the reminder.
 pub async fn urge(
@@ -336,7 +200,7 @@ pub async fn urge(
         head: to_head,
         leaders: false,
     };
-    plan_deliveries(
+    super::delivery_plan::plan(
         &mut tx,
         id,
         assignment.unit_id,
@@ -387,43 +251,4 @@ pub async fn of_assignment(
         });
     }
     Ok(out)
-}
-
-/// A user's inbox, newest first, and how many are unread.
-pub async fn inbox(db: &Db, user_id: i64) -> ServiceResult<(Vec<(DeliveryRow, ReminderRow)>, i64)> {
-    let mut items = Vec::new();
-    for delivery in deliveries::inbox(db, user_id, 200).await? {
-        if let Some(reminder) = store::get(db, delivery.reminder_id).await? {
-            items.push((delivery, reminder));
-        }
-    }
-    Ok((items, deliveries::unread(db, user_id).await?))
-}
-
-pub async fn unread(db: &Db, user_id: i64) -> ServiceResult<i64> {
-    Ok(deliveries::unread(db, user_id).await?)
-}
-
-/// Opens one of the user's inbox items: the first opening is the read
-/// receipt. Returns where the reminder points.
-pub async fn open(
-    db: &Db,
-    clock: &dyn Clock,
-    user_id: i64,
-    delivery_id: i64,
-) -> ServiceResult<String> {
-    let delivery = deliveries::get(db, delivery_id)
-        .await?
-        .filter(|d| d.channel == "inbox" && d.user_id == Some(user_id))
-        .ok_or_else(|| ServiceError::NotFound(format!("inbox item {delivery_id}")))?;
-    let reminder = store::get(db, delivery.reminder_id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("reminder {}", delivery.reminder_id)))?;
-    if delivery.read_at.is_none() {
-        let now = clock.now_millis();
-        let mut tx = db.begin().await?;
-        deliveries::mark_read(&mut tx, user_id, delivery_id, now).await?;
-        tx.commit().await?;
-    }
-    Ok(reminder.link)
 }

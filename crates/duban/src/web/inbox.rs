@@ -12,7 +12,7 @@ use super::error::WebError;
 use super::page::{Ctx, Page};
 use super::render;
 use crate::app::AppState;
-use crate::service::reminders;
+use crate::service::inbox;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,7 +39,7 @@ struct InboxPage {
 }
 
 async fn show(State(state): State<AppState>, page: Page) -> Result<Html<String>, WebError> {
-    let (found, unread) = reminders::inbox(&state.db, page.user_id).await?;
+    let (found, unread) = inbox::inbox(&state.db, page.user_id).await?;
     let items = found
         .into_iter()
         .map(|(delivery, reminder)| Item {
@@ -65,7 +65,7 @@ async fn open(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Redirect, WebError> {
-    let link = reminders::open(&state.db, state.clock.as_ref(), page.user_id, id).await?;
+    let link = inbox::open(&state.db, state.clock.as_ref(), page.user_id, id).await?;
     // A liaison works on /assignments/…; the office on its own page of it.
     let link = match (page.actor.role, link.strip_prefix("/assignments/")) {
         (crate::domain::roles::Role::Liaison, _) | (_, None) => link,

@@ -44,7 +44,7 @@ impl FromRequestParts<AppState> for Page {
         let (actor, user) = authenticate(&state.db, state.clock.as_ref(), &token)
             .await?
             .ok_or_else(to_login)?;
-        let unread = crate::service::reminders::unread(&state.db, user.id).await?;
+        let unread = crate::service::inbox::unread(&state.db, user.id).await?;
         Ok(Page {
             unread,
             actor,
