@@ -284,9 +284,22 @@ async fn a_plan_year_of_reminders(test: &TestDb) {
             .ends_with(&format!("/assignments/{aid}"))
     );
 
-    // Ticking again on the last day makes and sends nothing more.
+    // Ticking again on the last day makes and sends nothing more; nor does a
+    // restarted server once the old one's lease has lapsed.
     let again = scheduler.tick().await.unwrap();
     assert_eq!((again.generated.new, again.sent.sent), (0, 0));
+    let restarted = Scheduler::new(
+        test.db.clone(),
+        Arc::clone(&clock) as Arc<dyn Clock>,
+        "restarted".into(),
+        Duration::from_secs(60),
+    );
+    assert!(!restarted.tick().await.unwrap().held, "the old lease still runs");
+    clock.set(morning("2021-12-31") + jiff::SignedDuration::from_secs(61));
+    let after_restart = restarted.tick().await.unwrap();
+    assert!(after_restart.held);
+    assert_eq!((after_restart.generated.new, after_restart.sent.sent), (0, 0));
+    assert_eq!(reminders::all(&test.db).await.unwrap().len(), expected.len());
 }
 
 /// Two servers on one PostgreSQL database, both answering, sessions shared,
