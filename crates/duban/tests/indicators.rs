@@ -100,8 +100,9 @@ async fn indicators_follow_the_record(test: &TestDb) {
     )
     .await
     .unwrap();
-    // March's report by April 5th is on time; April's on May 8th is late
-    // (due May 5th); May's never came.
+    // March's report on April 2nd is on time; April's on May 12th is late
+    // (due May 11th: five working days after April 30th, past the May
+    // holiday, with Saturday the 8th worked); May's never came.
     let report = |period: &str, actuals: &[(i64, f64)]| {
         ReportInput::parse(period, "推进加装电梯", actuals).unwrap()
     };
@@ -116,7 +117,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
     .unwrap();
     submit(
         db,
-        &on("2021-05-08"),
+        &on("2021-05-12"),
         &unit,
         id,
         &report("2021-04", &[(started.id, 190.0), (finished.id, 60.0)]),

@@ -86,7 +86,7 @@ pub struct Indicators {
 /// of the plan year (months, or quarters by the thresholds' report rhythm) that ended
 /// on or after the assignment and whose grace days have run out, and for any
 /// period already reported; a report is on time when it came by the period's
-/// end plus `grace_days`.
+/// end plus the grace working days (`report_window::window`).
 pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indicators {
     let mut measures = Ratio::default();
     for &(deadline, done_on) in &record.measures {
@@ -100,7 +100,6 @@ pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indi
     }
 
     let mut reports = Ratio::default();
-    let grace_days = t.report_grace_days;
     // The same periods the light rule and the report windows read.
     let schedule = match record.plan_year {
         Some(year) => report_window::periods(year, t),
@@ -110,7 +109,8 @@ pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indi
         if record.assigned_on.is_some_and(|on| end < on) {
             continue;
         }
-        let due = end.saturating_add(jiff::Span::new().days(grace_days));
+        // Due as the window rule says: grace working days after the period.
+        let (_, due) = report_window::window(end, t);
         let submitted = record
             .reports
             .iter()
@@ -253,7 +253,7 @@ mod tests {
             (d("2021-05-31"), None),
             (d("2021-05-31"), Some(d("2021-05-31"))),
         ];
-        r.reports = vec![(month(3), d("2021-04-06")), (month(4), d("2021-05-05"))];
+        r.reports = vec![(month(3), d("2021-04-09")), (month(4), d("2021-05-11"))];
         r.rectifications = vec![
             Rectification {
                 deadline: Some(d("2021-05-20")),
@@ -268,7 +268,9 @@ mod tests {
         ];
         let got = indicators(&r, d("2021-06-15"), &monthly());
         assert_eq!(got.measures_on_time, Ratio { done: 1, of: 3 });
-        // March came a day late, April on its last day, May never.
+        // March was due April 8 (five working days after the 31st, past 清明
+        // April 3–5) and came the 9th; April's was due May 11 (past the May
+        // holiday, with Saturday the 8th worked) and came that day; May never.
         assert_eq!(got.reports_on_time, Ratio { done: 1, of: 3 });
         assert_eq!(got.rectifications_closed, Ratio { done: 1, of: 2 });
         assert_eq!(got.rectifications_closed_on_time, Ratio { done: 0, of: 1 });
