@@ -160,6 +160,10 @@ async fn quiet_hours_hold_robots_not_the_inbox(test: &TestDb) {
         .await
         .unwrap();
     assert_eq!((inbox.len(), unread), (1, 1), "the inbox has it at once");
+    let planned = deliveries::of_reminder(&test.db, inbox[0].1.id)
+        .await
+        .unwrap();
+    assert!(planned.iter().all(|d| d.channel != "email"), "{planned:?}");
     clock.set(china("2021-09-30T07:59"));
     assert_eq!(s.tick().await.unwrap().sent.sent, 0, "still quiet");
     clock.set(china("2021-09-30T08:00"));

@@ -10,18 +10,36 @@ use crate::domain::quiet_hours::QuietHours;
 use crate::domain::reminders::Audience;
 use crate::store::deliveries::{self, NewDelivery};
 use crate::store::reminders::{self as store, Recipient};
-use crate::store::{Tx, notify_targets};
+use crate::store::{Db, Tx, notify_targets};
 
 /// Plans a reminder's deliveries: who is told by `audience`, on which channels.
+/// What the office has set up that planning reads: its defaults, and
+/// whether a mail server is configured (without one, no e-mail is planned
+/// rather than failing each one).
+pub(crate) struct Setup {
+    pub office: OfficeSettings,
+    pub mail: bool,
+}
+
+impl Setup {
+    pub(crate) async fn load(db: &Db) -> ServiceResult<Setup> {
+        Ok(Setup {
+            office: super::notify_settings::office(db).await?.0,
+            mail: super::notify_settings::smtp(db).await?.0.is_some(),
+        })
+    }
+}
+
 pub(crate) async fn plan(
     tx: &mut Tx,
     reminder_id: i64,
     unit_id: i64,
     audience: Audience,
     to_office_robots: bool,
-    office: &OfficeSettings,
+    setup: &Setup,
     now: i64,
 ) -> ServiceResult<()> {
+    let office = &setup.office;
     let mut people: Vec<(Recipient, bool)> = Vec::new();
     let leaders = match audience {
         Audience::Unit { head, leaders } => {
@@ -77,7 +95,7 @@ pub(crate) async fn plan(
             },
         )
         .await?;
-        if let (Some(email), true) = (&person.email, person.email_enabled) {
+        if let (Some(email), true, true) = (&person.email, person.email_enabled, setup.mail) {
             let quiet = person
                 .quiet_hours
                 .as_deref()

@@ -39,7 +39,7 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
     }
     let (thresholds, _) = super::settings::thresholds(db).await?;
     let (rules, _) = notify_settings::rules(db).await?;
-    let (office, _) = notify_settings::office(db).await?;
+    let setup = super::delivery_plan::Setup::load(db).await?;
     let inputs = store::watched(db, i64::from(today.year())).await?;
     let due: Vec<reminders::Due> = watched(inputs)
         .iter()
@@ -65,7 +65,7 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
         };
         if let Some(id) = store::insert(&mut tx, &reminder).await? {
             let escalated = matches!(d.audience, Audience::Unit { leaders: true, .. });
-            super::delivery_plan::plan(&mut tx, id, d.unit_id, d.audience, escalated, &office, now)
+            super::delivery_plan::plan(&mut tx, id, d.unit_id, d.audience, escalated, &setup, now)
                 .await?;
             new += 1;
         }
@@ -160,7 +160,7 @@ pub async fn urge(
         });
     }
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
-    let (office, _) = notify_settings::office(db).await?;
+    let setup = super::delivery_plan::Setup::load(db).await?;
     let (_, task) = super::plans::task(db, actor, assignment.task_id).await?;
     let now = clock.now_millis();
     let today = super::lights::today(clock)?;
@@ -200,16 +200,8 @@ pub async fn urge(
         head: to_head,
         leaders: false,
     };
-    super::delivery_plan::plan(
-        &mut tx,
-        id,
-        assignment.unit_id,
-        audience,
-        true,
-        &office,
-        now,
-    )
-    .await?;
+    super::delivery_plan::plan(&mut tx, id, assignment.unit_id, audience, true, &setup, now)
+        .await?;
     super::record(
         &mut tx,
         now,
