@@ -16,3 +16,4 @@ pub mod report_window;
 pub mod revision;
 pub mod roles;
 pub mod secrets;
+pub mod trajectory;
