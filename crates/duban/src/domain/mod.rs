@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod finding;
 pub mod indicators;
 pub mod light;
+pub mod milestones;
 pub mod period;
 pub mod quiet_hours;
 pub mod reminders;

@@ -183,7 +183,7 @@ fn targets_are_chased_by_their_trajectory_milestones_and_ceilings_too() {
     };
     // 80 by June 30 and 140 by September 30: 75 is on track on June 30
     // (pro rata it would be behind 92.5), behind by August 16 (about 111).
-    let milestones = crate::domain::trajectory::parse_milestones(
+    let milestones = crate::domain::milestones::parse_milestones(
         "2021-06-30 80\n2021-09-30 140",
         2021,
         ">=",

@@ -22,9 +22,6 @@ use jiff::civil::Date;
 /// (and, symmetrically, above it before it counts as ahead).
 pub const TRAJECTORY_TOLERANCE: f64 = 0.1;
 
-/// The most milestones one target takes: twice a month.
-pub const MAX_MILESTONES: usize = 24;
-
 /// Where an actual stands against its target's trajectory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pace {
@@ -91,7 +88,7 @@ impl Trajectory {
     }
 
     /// A stored target's trajectory; `None` for a trend. Milestones outside
-    /// the year are left out, and a ceiling takes none (`parse_milestones`
+    /// the year are left out, and a ceiling takes none (`milestones::parse`
     /// refuses both, so the store holds neither).
     pub fn of_target(
         year: i16,
@@ -198,140 +195,6 @@ impl Trajectory {
 /// 365 or 366.
 pub fn days_in_year(year: i16) -> i16 {
     Date::new(year, 1, 1).map_or(365, |d| d.days_in_year())
-}
-
-/// Why the milestones typed for a target are refused; `line` counts from 1.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MilestoneError {
-    #[error("line {line}: write a date and a figure, such as {year}-06-30 80")]
-    Unreadable { line: usize, year: i16 },
-    #[error("line {line}: a figure is not negative")]
-    Negative { line: usize },
-    #[error("line {line}: {day} is outside the plan year {year}")]
-    OutsideYear { line: usize, day: Date, year: i16 },
-    #[error("line {line}: {day} is given twice")]
-    Twice { line: usize, day: Date },
-    #[error("line {line}: {figure} is less than {previous}, planned by an earlier date")]
-    Decreasing {
-        line: usize,
-        figure: f64,
-        previous: f64,
-    },
-    #[error("line {line}: {figure} is more than the target {value}")]
-    AboveTarget {
-        line: usize,
-        figure: f64,
-        value: f64,
-    },
-    #[error("line {line}: by December 31 the plan is the target itself, {value}")]
-    YearEnd { line: usize, value: f64 },
-    #[error("a ceiling (≤) is not to be crossed all year: it takes no milestones")]
-    Ceiling,
-    #[error("this target has no figure to reach: it takes no milestones")]
-    NoFigure,
-    #[error("at most 24 milestones")]
-    TooMany,
-}
-
-/// The milestones the office typed for a target of plan `year`, one a line
-/// (`2021-06-30 80`; `2021/6/30`, commas and a `≥` are read too), in any
-/// order, checked: dates within the year, each once; figures not negative,
-/// not above the value and not decreasing with time (they are cumulative);
-/// a milestone on December 31 is the value itself. Empty text clears them
-/// (the trajectory is pro rata again).
-pub fn parse_milestones(
-    text: &str,
-    year: i16,
-    op: &str,
-    value: Option<f64>,
-) -> Result<Vec<Milestone>, MilestoneError> {
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty())
-        .collect();
-    if lines.is_empty() {
-        return Ok(Vec::new());
-    }
-    let value = match (Direction::of_op(op), value) {
-        (Some(Direction::Ceiling), _) => return Err(MilestoneError::Ceiling),
-        (Some(Direction::Floor), Some(value)) => value,
-        _ => return Err(MilestoneError::NoFigure),
-    };
-    if lines.len() > MAX_MILESTONES {
-        return Err(MilestoneError::TooMany);
-    }
-    let mut read: Vec<(usize, Milestone)> = Vec::new();
-    for (line, text) in lines {
-        let (day, figure) = read_line(text).ok_or(MilestoneError::Unreadable { line, year })?;
-        if figure < 0.0 {
-            return Err(MilestoneError::Negative { line });
-        }
-        if day.year() != year {
-            return Err(MilestoneError::OutsideYear { line, day, year });
-        }
-        if figure > value {
-            return Err(MilestoneError::AboveTarget {
-                line,
-                figure,
-                value,
-            });
-        }
-        if day.month() == 12 && day.day() == 31 && figure != value {
-            return Err(MilestoneError::YearEnd { line, value });
-        }
-        read.push((
-            line,
-            Milestone {
-                due_on: day,
-                value: figure,
-            },
-        ));
-    }
-    read.sort_by_key(|(line, m)| (m.due_on, *line));
-    for pair in read.windows(2) {
-        let ((_, before), (line, m)) = (pair[0], pair[1]);
-        if m.due_on == before.due_on {
-            return Err(MilestoneError::Twice {
-                line,
-                day: m.due_on,
-            });
-        }
-        if m.value < before.value {
-            return Err(MilestoneError::Decreasing {
-                line,
-                figure: m.value,
-                previous: before.value,
-            });
-        }
-    }
-    Ok(read.into_iter().map(|(_, m)| m).collect())
-}
-
-/// `2021-06-30 80`, `2021/6/30，80`, `2021-06-30 ≥ 80`.
-fn read_line(text: &str) -> Option<(Date, f64)> {
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '≥' | ':' | '：'))
-        .filter(|w| !w.is_empty() && *w != ">=")
-        .collect();
-    let [day, figure] = words.as_slice() else {
-        return None;
-    };
-    let figure: f64 = figure.parse().ok().filter(|f: &f64| f.is_finite())?;
-    Some((read_date(day)?, figure))
-}
-
-/// YYYY-MM-DD, YYYY-M-D or YYYY/M/D.
-fn read_date(text: &str) -> Option<Date> {
-    let parts: Vec<&str> = text.split(['-', '/']).collect();
-    let [year, month, day] = parts.as_slice() else {
-        return None;
-    };
-    if year.len() != 4 || month.is_empty() || month.len() > 2 || day.is_empty() || day.len() > 2 {
-        return None;
-    }
-    Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
 }
 
 #[cfg(test)]

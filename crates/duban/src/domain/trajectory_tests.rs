@@ -1,8 +1,8 @@
 //! Trajectories on hand-built cases: pro rata by month, milestones across
-//! 2021, the tolerance band's edges, a ceiling, before and after the year,
-//! and the milestones the office types.
+//! 2021, the tolerance band's edges, a ceiling, before and after the year.
 
 use super::*;
+use crate::domain::milestones::{MilestoneError, parse_milestones};
 
 fn date(text: &str) -> Date {
     text.parse().unwrap()
@@ -129,107 +129,4 @@ fn before_and_after_the_year_and_trends() {
     };
     let t = Trajectory::of_target(2021, ">=", 185.0, vec![stray]).unwrap();
     assert!(t.milestones().is_empty());
-}
-
-#[test]
-fn the_office_types_milestones_in_any_order_and_any_usual_way() {
-    let read = parse_milestones(
-        "\n2021/9/30，140\n  2021-06-30 ≥ 80 \n\n2021-12-31 185\n",
-        2021,
-        ">=",
-        Some(185.0),
-    )
-    .unwrap();
-    let days: Vec<String> = read.iter().map(|m| m.due_on.to_string()).collect();
-    assert_eq!(days, ["2021-06-30", "2021-09-30", "2021-12-31"]);
-    assert_eq!(read[0].value, 80.0);
-    assert_eq!(
-        parse_milestones("  \n", 2021, ">=", Some(185.0)),
-        Ok(Vec::new()),
-        "empty text clears them"
-    );
-    assert_eq!(parse_milestones("", 2021, "<=", None), Ok(Vec::new()));
-}
-
-#[test]
-fn bad_milestones_are_refused_with_their_line() {
-    let check = |text: &str| parse_milestones(text, 2021, ">=", Some(185.0)).unwrap_err();
-    assert_eq!(
-        check("2021-06-30 80\n2022-03-31 100"),
-        MilestoneError::OutsideYear {
-            line: 2,
-            day: date("2022-03-31"),
-            year: 2021
-        }
-    );
-    assert_eq!(
-        check("2021-06-30 80\n2021-09-30 60"),
-        MilestoneError::Decreasing {
-            line: 2,
-            figure: 60.0,
-            previous: 80.0
-        }
-    );
-    // Out of order as typed: September's 60 comes after June's 80 in time.
-    assert_eq!(
-        check("2021-09-30 60\n2021-06-30 80"),
-        MilestoneError::Decreasing {
-            line: 1,
-            figure: 60.0,
-            previous: 80.0
-        }
-    );
-    assert_eq!(
-        check("2021-06-30 80\n2021-06-30 90"),
-        MilestoneError::Twice {
-            line: 2,
-            day: date("2021-06-30")
-        }
-    );
-    assert_eq!(
-        check("2021-06-30 200"),
-        MilestoneError::AboveTarget {
-            line: 1,
-            figure: 200.0,
-            value: 185.0
-        }
-    );
-    assert_eq!(
-        check("2021-12-31 180"),
-        MilestoneError::YearEnd {
-            line: 1,
-            value: 185.0
-        }
-    );
-    assert_eq!(check("2021-06-30 -5"), MilestoneError::Negative { line: 1 });
-    for unreadable in [
-        "6月底 80",
-        "2021-06-31 80",
-        "2021-06-30",
-        "2021-06-30 八十",
-        "80 2021-06-30 1",
-    ] {
-        assert_eq!(
-            check(unreadable),
-            MilestoneError::Unreadable {
-                line: 1,
-                year: 2021
-            },
-            "{unreadable}"
-        );
-    }
-    let many: String = (1..=25).map(|d| format!("2021-01-{d:02} {d}\n")).collect();
-    assert_eq!(check(&many), MilestoneError::TooMany);
-    assert_eq!(
-        parse_milestones("2021-06-30 1", 2021, "up", Some(10.0)),
-        Err(MilestoneError::NoFigure)
-    );
-    assert_eq!(
-        parse_milestones("2021-06-30 1", 2021, ">=", None),
-        Err(MilestoneError::NoFigure)
-    );
-    assert_eq!(
-        check("2022-03-31 100").to_string(),
-        "line 1: 2022-03-31 is outside the plan year 2021"
-    );
 }

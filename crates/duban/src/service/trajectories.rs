@@ -11,9 +11,10 @@ use serde_json::json;
 
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
+use crate::domain::milestones::parse_milestones;
 use crate::domain::period::Period;
 use crate::domain::roles::{Actor, Role};
-use crate::domain::trajectory::{Milestone, Pace, Trajectory, parse_milestones};
+use crate::domain::trajectory::{Milestone, Pace, Trajectory};
 use crate::store::Db;
 use crate::store::audit::{self, NewEvent};
 use crate::store::plans::TargetRow;

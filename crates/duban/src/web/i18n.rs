@@ -310,63 +310,10 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "quiet_hours" => "免打扰时段格式为 22:00-08:00，留空则按全区设置",
         "head" => "单位负责人须为该单位在用的账号",
         "file" => return format!("佐证材料未通过检查：{message}"),
-        "milestones" => return milestone_message(message),
+        "milestones" => return super::trajectories::milestone_message(message),
         _ => return message.to_string(),
     };
     zh.to_string()
-}
-
-/// A milestone refused (`domain::trajectory::MilestoneError`), in Chinese:
-/// "line 2: 2022-03-31 is outside the plan year 2021" → "第2行：2022-03-31
-/// 不在计划年度 2021 年内". A message not listed here is shown as it is.
-fn milestone_message(message: &str) -> String {
-    let (place, rest) = match message
-        .strip_prefix("line ")
-        .and_then(|m| m.split_once(": "))
-    {
-        Some((line, rest)) => (format!("第{line}行："), rest),
-        None => (String::new(), message),
-    };
-    let words: Vec<&str> = rest.split_whitespace().collect();
-    let said = if rest.starts_with("write a date and a figure") {
-        "请写日期和累计数，中间空格，如 2021-06-30 80".to_string()
-    } else if rest == "a figure is not negative" {
-        "累计数不能为负".to_string()
-    } else if rest.contains("is outside the plan year") {
-        format!(
-            "{} 不在计划年度（{}年）内",
-            words[0],
-            words.last().copied().unwrap_or_default()
-        )
-    } else if rest.ends_with("is given twice") {
-        format!("{} 重复", words[0])
-    } else if rest.contains("planned by an earlier date") {
-        format!(
-            "累计数 {} 小于更早节点的 {}，累计数不能减少",
-            words[0],
-            words.get(4).map_or("", |w| w.trim_end_matches(','))
-        )
-    } else if rest.contains("is more than the target") {
-        format!(
-            "{} 超过全年目标 {}",
-            words[0],
-            words.last().copied().unwrap_or_default()
-        )
-    } else if rest.starts_with("by December 31") {
-        format!(
-            "12月31日的节点应等于全年目标 {}",
-            words.last().copied().unwrap_or_default()
-        )
-    } else if rest.starts_with("a ceiling") {
-        "“不超过”类指标全年不得超出，不设节点目标".to_string()
-    } else if rest.starts_with("this target has no figure") {
-        "该指标没有需达到的数值，不设节点目标".to_string()
-    } else if rest.starts_with("at most") {
-        "节点目标最多 24 个".to_string()
-    } else {
-        rest.to_string()
-    };
-    format!("{place}{said}")
 }
 
 #[cfg(test)]
@@ -402,21 +349,5 @@ mod tests {
             "'x' is not a date"
         );
         assert!(field_message(Lang::Zh, "file", "an executable").contains("an executable"));
-        assert_eq!(
-            field_message(
-                Lang::Zh,
-                "milestones",
-                "line 2: 2022-03-31 is outside the plan year 2021"
-            ),
-            "第2行：2022-03-31 不在计划年度（2021年）内"
-        );
-        assert_eq!(
-            field_message(
-                Lang::Zh,
-                "milestones",
-                "line 3: 60 is less than 80, planned by an earlier date"
-            ),
-            "第3行：累计数 60 小于更早节点的 80，累计数不能减少"
-        );
     }
 }

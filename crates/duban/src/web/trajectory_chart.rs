@@ -50,6 +50,10 @@ pub struct TrajectoryChart {
     /// Diamonds on the planned line.
     pub milestones: Vec<Dot>,
     pub today: Option<Dot>,
+    /// The word over today's line.
+    pub today_word: &'static str,
+    /// Where each month begins after January, ticked on the axis.
+    pub ticks: Vec<f64>,
     /// Month labels along the bottom: (x, label).
     pub months: Vec<(f64, String)>,
     /// Figures up the side, each with a grid line: (y, label).
@@ -197,6 +201,11 @@ pub fn trajectory_chart(
                 figure(trajectory.planned_at(today))
             ),
         }),
+        today_word: lang.t("今天", "today"),
+        ticks: (2..=12_i8)
+            .filter_map(|m| Date::new(year, m, 1).ok())
+            .map(|first| x_of(f64::from(first.day_of_year()) - 1.0))
+            .collect(),
         months,
         grid,
         fill: match status {
