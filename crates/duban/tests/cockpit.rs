@@ -98,12 +98,9 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
         .find(|t| t.metric == "既有多层住宅加装电梯新开工")
         .unwrap();
     assert_eq!((lifts.value, lifts.actual, lifts.pace), (185.0, None, None));
-    // 2021-06-15 is day 166 of 365.
+    // Pro rata by month: five months and half of June, 5.5/12 of the year.
     let expected = lifts.expected.unwrap();
-    assert!(
-        (expected - 185.0 * 166.0 / 365.0).abs() < 1e-9,
-        "{expected}"
-    );
+    assert!((expected - 185.0 * 5.5 / 12.0).abs() < 1e-9, "{expected}");
     let housing = unit(&before, "区房管局");
     assert_eq!(
         (housing.lead, housing.co, housing.worst),
@@ -255,7 +252,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     );
     assert_eq!(after.units[0].name, "区房管局", "the worst light first");
     // The task's actual is the sum of its units' latest figures: 60 + 20,
-    // within 10% of 185 × 166/365 ≈ 84.1.
+    // within 10% of 185 × 5.5/12 ≈ 84.8.
     let lifts = after
         .targets
         .iter()
@@ -308,7 +305,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
         .iter()
         .find(|t| t.metric == "既有多层住宅加装电梯新开工")
         .unwrap();
-    // 185 × 222/365 ≈ 112.5; 80 is below 90% of it.
+    // 185 × (7 + 10/31)/12 ≈ 112.9; 80 is below 90% of it.
     assert_eq!((lifts.actual, lifts.pace), (Some(80.0), Some(Pace::Behind)));
 }
 

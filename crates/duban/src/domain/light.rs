@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use super::assignment::State;
 use super::calendar::WorkCalendar;
 use super::period::Period;
+use super::trajectory::Trajectory;
+pub use super::trajectory::{Pace, TRAJECTORY_TOLERANCE};
 
 /// Worst last: `max` of two lights is the one to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,8 +83,9 @@ pub struct Record {
     pub reported: Vec<Period>,
     /// Findings not closed: (is a rectification, its deadline).
     pub open_findings: Vec<(bool, Option<Date>)>,
-    /// Targets with a figure: (value to reach, latest actual reported, if any).
-    pub targets: Vec<(f64, Option<f64>)>,
+    /// Targets with a trajectory: (the trajectory, which carries the value
+    /// and any milestones; the latest actual reported, if any).
+    pub targets: Vec<(Trajectory, Option<f64>)>,
     pub plan_year: Option<i16>,
 }
 
@@ -165,64 +168,15 @@ pub fn missed_reports(record: &Record, today: Date, t: &Thresholds) -> usize {
         .count()
 }
 
-/// A target whose latest actual is below the pro-rata share of the year.
+/// A target whose latest actual is behind its trajectory (below its band, or
+/// above a ceiling) while the plan year runs.
 fn behind_trajectory(record: &Record, today: Date) -> bool {
-    let Some(year) = record.plan_year else {
-        return false;
-    };
-    if today.year() != year {
+    if record.plan_year != Some(today.year()) {
         return false;
     }
-    record
-        .targets
-        .iter()
-        .any(|&(value, actual)| actual.is_some_and(|a| pace(value, a, year, today) == Pace::Behind))
-}
-
-/// How far below its pro-rata trajectory an actual may be before it counts
-/// as behind (and, symmetrically, above it before it counts as ahead).
-pub const TRAJECTORY_TOLERANCE: f64 = 0.1;
-
-/// The share of the plan year gone by on `today`: 0 before it, 1 after it.
-pub fn elapsed_share(year: i16, today: Date) -> f64 {
-    match today.year().cmp(&year) {
-        std::cmp::Ordering::Less => 0.0,
-        std::cmp::Ordering::Greater => 1.0,
-        std::cmp::Ordering::Equal => {
-            f64::from(today.day_of_year()) / f64::from(today.days_in_year())
-        }
-    }
-}
-
-/// Where an actual stands against its target's trajectory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pace {
-    Ahead,
-    OnTrack,
-    Behind,
-}
-
-impl Pace {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Pace::Ahead => "ahead",
-            Pace::OnTrack => "on_track",
-            Pace::Behind => "behind",
-        }
-    }
-}
-
-/// An actual against `value` × the elapsed share of the year: behind below
-/// the tolerance band (the rule that turns a light yellow), ahead above it.
-pub fn pace(value: f64, actual: f64, year: i16, today: Date) -> Pace {
-    let expected = value * elapsed_share(year, today);
-    if actual < expected * (1.0 - TRAJECTORY_TOLERANCE) {
-        Pace::Behind
-    } else if actual > expected * (1.0 + TRAJECTORY_TOLERANCE) {
-        Pace::Ahead
-    } else {
-        Pace::OnTrack
-    }
+    record.targets.iter().any(|(trajectory, actual)| {
+        actual.is_some_and(|a| trajectory.status(a, today) == Pace::Behind)
+    })
 }
 
 /// A task's light: the worst of its assignments'; done only when all are.
@@ -241,6 +195,7 @@ pub fn china_date(millis: i64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::trajectory::Milestone;
 
     fn date(text: &str) -> Date {
         text.parse().unwrap()
@@ -335,14 +290,36 @@ mod tests {
             "a rectification overdue"
         );
         r.open_findings.clear();
-        r.targets = vec![(185.0, Some(40.0))];
+        let lifts = Trajectory::pro_rata(2021, 185.0);
+        r.targets = vec![(lifts.clone(), Some(40.0))];
         assert_eq!(
             assignment_light(&r, date("2021-07-10"), &t),
             Light::Yellow,
             "40 of 185 by July"
         );
-        r.targets = vec![(185.0, Some(120.0))];
+        r.targets = vec![(lifts, Some(120.0))];
         assert_eq!(assignment_light(&r, date("2021-07-10"), &t), Light::Green);
+        // With milestones (80 by June 30, 140 by September 30) 75 is on
+        // track in June and behind by mid-August (110 planned).
+        let milestones = [("2021-06-30", 80.0), ("2021-09-30", 140.0)]
+            .map(|(day, value)| Milestone {
+                due_on: date(day),
+                value,
+            })
+            .to_vec();
+        let lifts = Trajectory::of_target(2021, ">=", 185.0, milestones).unwrap();
+        r.targets = vec![(lifts, Some(75.0))];
+        assert_eq!(assignment_light(&r, date("2021-06-30"), &t), Light::Green);
+        r.reported = months(3, 7);
+        assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Yellow);
+        r.targets[0].1 = Some(110.0);
+        assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Green);
+        // A ceiling (事故数 ≤ 5) turns yellow once above its line, not before.
+        let ceiling = Trajectory::of_target(2021, "<=", 5.0, Vec::new()).unwrap();
+        r.targets = vec![(ceiling.clone(), Some(0.0))];
+        assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Green);
+        r.targets = vec![(ceiling, Some(6.0))];
+        assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Yellow);
     }
 
     #[test]
@@ -377,17 +354,5 @@ mod tests {
             0,
             "unclaimed work owes no report yet"
         );
-    }
-
-    #[test]
-    fn pace_against_the_pro_rata_trajectory() {
-        // 2021-07-02 is day 183 of 365: about half the year.
-        let day = date("2021-07-02");
-        assert!((elapsed_share(2021, day) - 183.0 / 365.0).abs() < 1e-9);
-        assert_eq!(elapsed_share(2021, date("2020-12-31")), 0.0);
-        assert_eq!(elapsed_share(2021, date("2022-01-01")), 1.0);
-        assert_eq!(pace(185.0, 92.0, 2021, day), Pace::OnTrack);
-        assert_eq!(pace(185.0, 40.0, 2021, day), Pace::Behind);
-        assert_eq!(pace(185.0, 120.0, 2021, day), Pace::Ahead);
     }
 }

@@ -16,9 +16,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::assignment::State;
-use super::light::{Pace, Thresholds, pace};
+use super::light::Thresholds;
 use super::period::Period;
 use super::report_window;
+use super::trajectory::{Direction, Pace, Trajectory};
 
 /// The reminder rules: settings, with these defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,8 +163,8 @@ pub struct Watched {
     pub rectifications: Vec<(i64, String, Date)>,
     /// Difficulties not resolved: (id, description, raised on).
     pub difficulties: Vec<(i64, String, Date)>,
-    /// Targets with a figure and an actual: (id, metric, value, latest actual).
-    pub targets: Vec<(i64, String, f64, f64)>,
+    /// Targets with a trajectory and an actual: (id, metric, trajectory, latest actual).
+    pub targets: Vec<(i64, String, Trajectory, f64)>,
 }
 
 /// The reminders due on `today` for `w`; none on a day that is not a working day.
@@ -368,24 +369,31 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
     }
 
     if working && today.year() == w.plan_year {
-        for (id, metric, value, actual) in &w.targets {
-            if pace(*value, *actual, w.plan_year, today) == Pace::Behind {
-                let month = format!("{}-{:02}", today.year(), today.month());
-                let expected = value * super::light::elapsed_share(w.plan_year, today);
-                push(
-                    Cause::BehindTrajectory,
-                    format!("behind:{}:{id}:{month}", w.assignment_id),
-                    1,
-                    unit_audience(1),
-                    "【预警】目标完成进度滞后".into(),
-                    format!(
-                        "任务“{task}”的目标“{metric}”全年{}，目前完成{}，低于序时进度（按时间应完成约{}）。请加快推进。",
-                        figure(*value),
-                        figure(*actual),
-                        figure(expected.round())
-                    ),
-                );
+        for (id, metric, trajectory, actual) in &w.targets {
+            if trajectory.status(*actual, today) != Pace::Behind {
+                continue;
             }
+            let month = format!("{}-{:02}", today.year(), today.month());
+            let value = figure(trajectory.value());
+            let body = match trajectory.direction() {
+                Direction::Floor => format!(
+                    "任务“{task}”的目标“{metric}”全年{value}，目前完成{}，低于序时进度（按时间应完成约{}）。请加快推进。",
+                    figure(*actual),
+                    figure(trajectory.planned_at(today).round())
+                ),
+                Direction::Ceiling => format!(
+                    "任务“{task}”的目标“{metric}”全年不超过{value}，目前已达{}，超出控制目标。请采取措施。",
+                    figure(*actual)
+                ),
+            };
+            push(
+                Cause::BehindTrajectory,
+                format!("behind:{}:{id}:{month}", w.assignment_id),
+                1,
+                unit_audience(1),
+                "【预警】目标完成进度滞后".into(),
+                body,
+            );
         }
     }
     out

@@ -2,6 +2,7 @@
 //! holidays and their 调休 working weekends (Sunday Sep 26, Saturday Oct 9).
 
 use super::*;
+use crate::domain::trajectory::Trajectory;
 
 fn date(text: &str) -> Date {
     text.parse().unwrap()
@@ -140,7 +141,8 @@ fn rectifications_difficulties_and_targets() {
     w.reported = all_months();
     w.rectifications = vec![(9, "台账不全".into(), date("2021-06-18"))];
     w.difficulties = vec![(4, "资金缺口".into(), date("2021-06-01"))];
-    w.targets = vec![(3, "加装电梯新开工".into(), 185.0, 40.0)];
+    let lifts = Trajectory::pro_rata(2021, 185.0);
+    w.targets = vec![(3, "加装电梯新开工".into(), lifts, 40.0)];
     let sent = walk(&w, "2021-06-01", "2021-06-30");
     // 端午: Monday June 14 is a holiday. Rectification due June 18: 3 working
     // days before is June 15 (16, 17, 18). The difficulty raised June 1 has
@@ -164,6 +166,43 @@ fn rectifications_difficulties_and_targets() {
         .find(|d| d.cause == Cause::DifficultyUnanswered)
         .unwrap();
     assert_eq!(difficulty.audience, Audience::Office { leaders: true });
+}
+
+#[test]
+fn targets_are_chased_by_their_trajectory_milestones_and_ceilings_too() {
+    let mut w = watched(State::InProgress, "2021-04-01");
+    w.reported = all_months();
+    let t = Thresholds::default();
+    let rules = ReminderRules::default();
+    let behind = |w: &Watched, day: &str| -> Vec<String> {
+        due(w, date(day), &t, &rules)
+            .into_iter()
+            .filter(|d| d.cause == Cause::BehindTrajectory)
+            .map(|d| d.body)
+            .collect()
+    };
+    // 80 by June 30 and 140 by September 30: 75 is on track on June 30
+    // (pro rata it would be behind 92.5), behind by August 16 (about 111).
+    let milestones = crate::domain::milestones::parse_milestones(
+        "2021-06-30 80\n2021-09-30 140",
+        2021,
+        ">=",
+        Some(185.0),
+    )
+    .unwrap();
+    let lifts = Trajectory::of_target(2021, ">=", 185.0, milestones).unwrap();
+    w.targets = vec![(3, "加装电梯新开工".into(), lifts, 75.0)];
+    assert!(behind(&w, "2021-06-30").is_empty());
+    let said = behind(&w, "2021-08-16");
+    assert_eq!(said.len(), 1);
+    assert!(said[0].contains("按时间应完成约111"), "{}", said[0]);
+    // 安全事故 ≤ 5: chased once above its line.
+    let ceiling = Trajectory::of_target(2021, "<=", 5.0, Vec::new()).unwrap();
+    w.targets = vec![(4, "安全生产事故".into(), ceiling, 5.0)];
+    assert!(behind(&w, "2021-08-16").is_empty());
+    w.targets[0].3 = 6.0;
+    let said = behind(&w, "2021-08-16");
+    assert!(said[0].contains("全年不超过5，目前已达6"), "{}", said[0]);
 }
 
 #[test]

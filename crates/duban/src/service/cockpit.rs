@@ -11,10 +11,9 @@ use jiff::civil::Date;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
-use crate::domain::light::{
-    Light, Pace, china_date, elapsed_share, missed_reports, pace, task_light,
-};
+use crate::domain::light::{Light, Pace, china_date, missed_reports, task_light};
 use crate::domain::roles::{Actor, Role};
+use crate::domain::trajectory::Direction;
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
 use crate::store::plans::{PlanSummary, TaskFilter};
 use crate::store::{Db, plans};
@@ -110,8 +109,9 @@ pub struct TargetProgress {
     /// The sum over the task's assignments of each one's latest actual;
     /// `None` while no assignment has given a figure.
     pub actual: Option<f64>,
-    /// The pro-rata share of the value due by today (`value` × the elapsed
-    /// share of the plan year); `None` for a ceiling (≤), which has none.
+    /// The figure its trajectory plans by today (pro rata by month, or by
+    /// the office's milestones); `None` for a ceiling (≤), which has no path
+    /// but its line, for a trend, or without a plan year.
     pub expected: Option<f64>,
     pub pace: Option<Pace>,
 }
@@ -218,6 +218,7 @@ pub async fn cockpit(
         .collect();
 
     let numbers: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.number.as_str())).collect();
+    let milestones = crate::store::targets::milestones_of_plan(db, plan.id).await?;
     let targets = store::targets_of_plan(db, plan.id)
         .await?
         .into_iter()
@@ -232,14 +233,21 @@ pub async fn cockpit(
                 .filter_map(|x| x.actual)
                 .collect();
             let actual = (!figures.is_empty()).then(|| figures.iter().sum::<f64>());
-            let has_trajectory = matches!(target.op.as_str(), ">=" | "=");
-            let expected = year
-                .filter(|_| has_trajectory)
-                .map(|y| value * elapsed_share(y, today));
-            let pace = match (year, actual) {
-                (Some(y), Some(actual)) if has_trajectory => Some(pace(value, actual, y, today)),
-                _ => None,
-            };
+            let own = milestones.iter().filter(|m| m.target_id == target.id);
+            let trajectory = super::trajectories::trajectory_of(
+                year,
+                &target.op,
+                Some(value),
+                own.map(|m| (m.due_on.as_str(), m.value)),
+            );
+            let expected = trajectory
+                .as_ref()
+                .filter(|t| t.direction() == Direction::Floor)
+                .map(|t| t.planned_at(today));
+            let pace = trajectory
+                .as_ref()
+                .zip(actual)
+                .map(|(t, a)| t.status(a, today));
             Some(TargetProgress {
                 task_id: target.task_id,
                 task_number: numbers

@@ -214,7 +214,10 @@ fn by_assignment(inputs: &LightInputs) -> HashMap<i64, LightInputs> {
         own.entry(f.0).or_default().open_findings.push(f.clone());
     }
     for g in &inputs.targets {
-        own.entry(g.0).or_default().targets.push(*g);
+        own.entry(g.0).or_default().targets.push(g.clone());
+    }
+    for m in &inputs.milestones {
+        own.entry(m.0).or_default().milestones.push(m.clone());
     }
     own
 }
@@ -279,8 +282,17 @@ pub fn record_from(
         targets: inputs
             .targets
             .iter()
-            .filter(|(a, _, _)| *a == id)
-            .map(|&(_, value, actual)| (value, actual))
+            .filter(|g| g.0 == id)
+            .filter_map(|(_, target, op, value, actual)| {
+                let milestones = inputs
+                    .milestones
+                    .iter()
+                    .filter(|m| m.0 == id && m.1 == *target)
+                    .map(|m| (m.2.as_str(), m.3));
+                let trajectory =
+                    super::trajectories::trajectory_of(year, op, Some(*value), milestones)?;
+                Some((trajectory, *actual))
+            })
             .collect(),
         plan_year: year,
     }

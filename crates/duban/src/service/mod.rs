@@ -29,6 +29,7 @@ pub mod settings;
 pub mod supervision;
 pub mod supervision_board;
 pub mod tasks;
+pub mod trajectories;
 pub mod units;
 pub mod users;
 pub mod workspace;

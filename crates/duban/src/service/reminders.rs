@@ -130,9 +130,19 @@ fn watched(inputs: store::WatchedInputs) -> Vec<Watched> {
             w.difficulties.push((id, description, raised_on));
         }
     }
-    for (a, id, metric, value, actual) in inputs.targets {
-        if let Some(w) = by_id.get_mut(&a) {
-            w.targets.push((id, metric, value, actual));
+    for (a, id, metric, op, value, actual) in inputs.targets {
+        let Some(w) = by_id.get_mut(&a) else {
+            continue;
+        };
+        let milestones = inputs
+            .milestones
+            .iter()
+            .filter(|m| m.0 == id)
+            .map(|m| (m.1.as_str(), m.2));
+        if let Some(trajectory) =
+            super::trajectories::trajectory_of(Some(w.plan_year), &op, Some(value), milestones)
+        {
+            w.targets.push((id, metric, trajectory, actual));
         }
     }
     order

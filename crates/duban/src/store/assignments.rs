@@ -238,8 +238,11 @@ pub struct LightInputs {
     pub reports: Vec<(i64, String)>,
     /// Findings not closed: (assignment, action, deadline)
     pub open_findings: Vec<(i64, String, Option<String>)>,
-    /// (assignment, target value, latest actual reported)
-    pub targets: Vec<(i64, f64, Option<f64>)>,
+    /// Targets with a figure: (assignment, target, op, value, latest actual reported)
+    pub targets: Vec<(i64, i64, String, f64, Option<f64>)>,
+    /// The milestones of those targets, once per assignment of their task:
+    /// (assignment, target, due on 'YYYY-MM-DD', cumulative value)
+    pub milestones: Vec<(i64, i64, String, f64)>,
 }
 
 pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightInputs> {
@@ -247,7 +250,7 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
         return Ok(LightInputs::default());
     }
     let list = super::placeholders(assignment_ids.len());
-    let [measures, reports, findings, targets] = light_input_queries(&list);
+    let [measures, reports, findings, targets, milestones] = light_input_queries(&list);
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
         for r in super::bind_all(sqlx::query(measures), assignment_ids).fetch_all(pool).await? {
@@ -260,14 +263,17 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
             inputs.open_findings.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
         for r in super::bind_all(sqlx::query(targets), assignment_ids).fetch_all(pool).await? {
-            inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?));
+        }
+        for r in super::bind_all(sqlx::query(milestones), assignment_ids).fetch_all(pool).await? {
+            inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
         inputs
     }))
 }
 
-/// The four queries of [`LightInputs`] over the assignments `list` binds.
-pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 4] {
+/// The five queries of [`LightInputs`] over the assignments `list` binds.
+pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 5] {
     [
         sqlx::AssertSqlSafe(format!(
             "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
@@ -280,9 +286,14 @@ pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 4
         )),
         // The latest actual of each target: the report of the latest period that gives one.
         sqlx::AssertSqlSafe(format!(
-            "SELECT a.id, g.value, (SELECT x.actual FROM report_actuals x JOIN progress_reports p ON p.id = x.report_id \
+            "SELECT a.id, g.id, g.op, g.value, (SELECT x.actual FROM report_actuals x JOIN progress_reports p ON p.id = x.report_id \
                WHERE x.target_id = g.id AND p.assignment_id = a.id ORDER BY p.period DESC LIMIT 1) \
              FROM assignments a JOIN targets g ON g.task_id = a.task_id \
+             WHERE g.value IS NOT NULL AND a.id IN ({list})"
+        )),
+        sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, m.target_id, m.due_on, m.value FROM assignments a \
+             JOIN targets g ON g.task_id = a.task_id JOIN target_milestones m ON m.target_id = g.id \
              WHERE g.value IS NOT NULL AND a.id IN ({list})"
         )),
     ]

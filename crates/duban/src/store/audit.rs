@@ -236,6 +236,7 @@ pub async fn task_history(db: &Db, task_id: i64, limit: i64) -> StoreResult<Vec<
          OR (entity = 'difficulty' AND entity_id IN (SELECT id FROM difficulties WHERE assignment_id IN ({ASSIGNMENTS}))) \
          OR (entity = 'situation_report' AND entity_id IN (SELECT id FROM situation_reports WHERE task_id = $1)) \
          OR (entity = 'task_note' AND entity_id IN (SELECT id FROM task_notes WHERE task_id = $1)) \
+         OR (entity = 'target' AND entity_id IN (SELECT id FROM targets WHERE task_id = $1)) \
          ORDER BY id DESC LIMIT $2"
     ));
     Ok(on_db!(db, pool => {

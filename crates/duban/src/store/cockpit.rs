@@ -35,9 +35,8 @@ pub struct AssignmentActual {
     pub actual: Option<f64>,
 }
 
-/// What the light rule reads of every live assignment of the plan, and each
-/// assignment's latest actual per target (the rule's `targets` are these,
-/// less the target id).
+/// What the light rule reads of every live assignment of the plan (with
+/// its targets' milestones), and each assignment's latest actual per target.
 pub async fn light_inputs_of_plan(
     db: &Db,
     plan_id: i64,
@@ -56,11 +55,16 @@ pub async fn light_inputs_of_plan(
     ));
     // The same "latest actual" as the light rule's inputs (store::assignments::light_inputs).
     let actuals = sqlx::AssertSqlSafe(format!(
-        "SELECT g.id, a.id, g.value, (SELECT x.actual FROM report_actuals x \
+        "SELECT g.id, a.id, g.value, g.op, (SELECT x.actual FROM report_actuals x \
            JOIN progress_reports p ON p.id = x.report_id \
            WHERE x.target_id = g.id AND p.assignment_id = a.id ORDER BY p.period DESC LIMIT 1) \
          FROM assignments a JOIN targets g ON g.task_id = a.task_id {LIVE} AND g.value IS NOT NULL \
          ORDER BY g.id, a.id"
+    ));
+    let milestones = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, m.target_id, m.due_on, m.value FROM assignments a \
+         JOIN targets g ON g.task_id = a.task_id JOIN target_milestones m ON m.target_id = g.id \
+         {LIVE} AND g.value IS NOT NULL"
     ));
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
@@ -79,10 +83,14 @@ pub async fn light_inputs_of_plan(
                 target_id: r.try_get(0)?,
                 assignment_id: r.try_get(1)?,
                 value: r.try_get(2)?,
-                actual: r.try_get(3)?,
+                actual: r.try_get(4)?,
             };
-            inputs.targets.push((actual.assignment_id, actual.value, actual.actual));
+            let op: String = r.try_get(3)?;
+            inputs.targets.push((actual.assignment_id, actual.target_id, op, actual.value, actual.actual));
             found.push(actual);
+        }
+        for r in sqlx::query(milestones).bind(plan_id).fetch_all(pool).await? {
+            inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
         (inputs, found)
     }))

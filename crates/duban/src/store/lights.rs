@@ -86,7 +86,8 @@ pub async fn inputs(tx: &mut Tx, ids: &[i64]) -> StoreResult<LightInputs> {
     let mut inputs = LightInputs::default();
     for chunk in ids.chunks(CHUNK) {
         let list = placeholders(chunk.len());
-        let [measures, reports, findings, targets] = super::assignments::light_input_queries(&list);
+        let [measures, reports, findings, targets, milestones] =
+            super::assignments::light_input_queries(&list);
         on_tx!(tx, conn => {
             for r in bind_all(sqlx::query(measures), chunk).fetch_all(&mut **conn).await? {
                 inputs.measures.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
@@ -98,7 +99,10 @@ pub async fn inputs(tx: &mut Tx, ids: &[i64]) -> StoreResult<LightInputs> {
                 inputs.open_findings.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
             }
             for r in bind_all(sqlx::query(targets), chunk).fetch_all(&mut **conn).await? {
-                inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+                inputs.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?));
+            }
+            for r in bind_all(sqlx::query(milestones), chunk).fetch_all(&mut **conn).await? {
+                inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
             }
         });
     }

@@ -23,6 +23,7 @@ pub mod reports;
 pub mod sessions;
 pub mod supervision;
 pub mod supervision_board;
+pub mod targets;
 pub mod units;
 pub mod users;
 

@@ -30,8 +30,10 @@ pub struct WatchedInputs {
     pub rectifications: Vec<(i64, i64, String, String)>,
     /// (assignment, id, description, raised at) of difficulties not resolved.
     pub difficulties: Vec<(i64, i64, String, i64)>,
-    /// (assignment, target id, metric, value, latest actual)
-    pub targets: Vec<(i64, i64, String, f64, f64)>,
+    /// (assignment, target id, metric, op, value, latest actual)
+    pub targets: Vec<(i64, i64, String, String, f64, f64)>,
+    /// (target id, due on, value): the milestones of those targets.
+    pub milestones: Vec<(i64, String, f64)>,
 }
 
 const LIVE: &str = "FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
@@ -62,10 +64,14 @@ pub async fn watched(db: &Db, year: i64) -> StoreResult<WatchedInputs> {
          WHERE d.state = 'open' AND d.assignment_id IN (SELECT a.id {LIVE})"
     ));
     let targets = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, g.id, g.metric, g.value, (SELECT x.actual FROM report_actuals x \
+        "SELECT a.id, g.id, g.metric, g.op, g.value, (SELECT x.actual FROM report_actuals x \
            JOIN progress_reports r ON r.id = x.report_id \
            WHERE x.target_id = g.id AND r.assignment_id = a.id ORDER BY r.period DESC LIMIT 1) \
          {LIVE_WITH_TARGETS}"
+    ));
+    let milestones = sqlx::AssertSqlSafe(format!(
+        "SELECT m.target_id, m.due_on, m.value FROM target_milestones m \
+         WHERE m.target_id IN (SELECT g.id {LIVE_WITH_TARGETS})"
     ));
     Ok(on_db!(db, pool => {
         let mut w = WatchedInputs::default();
@@ -93,10 +99,13 @@ pub async fn watched(db: &Db, year: i64) -> StoreResult<WatchedInputs> {
             w.difficulties.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
         for r in sqlx::query(targets).bind(year).fetch_all(pool).await? {
-            let actual: Option<f64> = r.try_get(4)?;
+            let actual: Option<f64> = r.try_get(5)?;
             if let Some(actual) = actual {
-                w.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, actual));
+                w.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, actual));
             }
+        }
+        for r in sqlx::query(milestones).bind(year).fetch_all(pool).await? {
+            w.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
         w
     }))

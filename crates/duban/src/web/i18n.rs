@@ -184,6 +184,7 @@ impl Lang {
             "situation.acknowledge" => ("确认重要情况", "acknowledged a situation"),
             "task.instruction" => ("领导批示", "wrote an instruction (批示)"),
             "task.comment" => ("发表评论", "commented"),
+            "target.milestones" => ("设置节点目标", "set a target's milestones"),
             other => (other, other),
         };
         self.t(zh, en)
@@ -309,6 +310,7 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "quiet_hours" => "免打扰时段格式为 22:00-08:00，留空则按全区设置",
         "head" => "单位负责人须为该单位在用的账号",
         "file" => return format!("佐证材料未通过检查：{message}"),
+        "milestones" => return super::trajectories::milestone_message(message),
         _ => return message.to_string(),
     };
     zh.to_string()

@@ -25,6 +25,8 @@ pub mod supervision_assignment;
 pub mod supervision_inspection;
 pub mod supervision_view;
 pub mod tasks;
+pub mod trajectories;
+pub mod trajectory_chart;
 pub mod view;
 pub mod workspace;
 
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(cockpit::router())
         .merge(ledger::router())
         .merge(tasks::router())
+        .merge(trajectories::router())
         .merge(assignments::router())
         .merge(workspace::router())
         .merge(calendar::router())

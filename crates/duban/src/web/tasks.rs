@@ -1,8 +1,9 @@
 //! The task page: the text with its targets and deadline, each unit's
 //! assignment and state, measures, reports over time, findings, difficulties,
 //! evaluations, situation reports, leaders' instructions (批示), comments, and
-//! the history from the audit chain. Notes, situation reports and the
-//! answers to difficulties are written here.
+//! the history from the audit chain, and each target against its trajectory
+//! (`trajectories.rs`). Notes, situation reports and the answers to
+//! difficulties are written here.
 
 use askama::Template;
 use axum::Router;
@@ -16,10 +17,11 @@ use super::error::WebError;
 use super::form::FieldErrors;
 use super::page::{Ctx, Page, Posted};
 use super::render;
+use super::trajectories::TargetCard;
 use super::view::{self, TargetLine, UnitView};
 use crate::app::AppState;
 use crate::domain::roles::Role;
-use crate::service::{coordination, tasks};
+use crate::service::{coordination, tasks, trajectories};
 use crate::store::audit::HistoryRow;
 use crate::store::coordination::{NoteRow, SituationRow};
 
@@ -46,6 +48,10 @@ struct TaskPage {
     deadline: String,
     light: &'static str,
     targets: Vec<TargetLine>,
+    /// Each target's status, figures and chart (web::trajectories).
+    tracks: Vec<TargetCard>,
+    /// The figures are the reader's own unit's (a liaison's).
+    tracks_own: bool,
     units: Vec<UnitView>,
     situations: Vec<SituationRow>,
     instructions: Vec<NoteRow>,
@@ -67,15 +73,29 @@ struct May {
 
 /// What was typed into a form that failed, shown again with its messages.
 #[derive(Default)]
-struct Drafts {
+pub(super) struct Drafts {
     note_kind: String,
     note_text: String,
     situation_text: String,
     /// (difficulty id, answer)
     answer: Option<(i64, String)>,
+    /// (target id, its milestones as typed)
+    milestones: Option<(i64, String)>,
     errors: FieldErrors,
-    /// Which form the errors belong to: "note", "situation", "answer", "ack".
+    /// Which form the errors belong to: "note", "situation", "answer",
+    /// "ack", "milestones".
     form: &'static str,
+}
+
+impl Drafts {
+    /// A target's milestones as typed into its form.
+    pub(super) fn milestones(target_id: i64, text: String) -> Drafts {
+        Drafts {
+            milestones: Some((target_id, text)),
+            form: "milestones",
+            ..Drafts::default()
+        }
+    }
 }
 
 async fn show(
@@ -93,6 +113,8 @@ async fn show_with(
     drafts: Drafts,
 ) -> Result<Response, WebError> {
     let record = tasks::record(&state.db, &page.actor, task_id).await?;
+    let tracks =
+        trajectories::of_task(&state.db, state.clock.as_ref(), &page.actor, task_id).await?;
     let role = page.actor.role;
     let own_unit_assigned = page
         .actor
@@ -142,6 +164,8 @@ async fn show_with(
         deadline: task.deadline_text.clone().unwrap_or_default(),
         light: record.task.light.as_str(),
         targets: view::targets(&record.task.targets, page.lang),
+        tracks: super::trajectories::cards(&tracks, page.lang, drafts.milestones.as_ref()),
+        tracks_own: tracks.own_unit_only,
         units: view::units(&record, page),
         situations: record.situations.clone(),
         instructions,
@@ -155,7 +179,7 @@ async fn show_with(
 
 /// Shows the task page again with the error as messages next to the form,
 /// or fails as a page when editing the form cannot help.
-async fn again(
+pub(super) async fn again(
     state: &AppState,
     page: &Page,
     task_id: i64,
