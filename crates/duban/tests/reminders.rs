@@ -294,12 +294,21 @@ async fn a_plan_year_of_reminders(test: &TestDb) {
         "restarted".into(),
         Duration::from_secs(60),
     );
-    assert!(!restarted.tick().await.unwrap().held, "the old lease still runs");
+    assert!(
+        !restarted.tick().await.unwrap().held,
+        "the old lease still runs"
+    );
     clock.set(morning("2021-12-31") + jiff::SignedDuration::from_secs(61));
     let after_restart = restarted.tick().await.unwrap();
     assert!(after_restart.held);
-    assert_eq!((after_restart.generated.new, after_restart.sent.sent), (0, 0));
-    assert_eq!(reminders::all(&test.db).await.unwrap().len(), expected.len());
+    assert_eq!(
+        (after_restart.generated.new, after_restart.sent.sent),
+        (0, 0)
+    );
+    assert_eq!(
+        reminders::all(&test.db).await.unwrap().len(),
+        expected.len()
+    );
 }
 
 /// Two servers on one PostgreSQL database, both answering, sessions shared,

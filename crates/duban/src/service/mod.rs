@@ -16,6 +16,7 @@ pub mod import;
 pub mod imports;
 pub mod inbox;
 pub mod ledger;
+pub mod ledger_export;
 pub mod lights;
 pub mod notify_admin;
 pub mod notify_settings;

@@ -23,18 +23,18 @@ pub fn router() -> Router<AppState> {
 /// The filters as the form sends them: empty means any.
 #[derive(Debug, Default, Deserialize)]
 pub struct LedgerQuery {
-    plan: Option<String>,
-    category: Option<String>,
-    unit: Option<String>,
-    light: Option<String>,
-    state: Option<String>,
-    q: Option<String>,
+    pub(crate) plan: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) unit: Option<String>,
+    pub(crate) light: Option<String>,
+    pub(crate) state: Option<String>,
+    pub(crate) q: Option<String>,
     page: Option<String>,
     /// What was just done, said once at the top (e.g. after an import).
     notice: Option<String>,
 }
 
-fn given(value: &Option<String>) -> Option<String> {
+pub(crate) fn given(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
         .map(str::trim)

@@ -17,6 +17,7 @@ pub mod form;
 pub mod i18n;
 pub mod inbox;
 pub mod ledger;
+pub mod ledger_download;
 pub mod me;
 pub mod page;
 pub mod plans;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(cockpit::router())
         .merge(ledger::router())
+        .merge(ledger_download::router())
         .merge(tasks::router())
         .merge(assignments::router())
         .merge(workspace::router())
