@@ -153,6 +153,48 @@ async fn filters_and_a_units_own_ledger(test: &TestDb) {
         StatusCode::FORBIDDEN
     );
 
+    // The workspace offers the unit's own ledger, the ledger page the filtered one.
+    for (client, path, test_id) in [
+        (&unit, "/workspace", "unit-ledger-xlsx"),
+        (&unit, "/ledger?light=green", "ledger-xlsx"),
+    ] {
+        let html = client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let link = html
+            .find(&format!("data-test=\"{test_id}\""))
+            .map(|at| &html[..at])
+            .expect(test_id);
+        let href = link
+            .rsplit("href=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(href.starts_with("/ledger.xlsx?"), "{href}");
+        let response = client
+            .get(format!("{}{href}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{href}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+    }
+    assert!(
+        html_has(&app, &unit, "/ledger", "data-test=\"ledger-import\"").await,
+        "a liaison imports"
+    );
+
     // The office filters by unit and by light as on the ledger page.
     let office = app.signed_in("admin").await;
     let (range, _) = sheet(
@@ -196,12 +238,32 @@ async fn filters_and_a_units_own_ledger(test: &TestDb) {
         download(&app, &office, "plan=99").await.status(),
         StatusCode::NOT_FOUND
     );
+    let supervisor = app.signed_in("supervisor").await;
+    assert!(!html_has(&app, &supervisor, "/ledger", "data-test=\"ledger-import\"").await);
+    assert!(html_has(&app, &supervisor, "/ledger", "data-test=\"ledger-xlsx\"").await);
     let anonymous = common::app::client();
     let response = download(&app, &anonymous, "").await;
     assert_ne!(
         response.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+}
+
+async fn html_has(
+    app: &common::app::TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    text: &str,
+) -> bool {
+    let html = client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    html.contains(text)
 }
 
 on_both_backends!(

@@ -2,4 +2,7 @@
 //! in, data out); no database, no HTTP, no clock.
 
 pub mod ledger_layout;
+pub mod ledger_read;
 pub mod ledger_xlsx;
+mod row_heights;
+pub mod sheet_dates;

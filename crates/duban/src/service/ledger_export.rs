@@ -53,7 +53,7 @@ async fn unit_for(db: &Db, actor: &Actor, asked: Option<String>) -> ServiceResul
 }
 
 /// Every task matching the query, page by page.
-async fn all_tasks(
+pub(crate) async fn all_tasks(
     db: &Db,
     actor: &Actor,
     plan_id: i64,

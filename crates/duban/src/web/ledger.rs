@@ -50,6 +50,8 @@ struct LedgerPage {
     ctx: Ctx,
     plan_id: i64,
     plan_title: String,
+    /// The office and liaisons may upload an edited ledger.
+    may_import: bool,
     notice: Option<&'static str>,
     plans: Vec<(i64, String)>,
     categories: Vec<(String, String)>,
@@ -130,6 +132,7 @@ async fn show(
         ctx: page.ctx(),
         plan_id: found.plan.id,
         plan_title: found.plan.title.clone(),
+        may_import: crate::service::ledger_import::may_import(&page.actor),
         notice: query
             .notice
             .as_deref()

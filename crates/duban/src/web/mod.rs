@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod ledger;
 pub mod ledger_download;
+pub mod ledger_import;
 pub mod me;
 pub mod page;
 pub mod plans;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(cockpit::router())
         .merge(ledger::router())
         .merge(ledger_download::router())
+        .merge(ledger_import::router())
         .merge(tasks::router())
         .merge(assignments::router())
         .merge(workspace::router())

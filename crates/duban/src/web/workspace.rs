@@ -37,6 +37,7 @@ struct WorkspacePage {
     plan_title: String,
     /// 本单位台账 (.xlsx).
     ledger_href: String,
+    may_import: bool,
     today: String,
     ahead_days: i32,
     /// For the office: the units to switch to.
@@ -143,6 +144,7 @@ async fn show(
             w.plan.id,
             super::url_encode(&w.unit_name)
         ),
+        may_import: crate::service::ledger_import::may_import(&page.actor),
         ahead_days: MEASURES_AHEAD_DAYS,
         unit_choices,
         to_claim: with_state(&["assigned"]),

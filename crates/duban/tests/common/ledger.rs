@@ -103,3 +103,106 @@ pub fn part(bytes: &[u8], name: &str) -> String {
         .unwrap();
     text
 }
+
+/// Edits the workbook in place with umya-spreadsheet (as a person in Excel
+/// would: the rest of the file stays as it was) and returns the new bytes.
+pub fn edit(bytes: &[u8], change: impl FnOnce(&mut umya_spreadsheet::Worksheet)) -> Vec<u8> {
+    let mut book = umya_spreadsheet::reader::xlsx::read_reader(Cursor::new(bytes.to_vec()), true)
+        .expect("umya reads the ledger");
+    change(book.get_sheet_by_name_mut("台账").expect("the 台账 sheet"));
+    let mut out = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).unwrap();
+    out
+}
+
+/// A page's form token.
+pub async fn csrf(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let html = client
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Posts the workbook to /ledger/import as the browser's form does; the
+/// status, the page's path after redirects, and its HTML.
+pub async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    bytes: &[u8],
+) -> (StatusCode, String, String) {
+    let token = csrf(app, client, "/ledger/import").await;
+    let boundary = "----duban-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"台账.xlsx\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = client
+        .post(format!("{}/ledger/import", app.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let path = response.url().path().to_string();
+    (status, path, response.text().await.unwrap())
+}
+
+/// The refusals listed on the upload form.
+pub fn errors(html: &str) -> Vec<String> {
+    let Some(at) = html.find("data-test=\"import-errors\"") else {
+        return Vec::new();
+    };
+    html[at..]
+        .split("<li>")
+        .skip(1)
+        .map(|item| item.split("</li>").next().unwrap().to_string())
+        .take_while(|item| !item.contains("</ul>"))
+        .collect()
+}
+
+/// Presses 确认导入 on a preview page; the page it lands on.
+pub async fn confirm(
+    app: &TestApp,
+    client: &reqwest::Client,
+    preview_path: &str,
+    html: &str,
+) -> (StatusCode, String) {
+    let token = csrf(app, client, preview_path).await;
+    let at = html
+        .find("name=\"fingerprint\" value=\"")
+        .expect("a fingerprint")
+        + 26;
+    let fingerprint = html[at..].split('"').next().unwrap().to_string();
+    let response = client
+        .post(format!("{}{preview_path}", app.base))
+        .form(&[
+            ("csrf", token),
+            ("fingerprint", fingerprint),
+            ("action", "apply".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
