@@ -289,3 +289,74 @@ async fn bad_workbooks_are_refused_cell_by_cell() {
         "nothing was applied"
     );
 }
+
+/// A ledger opened and saved again by LibreOffice (as a unit using WPS or
+/// LibreOffice hands it back) keeps what import needs: its hidden ids, the
+/// plan mark, real dates and merged task cells. Unchanged, it changes nothing;
+/// with one measure marked done, that is the only change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ledger_saved_again_by_libreoffice_reads_back() {
+    let test = common::sqlite().await;
+    let app = spawn_at(&test, "2021-06-15").await;
+    let unit = housing_with_measures(&app).await;
+    let bytes = download(&app, &unit, "")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let (range, _) = sheet(&bytes);
+    let row = rows_with(&range, 'F', "制定旧住房更新年度计划")[0];
+    let marked = edit(&bytes, |s| {
+        s.get_cell_mut(format!("F{row}"))
+            .set_value_string("制定旧住房更新年度计划（已完成）");
+    });
+    let resave = |bytes: &[u8]| {
+        let dir = tempfile::tempdir().unwrap();
+        let (input, out) = (
+            dir.path().join("in").join("台账.xlsx"),
+            dir.path().join("out"),
+        );
+        std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+        std::fs::write(&input, bytes).unwrap();
+        let profile = format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.path().display()
+        );
+        let status = std::process::Command::new("libreoffice")
+            .args([
+                &profile,
+                "--headless",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+            ])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .expect("libreoffice runs");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        std::fs::read(out.join("台账.xlsx")).expect("LibreOffice wrote the workbook")
+    };
+
+    let (status, _, html) = upload(&app, &unit, &resave(&bytes)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&html),
+        ["台账中的细化措施与系统记录一致，没有需要导入的变更"]
+    );
+
+    let (status, path, html) = upload(&app, &unit, &resave(&marked)).await;
+    assert_eq!(status, StatusCode::OK, "{:?}", errors(&html));
+    assert_eq!(html.matches("data-kind=\"edit\"").count(), 1);
+    assert_eq!(html.matches("data-kind=\"add\"").count(), 0);
+    let (status, page) = confirm(&app, &unit, &path, &html).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("新增 0 条措施，修改 1 条措施"), "{page}");
+    let done = housing_measures(&app, &unit).await;
+    assert!(done.iter().any(|m| m.1 == "制定旧住房更新年度计划" && m.4));
+}
