@@ -53,6 +53,11 @@ pub enum Command {
         #[arg(long, value_name = "PLAN_ID")]
         revise: Option<i64>,
     },
+    /// Write documents from the record: the ledger (台账) as .xlsx.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// The audit chain.
     Audit {
         #[command(subcommand)]
@@ -168,6 +173,30 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The ledger (台账): one sheet, one row per measure, ready to print on A4.
+    Ledger {
+        /// The plan (default: the newest published one).
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: Option<i64>,
+        /// One unit's ledger: its own tasks and measures only.
+        #[arg(long, value_name = "名称")]
+        unit: Option<String>,
+        /// Only tasks with this light: green, yellow, red or done.
+        #[arg(long)]
+        light: Option<String>,
+        /// Only tasks of this category (its ordinal, e.g. 七).
+        #[arg(long)]
+        category: Option<String>,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the hash chain end to end and name the first altered or removed event.
     Verify {
@@ -196,6 +225,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             publish,
             revise,
         )),
+        Command::Export {
+            command:
+                ExportCommand::Ledger {
+                    plan,
+                    unit,
+                    light,
+                    category,
+                    out,
+                    db,
+                },
+        } => {
+            let query = crate::service::ledger_export::LedgerExportQuery {
+                plan,
+                unit,
+                light,
+                category,
+                ..Default::default()
+            };
+            runtime()?.block_on(crate::commands::export::ledger(&db.db, &query, &out))
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),

@@ -112,7 +112,7 @@ pub async fn keep_upload(
 }
 
 /// The user an upload belongs to: the signed-in person acting.
-async fn actor_id(db: &Db, actor: &Actor) -> ServiceResult<i64> {
+pub(crate) async fn actor_id(db: &Db, actor: &Actor) -> ServiceResult<i64> {
     let forbidden = || ServiceError::Forbidden("only a signed-in person keeps uploads".into());
     let username = actor.name.strip_prefix("user:").ok_or_else(forbidden)?;
     Ok(users::by_username(db, username)

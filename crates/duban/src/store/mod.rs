@@ -14,6 +14,7 @@ pub mod coordination;
 pub mod deliveries;
 pub mod evaluations;
 pub mod indicators;
+pub mod ledger_uploads;
 pub mod lights;
 pub mod notify_targets;
 pub mod pending_imports;

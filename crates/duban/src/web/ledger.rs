@@ -23,18 +23,18 @@ pub fn router() -> Router<AppState> {
 /// The filters as the form sends them: empty means any.
 #[derive(Debug, Default, Deserialize)]
 pub struct LedgerQuery {
-    plan: Option<String>,
-    category: Option<String>,
-    unit: Option<String>,
-    light: Option<String>,
-    state: Option<String>,
-    q: Option<String>,
+    pub(crate) plan: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) unit: Option<String>,
+    pub(crate) light: Option<String>,
+    pub(crate) state: Option<String>,
+    pub(crate) q: Option<String>,
     page: Option<String>,
     /// What was just done, said once at the top (e.g. after an import).
     notice: Option<String>,
 }
 
-fn given(value: &Option<String>) -> Option<String> {
+pub(crate) fn given(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
         .map(str::trim)
@@ -50,6 +50,8 @@ struct LedgerPage {
     ctx: Ctx,
     plan_id: i64,
     plan_title: String,
+    /// The office and liaisons may upload an edited ledger.
+    may_import: bool,
     notice: Option<&'static str>,
     plans: Vec<(i64, String)>,
     categories: Vec<(String, String)>,
@@ -130,6 +132,7 @@ async fn show(
         ctx: page.ctx(),
         plan_id: found.plan.id,
         plan_title: found.plan.title.clone(),
+        may_import: crate::service::ledger_import::may_import(&page.actor),
         notice: query
             .notice
             .as_deref()

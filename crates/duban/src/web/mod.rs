@@ -17,6 +17,8 @@ pub mod form;
 pub mod i18n;
 pub mod inbox;
 pub mod ledger;
+pub mod ledger_download;
+pub mod ledger_import;
 pub mod me;
 pub mod page;
 pub mod plans;
@@ -47,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(cockpit::router())
         .merge(ledger::router())
+        .merge(ledger_download::router())
+        .merge(ledger_import::router())
         .merge(tasks::router())
         .merge(trajectories::router())
         .merge(assignments::router())

@@ -35,6 +35,9 @@ struct WorkspacePage {
     unit_name: String,
     plan_id: i64,
     plan_title: String,
+    /// 本单位台账 (.xlsx).
+    ledger_href: String,
+    may_import: bool,
     today: String,
     ahead_days: i32,
     /// For the office: the units to switch to.
@@ -136,6 +139,12 @@ async fn show(
         unit_name: w.unit_name.clone(),
         plan_id: w.plan.id,
         plan_title: w.plan.title.clone(),
+        ledger_href: format!(
+            "/ledger.xlsx?plan={}&unit={}",
+            w.plan.id,
+            super::url_encode(&w.unit_name)
+        ),
+        may_import: crate::service::ledger_import::may_import(&page.actor),
         ahead_days: MEASURES_AHEAD_DAYS,
         unit_choices,
         to_claim: with_state(&["assigned"]),

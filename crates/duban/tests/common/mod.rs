@@ -6,6 +6,7 @@
 pub mod app;
 pub mod browser;
 pub mod ics;
+pub mod ledger;
 pub mod record;
 pub mod sink;
 

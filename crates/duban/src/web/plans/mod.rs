@@ -3,7 +3,7 @@
 //! re-importing a changed edition, each through a preview. Everyone else
 //! gets the 403 page.
 
-mod import;
+pub(crate) mod import;
 mod marked;
 mod messages;
 mod revise;

@@ -1,0 +1,8 @@
+//! Documents Duban writes and reads back. Pure: data in, bytes out (and bytes
+//! in, data out); no database, no HTTP, no clock.
+
+pub mod ledger_layout;
+pub mod ledger_read;
+pub mod ledger_xlsx;
+mod row_heights;
+pub mod sheet_dates;
