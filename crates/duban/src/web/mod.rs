@@ -4,6 +4,7 @@
 //! render or redirect.
 
 pub mod admin;
+pub mod assessment;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(cockpit::router())
+        .merge(assessment::router())
         .merge(ledger::router())
         .merge(tasks::router())
         .merge(trajectories::router())
