@@ -1,5 +1,7 @@
 //! Pure types and rules of the supervision domain: no SQL, no HTTP.
 
+pub mod assessment;
+pub mod assessment_evidence;
 pub mod assignment;
 pub mod audit;
 pub mod calendar;

@@ -1,6 +1,7 @@
 //! Use cases: each one checks permission first, runs in one transaction, and
 //! writes its audit event in that same transaction.
 
+pub mod assessment;
 pub mod assignments;
 pub mod audit;
 pub mod auth;

@@ -6,6 +6,7 @@
 //! ascending order, RETURNING, ON CONFLICT) and run on either driver through
 //! [`on_tx!`]; dialect-specific SQL sits in explicit arms.
 
+pub mod assessment;
 pub mod assignments;
 pub mod audit;
 pub mod calendar_feeds;

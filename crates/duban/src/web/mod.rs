@@ -4,6 +4,7 @@
 //! render or redirect.
 
 pub mod admin;
+pub mod assessment;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(cockpit::router())
+        .merge(assessment::router())
         .merge(ledger::router())
         .merge(ledger_download::router())
         .merge(ledger_import::router())

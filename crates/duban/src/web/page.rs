@@ -169,10 +169,12 @@ fn nav_for(role: Role, lang: Lang, here: &str) -> Vec<NavItem> {
     const SUPERVISION: (&str, &str, &str) = ("/supervision", "督查督办", "Supervision");
     const IMPORT: (&str, &str, &str) = ("/plans", "计划导入", "Plans");
     const ADMIN: (&str, &str, &str) = ("/admin", "系统管理", "Administration");
+    const ASSESSMENT: (&str, &str, &str) = ("/assessment", "年度考核", "Assessment");
     let items: &[(&str, &str, &str)] = match role {
-        Role::Admin => &[COCKPIT, LEDGER, SUPERVISION, IMPORT, ADMIN],
-        Role::Supervisor => &[COCKPIT, LEDGER, SUPERVISION, IMPORT],
-        Role::Leader | Role::Viewer => &[COCKPIT, LEDGER],
+        Role::Admin => &[COCKPIT, LEDGER, SUPERVISION, ASSESSMENT, IMPORT, ADMIN],
+        Role::Supervisor => &[COCKPIT, LEDGER, SUPERVISION, ASSESSMENT, IMPORT],
+        Role::Leader => &[COCKPIT, LEDGER, ASSESSMENT],
+        Role::Viewer => &[COCKPIT, LEDGER],
         Role::Liaison => &[WORKSPACE, LEDGER],
     };
     let path = here.split('?').next().unwrap_or(here);
