@@ -194,6 +194,17 @@ pub enum ExportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The annual assessment: the units ranked, and every row each figure was counted from.
+    Assessment {
+        /// The plan (default: the newest published one).
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: Option<i64>,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,6 +256,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             runtime()?.block_on(crate::commands::export::ledger(&db.db, &query, &out))
         }
+        Command::Export {
+            command: ExportCommand::Assessment { plan, out, db },
+        } => runtime()?.block_on(crate::commands::export::assessment(&db.db, plan, &out)),
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),

@@ -277,3 +277,82 @@ async fn the_pages_rank_drill_down_and_keep_the_weights_to_the_admin() {
         .unwrap();
     assert_eq!(refused.status(), 403);
 }
+
+/// The workbook: the ranking and the rows behind it, read back with
+/// calamine, and printed by LibreOffice (the PDF's text has the title and
+/// a unit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_workbook_reads_back_and_prints() {
+    use calamine::{Reader, Xlsx};
+    let test = common::sqlite().await;
+    let server = app::spawn_at(&test, "2021-06-15").await;
+    let leader = client();
+    leader
+        .post(format!("{}/api/v1/login", server.base))
+        .json(&serde_json::json!({"username": "leader", "password": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    let answer = leader
+        .get(format!("{}/assessment.xlsx", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    let bytes = answer.bytes().await.unwrap().to_vec();
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(book.sheet_names(), vec!["考核排名", "计分明细"]);
+    let ranking = book.worksheet_range("考核排名").unwrap();
+    let text = |r: &calamine::Range<calamine::Data>| {
+        r.rows()
+            .flat_map(|row| row.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let ranked = text(&ranking);
+    assert!(
+        ranked.contains("年度考核排名") && ranked.contains("区房管局"),
+        "{ranked}"
+    );
+    let detail = book.worksheet_range("计分明细").unwrap();
+    assert!(detail.height() > 10, "the rows behind the figures");
+    assert!(text(&detail).contains("认领"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("assessment.xlsx");
+    std::fs::write(&xlsx, &bytes).unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let converted = std::process::Command::new("libreoffice")
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .expect("libreoffice runs (Debian: libreoffice-calc-nogui)");
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let printed = std::process::Command::new("pdftotext")
+        .arg(dir.path().join("assessment.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian: poppler-utils)");
+    let printed: String = String::from_utf8_lossy(&printed.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        printed.contains("年度考核排名") && printed.contains("区房管局"),
+        "{printed}"
+    );
+}

@@ -75,3 +75,44 @@ fn export_ledger_writes_the_workbook() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("plan 7 does not exist"));
 }
+
+#[test]
+fn export_assessment_writes_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("office.db").display());
+    ok(&duban(&["import", SEED, "--db", &url, "--publish"]));
+    let out = dir.path().join("考核.xlsx");
+    let text = ok(&duban(&[
+        "export",
+        "assessment",
+        "--plan",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--db",
+        &url,
+    ]));
+    assert!(text.starts_with("assessment written to "), "{text}");
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let bytes = std::fs::read(&out).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let ranking = book.worksheet_range("考核排名").unwrap();
+    assert!(
+        ranking
+            .get_value((0, 0))
+            .unwrap()
+            .to_string()
+            .contains("年度考核排名")
+    );
+    let missing = duban(&[
+        "export",
+        "assessment",
+        "--plan",
+        "99",
+        "--out",
+        out.to_str().unwrap(),
+        "--db",
+        &url,
+    ]);
+    assert_ne!(missing.status.code(), Some(0), "a plan that does not exist");
+}

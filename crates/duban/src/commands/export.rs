@@ -1,4 +1,5 @@
-//! `duban export ledger`: the ledger (台账) as .xlsx, with the ledger page's filters.
+//! `duban export ledger`: the ledger (台账) as .xlsx, with the ledger page's
+//! filters; `duban export assessment`: the annual assessment as .xlsx.
 
 use std::path::Path;
 
@@ -22,6 +23,23 @@ pub async fn ledger(db_url: &str, query: &LedgerExportQuery, out: &Path) -> anyh
         out.display(),
         file.tasks,
         file.bytes.len()
+    );
+    Ok(())
+}
+
+pub async fn assessment(db_url: &str, plan: Option<i64>, out: &Path) -> anyhow::Result<()> {
+    let db = Db::connect(db_url)
+        .await
+        .with_context(|| format!("cannot open the database {db_url}"))?;
+    let file =
+        crate::service::assessment::workbook(&db, &SystemClock, &Actor::operator(), plan).await;
+    db.close().await;
+    let (_, bytes) = file?;
+    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "assessment written to {}: {} bytes",
+        out.display(),
+        bytes.len()
     );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Documents Duban writes and reads back. Pure: data in, bytes out (and bytes
 //! in, data out); no database, no HTTP, no clock.
 
+pub mod assessment_xlsx;
 pub mod ledger_layout;
 pub mod ledger_read;
 pub mod ledger_xlsx;

@@ -200,3 +200,42 @@ fn records(r: &PlanRecord, year: Option<i16>) -> Vec<(i64, String, AssignmentRec
         })
         .collect()
 }
+
+/// The assessment as an .xlsx workbook: (file name, bytes).
+pub async fn workbook(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan_id: Option<i64>,
+) -> ServiceResult<(String, Vec<u8>)> {
+    let a = assessment(db, clock, actor, plan_id).await?;
+    let names: HashMap<i64, &str> = a
+        .units
+        .iter()
+        .map(|u| (u.figures.unit_id, u.figures.unit_name.as_str()))
+        .collect();
+    // The rows in the ranking's order.
+    let evidence = a
+        .units
+        .iter()
+        .filter_map(|u| {
+            let rows = a.evidence.get(&u.figures.unit_id)?;
+            Some((*names.get(&u.figures.unit_id)?, rows.as_slice()))
+        })
+        .collect();
+    let bytes =
+        crate::export::assessment_xlsx::write(&crate::export::assessment_xlsx::AssessmentBook {
+            plan_title: &a.plan.title,
+            today: a.today,
+            weights: &a.weights,
+            units: &a.units,
+            evidence,
+        })
+        .map_err(|e| ServiceError::Invalid(format!("the workbook could not be written: {e}")))?;
+    let name = format!(
+        "{}年度考核-{}.xlsx",
+        a.plan.title,
+        a.today.to_string().replace('-', "")
+    );
+    Ok((name, bytes))
+}

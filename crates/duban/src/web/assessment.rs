@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessment", get(show))
         .route("/assessment/weights", post(save_weights))
         .route("/assessment/units/{id}", get(unit))
+        .route("/assessment.xlsx", get(download))
 }
 
 #[derive(Deserialize, Default)]
@@ -246,4 +247,31 @@ async fn unit(
         unit,
         sections,
     })
+}
+
+/// The ranking and every row behind it, as a workbook.
+async fn download(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, WebError> {
+    use axum::http::header;
+    let (name, bytes) =
+        crate::service::assessment::workbook(&state.db, state.clock.as_ref(), &page.actor, q.plan)
+            .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                super::ledger_download::XLSX.to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                super::ledger_download::attachment(&name),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
