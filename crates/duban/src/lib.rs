@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod jobs;
 pub mod notify;
 pub mod service;

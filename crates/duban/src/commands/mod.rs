@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod parse;
 pub mod serve;

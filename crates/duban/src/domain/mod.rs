@@ -2,6 +2,7 @@
 
 pub mod assignment;
 pub mod audit;
+pub mod bulletin_period;
 pub mod calendar;
 pub mod email_address;
 pub mod evaluation;
@@ -12,6 +13,7 @@ pub mod light;
 pub mod milestones;
 pub mod period;
 pub mod quiet_hours;
+pub mod red_reasons;
 pub mod reminders;
 pub mod report_window;
 pub mod revision;

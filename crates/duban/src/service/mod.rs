@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod calendar_content;
 pub mod calendar_feeds;

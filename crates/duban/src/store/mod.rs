@@ -8,6 +8,7 @@
 
 pub mod assignments;
 pub mod audit;
+pub mod bulletin;
 pub mod calendar_feeds;
 pub mod cockpit;
 pub mod coordination;

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod calendar_ics;
 pub mod charts;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(cockpit::router())
+        .merge(bulletin::router())
         .merge(ledger::router())
         .merge(tasks::router())
         .merge(trajectories::router())
