@@ -3,3 +3,4 @@
 
 pub mod bulletin_docx;
 pub mod bulletin_text;
+pub mod bulletin_words;
