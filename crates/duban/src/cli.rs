@@ -53,7 +53,8 @@ pub enum Command {
         #[arg(long, value_name = "PLAN_ID")]
         revise: Option<i64>,
     },
-    /// Write documents from the record: the ledger (台账) as .xlsx.
+    /// Write documents from the record: the ledger (台账) and the annual assessment
+    /// as .xlsx, the supervision bulletin (督查通报) as .docx.
     Export {
         #[command(subcommand)]
         command: ExportCommand,
@@ -205,6 +206,30 @@ pub enum ExportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The supervision bulletin (督查通报) of a period, as a .docx in the
+    /// official document layout.
+    Bulletin {
+        /// The plan.
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: i64,
+        /// A month (2021-06), a quarter (2021-Q2) or two dates (2021-06-01..2021-06-30).
+        #[arg(long)]
+        period: String,
+        /// The document number (文号), e.g. 督查通报〔2021〕6号.
+        #[arg(long)]
+        number: Option<String>,
+        /// The issuing office (default 区委督促检查工作领导小组办公室).
+        #[arg(long)]
+        office: Option<String>,
+        /// Draw it up as on this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Where to write the document.
+        #[arg(long, value_name = "FILE.docx")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +284,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export {
             command: ExportCommand::Assessment { plan, out, db },
         } => runtime()?.block_on(crate::commands::export::assessment(&db.db, plan, &out)),
+        Command::Export {
+            command:
+                ExportCommand::Bulletin {
+                    plan,
+                    period,
+                    number,
+                    office,
+                    as_of,
+                    out,
+                    db,
+                },
+        } => runtime()?.block_on(crate::commands::export::bulletin(
+            &db.db,
+            plan,
+            &period,
+            number,
+            office,
+            as_of.as_deref(),
+            &out,
+        )),
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),

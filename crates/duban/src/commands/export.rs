@@ -1,12 +1,15 @@
-//! `duban export ledger`: the ledger (台账) as .xlsx, with the ledger page's
-//! filters; `duban export assessment`: the annual assessment as .xlsx.
+//! `duban export …`: documents written from the record to a file — the
+//! ledger (台账) and the annual assessment as .xlsx, the supervision
+//! bulletin (督查通报) as .docx.
 
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::domain::bulletin_period::BulletinPeriod;
 use crate::domain::roles::Actor;
+use crate::service::bulletin::{BulletinRequest, bulletin as draw_up};
 use crate::service::ledger_export::{LedgerExportQuery, export_ledger};
 use crate::store::Db;
 
@@ -40,6 +43,59 @@ pub async fn assessment(db_url: &str, plan: Option<i64>, out: &Path) -> anyhow::
         "assessment written to {}: {} bytes",
         out.display(),
         bytes.len()
+    );
+    Ok(())
+}
+
+/// `duban export bulletin`: the supervision bulletin (督查通报) as .docx.
+pub async fn bulletin(
+    db_url: &str,
+    plan: i64,
+    period: &str,
+    number: Option<String>,
+    office: Option<String>,
+    as_of: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let period: BulletinPeriod = match period.parse() {
+        Ok(period) => period,
+        Err(message) => bail!("--period: {message}"),
+    };
+    // A day other than today: the bulletin as it read then (noon in China).
+    let clock: Box<dyn Clock> = match as_of {
+        None => Box::new(SystemClock),
+        Some(day) => {
+            let noon = format!("{day}T12:00:00+08:00");
+            match noon.parse() {
+                Ok(at) => Box::new(FixedClock(at)),
+                Err(_) => bail!("--as-of: '{day}' is not a date such as 2021-07-08"),
+            }
+        }
+    };
+    let db = Db::connect(db_url)
+        .await
+        .with_context(|| format!("cannot open the database {db_url}"))?;
+    let actor = Actor::operator();
+    let request = BulletinRequest {
+        plan_id: Some(plan),
+        period,
+        number,
+        office,
+    };
+    let found = draw_up(&db, clock.as_ref(), &actor, request).await;
+    db.close().await;
+    let found = found?;
+    let bytes =
+        crate::export::bulletin_docx::write(&crate::export::bulletin_text::document(&found))
+            .context("cannot write the bulletin")?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "bulletin of plan {} for {} written to {}: {} red tasks, {} units",
+        found.plan_id,
+        found.period,
+        out.display(),
+        found.red_tasks.len(),
+        found.units.len()
     );
     Ok(())
 }

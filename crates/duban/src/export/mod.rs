@@ -2,6 +2,9 @@
 //! in, data out); no database, no HTTP, no clock.
 
 pub mod assessment_xlsx;
+pub mod bulletin_docx;
+pub mod bulletin_text;
+pub mod bulletin_words;
 pub mod ledger_layout;
 pub mod ledger_read;
 pub mod ledger_xlsx;

@@ -11,11 +11,14 @@ use jiff::civil::Date;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
-use crate::domain::light::{Light, Pace, china_date, missed_reports, task_light};
+use crate::domain::light::{
+    Light, Pace, Record, Thresholds, china_date, missed_reports, task_light,
+};
 use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::Direction;
+use crate::store::assignments::AssignmentRow;
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
-use crate::store::plans::{PlanSummary, TaskFilter};
+use crate::store::plans::{PlanSummary, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// How many of the newest reports and situation reports the cockpit lists.
@@ -127,6 +130,12 @@ pub struct Cockpit {
     pub targets: Vec<TargetProgress>,
     pub reports: Vec<RecentReport>,
     pub situations: Vec<RecentSituation>,
+    /// The plan's live tasks in document order, and every live assignment
+    /// with what the rule read of it and its light (the bulletin says why
+    /// a task is red from them), lit with these thresholds.
+    pub task_rows: Vec<TaskRow>,
+    pub lit: Vec<(AssignmentRow, Record, Light)>,
+    pub thresholds: Thresholds,
 }
 
 /// The cockpit of a plan (the one asked for, else the reader's default, as
@@ -148,6 +157,23 @@ pub async fn cockpit(
     if plan_id.is_none() && super::plans::list(db, actor).await?.is_empty() {
         return Ok(None);
     }
+    cockpit_on(db, actor, plan_id, today, today).await.map(Some)
+}
+
+/// The cockpit on `today`, its targets against their trajectory on
+/// `targets_on` (a bulletin reads them at its period's end).
+pub async fn cockpit_on(
+    db: &Db,
+    actor: &Actor,
+    plan_id: Option<i64>,
+    today: Date,
+    targets_on: Date,
+) -> ServiceResult<Cockpit> {
+    require(
+        actor,
+        &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer],
+        "open the cockpit",
+    )?;
     let (plan, plans) = super::ledger::plan_for(db, actor, plan_id).await?;
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let (tasks, _) = plans::tasks_page(db, plan.id, &TaskFilter::default(), i64::MAX, 0).await?;
@@ -243,11 +269,11 @@ pub async fn cockpit(
             let expected = trajectory
                 .as_ref()
                 .filter(|t| t.direction() == Direction::Floor)
-                .map(|t| t.planned_at(today));
+                .map(|t| t.planned_at(targets_on));
             let pace = trajectory
                 .as_ref()
                 .zip(actual)
-                .map(|(t, a)| t.status(a, today));
+                .map(|(t, a)| t.status(a, targets_on));
             Some(TargetProgress {
                 task_id: target.task_id,
                 task_number: numbers
@@ -264,7 +290,12 @@ pub async fn cockpit(
         })
         .collect();
 
-    Ok(Some(Cockpit {
+    let lit = assignments
+        .into_iter()
+        .zip(lit)
+        .map(|(a, (record, light))| (a, record, light))
+        .collect();
+    Ok(Cockpit {
         reports: store::recent_reports(db, plan.id, RECENT).await?,
         situations: store::recent_situations(db, plan.id, RECENT).await?,
         plan,
@@ -274,7 +305,10 @@ pub async fn cockpit(
         categories,
         units,
         targets,
-    }))
+        task_rows: tasks,
+        lit,
+        thresholds,
+    })
 }
 
 /// The columns the unit table sorts by.

@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod calendar_content;
 pub mod calendar_feeds;

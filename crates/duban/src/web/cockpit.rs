@@ -52,6 +52,8 @@ struct CockpitPage {
     situations: Vec<Recent>,
     /// Supervisors and admin get links to their supervision pages.
     supervises: bool,
+    /// Those who may draw up a bulletin get a link to it.
+    bulletin_href: Option<String>,
 }
 
 /// Before the first plan is imported.
@@ -273,6 +275,9 @@ fn view(page: &Page, found: &Cockpit, sort: UnitSort, descending: bool) -> Cockp
             })
             .collect(),
         supervises: page.is(&[Role::Admin, Role::Supervisor]),
+        bulletin_href: page
+            .is(&[Role::Admin, Role::Supervisor, Role::Leader])
+            .then(|| format!("/bulletin?plan={plan}")),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
+pub mod bulletin;
 pub mod calendar;
 pub mod calendar_ics;
 pub mod charts;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(cockpit::router())
         .merge(assessment::router())
+        .merge(bulletin::router())
         .merge(ledger::router())
         .merge(ledger_download::router())
         .merge(ledger_import::router())

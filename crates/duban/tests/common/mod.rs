@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod bulletin;
 pub mod ics;
 pub mod ledger;
 pub mod record;
