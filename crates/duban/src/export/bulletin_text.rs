@@ -169,17 +169,17 @@ pub fn document(b: &Bulletin) -> BulletinDoc {
         blocks.push(Block::Paragraph("本计划暂无责任单位。".into()));
     } else {
         blocks.push(Block::Paragraph(format!(
-            "截至{as_of}，各责任单位推进情况如下（按亮灯由重到轻排列，滞后在前）："
+            "截至{as_of}，各责任单位推进情况如下（按年度考核综合得分排名，尚无可计分记录的单位列后）："
         )));
         let rows = b
             .units
             .iter()
-            .enumerate()
-            .map(|(i, u)| {
+            .map(|u| {
                 let f = &u.figures;
                 vec![
-                    (i + 1).to_string(),
+                    u.rank.map_or_else(|| "—".into(), |r| r.to_string()),
                     f.name.clone(),
+                    u.score.map_or_else(|| "—".into(), |s| format!("{s:.2}")),
                     f.assignments().to_string(),
                     u.red.to_string(),
                     u.yellow.to_string(),
@@ -191,10 +191,11 @@ pub fn document(b: &Bulletin) -> BulletinDoc {
             })
             .collect();
         blocks.push(table(
-            &[2, 7, 2, 2, 2, 2, 2, 2, 2],
+            &[2, 6, 2, 2, 2, 2, 2, 2, 2, 2],
             &[
-                "序号",
+                "名次",
                 "单位",
+                "考核得分",
                 "承担任务",
                 "滞后",
                 "预警",

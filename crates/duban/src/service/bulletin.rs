@@ -89,6 +89,10 @@ pub struct UnitLine {
     pub figures: UnitFigures,
     pub red: i64,
     pub yellow: i64,
+    /// The annual assessment's total and rank on the same day (none for a
+    /// unit with nothing to score).
+    pub score: Option<f64>,
+    pub rank: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,22 +130,35 @@ pub async fn bulletin(
             _ => {}
         }
     }
+    // The units in the annual assessment's order, as of the same day.
+    let assessed = super::assessment::assessment(db, clock, actor, Some(plan_id)).await?;
+    let standing: HashMap<&str, (Option<f64>, Option<usize>)> = assessed
+        .units
+        .iter()
+        .map(|a| (a.figures.unit_name.as_str(), (a.total, a.rank)))
+        .collect();
     let mut units: Vec<UnitLine> = cockpit
         .units
         .iter()
         .map(|u| {
             let (red, yellow) = per_unit.get(u.name.as_str()).copied().unwrap_or_default();
+            let (score, rank) = standing.get(u.name.as_str()).copied().unwrap_or_default();
             UnitLine {
                 figures: u.clone(),
                 red,
                 yellow,
+                score,
+                rank,
             }
         })
         .collect();
-    // An order, not a score: the worst light, then more reds, then more yellows.
+    // Ranked units by rank; those with nothing to score after them, worst light first.
     units.sort_by(|a, b| {
-        (b.figures.worst, b.red, b.yellow)
-            .cmp(&(a.figures.worst, a.red, a.yellow))
+        (a.rank.is_none(), a.rank)
+            .cmp(&(b.rank.is_none(), b.rank))
+            .then_with(|| {
+                (b.figures.worst, b.red, b.yellow).cmp(&(a.figures.worst, a.red, a.yellow))
+            })
             .then_with(|| a.figures.name.cmp(&b.figures.name))
     });
 
