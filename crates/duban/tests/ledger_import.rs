@@ -10,7 +10,7 @@ use common::ledger::{
     cell, confirm, download, edit, errors, housing_with_measures, rows_with, sheet, upload,
 };
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Every measure of 区房管局 (tasks 17 and 18): (task, description, person, deadline, done).
 async fn housing_measures(
@@ -140,7 +140,7 @@ async fn export_edit_import_changes_exactly_that(test: &TestDb) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         errors(&html),
-        ["台账中的细化措施与系统记录一致，没有需要导入的变更"]
+        ["台账中的细化措施和进展情况与系统记录一致，没有需要导入的变更"]
     );
     // The import is in the audit chain, which still verifies.
     duban::service::audit::verify(&test.db)
@@ -264,6 +264,19 @@ async fn bad_workbooks_are_refused_cell_by_cell() {
             at(other, 'F', "细化措施")
         )]
     );
+    // Nor into another unit's 进展情况.
+    let foreign_progress = edit(&full, |s| {
+        s.get_cell_mut(format!("I{other}"))
+            .set_value_string("代填的进展");
+    });
+    let (_, _, html) = upload(&app, &unit, &foreign_progress).await;
+    assert_eq!(
+        errors(&html),
+        [format!(
+            "{}本单位不承担这项任务：只能填写本单位任务的进展情况",
+            at(other, 'I', "进展情况")
+        )]
+    );
     // The office may, but not before the unit has claimed the task.
     let (_, _, html) = upload(&app, &office, &foreign).await;
     let unit_name = cell(&range, other, 'E');
@@ -347,7 +360,7 @@ async fn a_ledger_saved_again_by_libreoffice_reads_back() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         errors(&html),
-        ["台账中的细化措施与系统记录一致，没有需要导入的变更"]
+        ["台账中的细化措施和进展情况与系统记录一致，没有需要导入的变更"]
     );
 
     let (status, path, html) = upload(&app, &unit, &resave(&marked)).await;
@@ -360,3 +373,121 @@ async fn a_ledger_saved_again_by_libreoffice_reads_back() {
     let done = housing_measures(&app, &unit).await;
     assert!(done.iter().any(|m| m.1 == "制定旧住房更新年度计划" && m.4));
 }
+
+/// 区房管局's assignment of task 18 and its reports, (period, narrative).
+async fn housing_reports(app: &TestApp, client: &reqwest::Client) -> (i64, Vec<(String, String)>) {
+    let (_, me) = app.get(client, "/api/v1/me").await;
+    let (_, list) = app
+        .get(
+            client,
+            &format!("/api/v1/units/{}/assignments", me["unit_id"]),
+        )
+        .await;
+    // housing_with_measures gave the second assignment (task 18) two measures.
+    let id = list["assignments"][1]["id"].as_i64().unwrap();
+    let (_, body) = app
+        .get(client, &format!("/api/v1/assignments/{id}/reports"))
+        .await;
+    let mut reports: Vec<(String, String)> = body["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("period"), s("narrative"))
+        })
+        .collect();
+    reports.sort();
+    (id, reports)
+}
+
+/// An edited 进展情况 cell becomes the report of the current period; an
+/// unchanged one is no change; a period already reported is refused.
+async fn edited_progress_becomes_the_current_report(test: &TestDb) {
+    // June 28, 2021: June's window opened June 23 (5 working days before June
+    // 30) and closes July 7; May's closed June 7. June is the only open window,
+    // so the current period is June. (On the demo's June 15 no window is open
+    // and the import would write May, the latest ended period.)
+    let app = spawn_at(test, "2021-06-28").await;
+    let unit = housing_with_measures(&app).await;
+    let (id, none) = housing_reports(&app, &unit).await;
+    assert!(none.is_empty(), "{none:?}");
+    let (status, body) = app
+        .post(
+            &unit,
+            &format!("/api/v1/assignments/{id}/reports"),
+            json!({"period": "2021-05", "narrative": "五月新开工 80 台"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let bytes = download(&app, &unit, "").await.bytes().await.unwrap();
+    // Downloaded and uploaded untouched: the progress cell is no change.
+    let (status, _, html) = upload(&app, &unit, &bytes).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&html),
+        ["台账中的细化措施和进展情况与系统记录一致，没有需要导入的变更"]
+    );
+
+    let (range, _) = sheet(&bytes);
+    let row = rows_with(&range, 'I', "［2021-05］五月新开工 80 台")[0];
+    // The person keeps the period prefix and rewrites the text after it.
+    let changed = edit(&bytes, |s| {
+        s.get_cell_mut(format!("I{row}"))
+            .set_value_string("［2021-05］六月累计新开工 130 台、竣工 90 台");
+    });
+    let (status, path, html) = upload(&app, &unit, &changed).await;
+    assert_eq!(status, StatusCode::OK, "{:?}", errors(&html));
+    assert_eq!(html.matches("data-kind=\"progress\"").count(), 1, "{html}");
+    assert_eq!(html.matches("data-kind=\"edit\"").count(), 0);
+    assert!(
+        html.contains("进展情况 2021年6月：六月累计新开工 130 台、竣工 90 台"),
+        "{html}"
+    );
+    // Nothing is reported before the confirmation.
+    assert_eq!(housing_reports(&app, &unit).await.1.len(), 1);
+
+    let (status, page) = confirm(&app, &unit, &path, &html).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("台账已导入：新增 0 条措施，修改 0 条措施，报送 1 条进展。"),
+        "{page}"
+    );
+    assert_eq!(
+        housing_reports(&app, &unit).await.1,
+        [
+            ("2021-05".to_string(), "五月新开工 80 台".to_string()),
+            (
+                "2021-06".to_string(),
+                "六月累计新开工 130 台、竣工 90 台".to_string()
+            ),
+        ]
+    );
+
+    // The same file again: the cell is now the latest report, no change.
+    let (status, _, html) = upload(&app, &unit, &changed).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&html),
+        ["台账中的细化措施和进展情况与系统记录一致，没有需要导入的变更"]
+    );
+    // June is reported: a new text for it is refused, reports are not edited here.
+    let again = edit(&bytes, |s| {
+        s.get_cell_mut(format!("I{row}"))
+            .set_value_string("六月另写一遍");
+    });
+    let (_, _, html) = upload(&app, &unit, &again).await;
+    assert_eq!(
+        errors(&html),
+        [format!(
+            "{}区房管局 2021年6月：该期进展已报送，请在系统中修改",
+            at(row, 'I', "进展情况")
+        )]
+    );
+    duban::service::audit::verify(&test.db)
+        .await
+        .expect("the chain holds");
+}
+
+on_both_backends!(edited_progress_becomes_the_current_report);

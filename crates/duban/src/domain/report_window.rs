@@ -70,6 +70,19 @@ pub fn window(end: Date, t: &Thresholds) -> (Date, Date) {
     )
 }
 
+/// The period a report written on `today` is for: the latest whose window
+/// is open (opened and not past its due day), else the latest that has
+/// ended; `None` before the year's first period ends.
+pub fn current(year: i16, today: Date, t: &Thresholds) -> Option<Period> {
+    let all = periods(year, t);
+    let open = all.iter().rev().find(|(_, end)| {
+        let (opens, due) = window(*end, t);
+        opens <= today && today <= due
+    });
+    open.or_else(|| all.iter().rev().find(|(_, end)| *end < today))
+        .map(|(period, _)| *period)
+}
+
 fn month_end(year: i16, month: u8) -> Date {
     Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
 }
@@ -127,6 +140,19 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_current_period_is_the_open_window_else_the_last_ended() {
+        let t = Thresholds::default();
+        // June 15: May's window closed June 7, June's opens June 23.
+        assert_eq!(current(2021, date("2021-06-15"), &t), Some(month(5)));
+        // June 28: June's window is open (May's long closed).
+        assert_eq!(current(2021, date("2021-06-28"), &t), Some(month(6)));
+        // July 2: only June's window is open (July's opens late in July).
+        assert_eq!(current(2021, date("2021-07-02"), &t), Some(month(6)));
+        // January 10: nothing of 2021 has ended yet.
+        assert_eq!(current(2021, date("2021-01-10"), &t), None);
     }
 
     #[test]

@@ -73,3 +73,38 @@ pub fn light_word(light: Light) -> (&'static str, u32) {
         Light::Done => ("已办结", 0xDDEBF7),
     }
 }
+
+/// 进展情况 as written: the latest report, "［2021-05］narrative".
+pub fn progress_text(period: &str, narrative: &str) -> String {
+    format!("［{period}］{narrative}")
+}
+
+/// 进展情况 as read back: the narrative without a leading "［period］"
+/// (full-width or ASCII brackets), trimmed.
+pub fn progress_narrative(cell: &str) -> &str {
+    let cell = cell.trim();
+    let rest = ["［", "["].iter().find_map(|open| {
+        let inner = cell.strip_prefix(open)?;
+        let (period, rest) = inner.split_once('］').or_else(|| inner.split_once(']'))?;
+        period
+            .trim()
+            .parse::<crate::domain::period::Period>()
+            .ok()
+            .map(|_| rest)
+    });
+    rest.unwrap_or(cell).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_period_prefix_is_stripped_only_when_it_is_one() {
+        let written = progress_text("2021-05", "完成开工 80 台");
+        assert_eq!(progress_narrative(&written), "完成开工 80 台");
+        assert_eq!(progress_narrative(" [2021-Q2] 推进中 "), "推进中");
+        assert_eq!(progress_narrative("［注］推进中"), "［注］推进中");
+        assert_eq!(progress_narrative(""), "");
+    }
+}

@@ -71,6 +71,19 @@ pub struct SheetMeasure {
     pub done: bool,
 }
 
+/// A unit's 进展情况 cell (the top of its merged cells), period prefix stripped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetProgress {
+    /// 0-based row.
+    pub row: u32,
+    pub task_number: String,
+    pub unit: String,
+    pub narrative: String,
+}
+
+/// What a ledger holds that import reads: the plan, measure rows, progress cells.
+pub type SheetRows = (i64, Vec<SheetMeasure>, Vec<SheetProgress>);
+
 /// The plan a workbook was exported from: the marker in its title row.
 pub fn plan_of(bytes: &[u8]) -> Result<i64, CellError> {
     let (range, _) = open(bytes)?;
@@ -145,11 +158,8 @@ fn merge_allowed(d: &Dimensions) -> bool {
     full_row || (c0 == c1 && column.iter().any(|c| u32::from(*c) == c0))
 }
 
-/// Reads the measure rows; every problem found, or none.
-pub fn read(
-    bytes: &[u8],
-    plan_year: Option<i16>,
-) -> Result<(i64, Vec<SheetMeasure>), Vec<CellError>> {
+/// Reads the measure rows and progress cells; every problem found, or none.
+pub fn read(bytes: &[u8], plan_year: Option<i16>) -> Result<SheetRows, Vec<CellError>> {
     let (range, merged) = open(bytes).map_err(|e| vec![e])?;
     let plan = marker(&range).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
@@ -185,7 +195,7 @@ pub fn read(
         .filter(|d| d.start.0 == d.end.0 && d.start.1 == 0)
         .map(|d| d.start.0)
         .collect();
-    let mut measures = Vec::new();
+    let (mut measures, mut progress) = (Vec::new(), Vec::new());
     let (mut task, mut unit) = (String::new(), String::new());
     let last = range.end().map_or(0, |(r, _)| r);
     for row in FIRST_DATA_ROW..=last {
@@ -200,6 +210,14 @@ pub fn read(
         let name = text(&range, row, COL_UNIT);
         if !name.is_empty() {
             unit = name;
+            if !task.is_empty() {
+                progress.push(SheetProgress {
+                    row,
+                    task_number: task.clone(),
+                    unit: unit.clone(),
+                    narrative: progress_narrative(&text(&range, row, COL_PROGRESS)).to_string(),
+                });
+            }
         }
         let cells = [COL_MEASURE, COL_PERSON, COL_DEADLINE, COL_ID].map(|c| text(&range, row, c));
         if cells.iter().all(String::is_empty) {
@@ -211,7 +229,7 @@ pub fn read(
         }
     }
     if errors.is_empty() {
-        Ok((plan, measures))
+        Ok((plan, measures, progress))
     } else {
         Err(errors)
     }

@@ -1,7 +1,8 @@
 //! What an edited ledger would change: its measure rows set against the
 //! record, each row either unchanged, a measure edited, a measure added, or
 //! refused with its sheet, row and column (another unit's work, a task not
-//! claimed, a verified one, an id that is not the plan's).
+//! claimed, a verified one, an id that is not the plan's); its progress
+//! cells through `ledger_progress`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,6 +10,8 @@ use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
 use super::ServiceResult;
+use super::ledger_progress::{self, ProgressChange};
+use crate::clock::Clock;
 use crate::domain::roles::{Actor, Role};
 use crate::export::ledger_layout::{COL_ID, COL_MEASURE, COL_NUMBER, COL_UNIT};
 use crate::export::ledger_read::{self, CellError, SheetMeasure};
@@ -51,6 +54,8 @@ pub struct Change {
 pub struct LedgerDiff {
     pub plan: PlanSummary,
     pub changes: Vec<Change>,
+    /// New progress reports (进展情况).
+    pub progress: Vec<ProgressChange>,
     /// Measure rows that change nothing.
     pub unchanged: usize,
     /// Names these exact changes: the confirmation must match it.
@@ -69,7 +74,12 @@ fn text_of(m: &MeasureRow) -> Option<MeasureText> {
     })
 }
 
-pub async fn check(db: &Db, actor: &Actor, bytes: &[u8]) -> ServiceResult<Checked> {
+pub async fn check(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    bytes: &[u8],
+) -> ServiceResult<Checked> {
     let plan_id = match ledger_read::plan_of(bytes) {
         Ok(id) => id,
         Err(e) => return Ok(Err(vec![e.to_string()])),
@@ -84,8 +94,8 @@ pub async fn check(db: &Db, actor: &Actor, bytes: &[u8]) -> ServiceResult<Checke
         )]));
     };
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
-    let rows = match ledger_read::read(bytes, year) {
-        Ok((_, rows)) => rows,
+    let (rows, progress) = match ledger_read::read(bytes, year) {
+        Ok((_, rows, progress)) => (rows, progress),
         Err(errors) => return Ok(Err(errors.iter().map(ToString::to_string).collect())),
     };
     let tasks =
@@ -195,18 +205,29 @@ pub async fn check(db: &Db, actor: &Actor, bytes: &[u8]) -> ServiceResult<Checke
         }
         changes.push(change(row, assignment, kind, after));
     }
+    let progress = ledger_progress::changes(
+        db,
+        clock,
+        actor,
+        plan.year,
+        &progress,
+        &by_task,
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    if changes.is_empty() {
+    if changes.is_empty() && progress.is_empty() {
         return Ok(Err(vec![
-            "台账中的细化措施与系统记录一致，没有需要导入的变更".into(),
+            "台账中的细化措施和进展情况与系统记录一致，没有需要导入的变更".into(),
         ]));
     }
-    let fingerprint = hex::encode(Sha256::digest(format!("{plan_id}{changes:?}")));
+    let fingerprint = hex::encode(Sha256::digest(format!("{plan_id}{changes:?}{progress:?}")));
     Ok(Ok(LedgerDiff {
         plan,
         changes,
+        progress,
         unchanged,
         fingerprint,
     }))

@@ -8,6 +8,7 @@ use super::plans::{TaskQuery, TaskWithUnits};
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
 use crate::domain::roles::{Actor, Role};
+use crate::export::ledger_layout::progress_text;
 use crate::export::ledger_xlsx::{LedgerMeasure, LedgerSheet, LedgerTask, LedgerUnit};
 use crate::store::assignments::MeasureRow;
 use crate::store::plans::TaskFilter;
@@ -108,7 +109,7 @@ pub async fn export_ledger(
     let latest: HashMap<i64, String> = reports::latest_of_many(db, &ids)
         .await?
         .into_iter()
-        .map(|(id, period, narrative, _)| (id, format!("［{period}］{narrative}")))
+        .map(|(id, period, narrative, _)| (id, progress_text(&period, &narrative)))
         .collect();
     let count = tasks.len();
     let rows = tasks

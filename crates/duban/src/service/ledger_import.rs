@@ -1,8 +1,8 @@
 //! Importing an edited ledger (台账 .xlsx) in steps: the upload is checked
 //! whole and kept only when every row is valid; its preview shows the
-//! measures it adds and edits; confirming applies exactly those changes in
-//! one transaction. Progress text (进展情况) and the lights are not read back:
-//! reports are written on the task page.
+//! measures it adds and edits and the progress reports it submits (进展情况,
+//! see `ledger_progress`); confirming applies exactly those changes in one
+//! transaction. The lights (状态) are not read back: they are recomputed.
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -47,7 +47,7 @@ pub async fn keep_upload(
 ) -> ServiceResult<Result<i64, Vec<String>>> {
     require(actor)?;
     let uploader_id = super::imports::actor_id(db, actor).await?;
-    let diff = match check(db, actor, bytes).await? {
+    let diff = match check(db, clock, actor, bytes).await? {
         Ok(diff) => diff,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -70,7 +70,8 @@ pub async fn keep_upload(
     };
     let id = ledger_uploads::insert(&mut tx, &new, now).await?;
     let after = json!({"file_name": file_name, "sha256": sha256, "size": bytes.len(),
-                       "plan_id": diff.plan.id, "changes": diff.changes.len()});
+                       "plan_id": diff.plan.id, "changes": diff.changes.len(),
+                       "progress": diff.progress.len()});
     record(
         &mut tx,
         now,
@@ -96,11 +97,16 @@ async fn upload(db: &Db, actor: &Actor, id: i64) -> ServiceResult<(i64, LedgerUp
 
 /// The upload's file name and what it would change now (the record may
 /// have moved since it was uploaded).
-pub async fn preview(db: &Db, actor: &Actor, id: i64) -> ServiceResult<(String, Checked)> {
+pub async fn preview(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: i64,
+) -> ServiceResult<(String, Checked)> {
     let (_, found) = upload(db, actor, id).await?;
     Ok((
         found.file_name.clone(),
-        check(db, actor, &found.content).await?,
+        check(db, clock, actor, &found.content).await?,
     ))
 }
 
@@ -110,6 +116,8 @@ pub struct Applied {
     pub plan_id: i64,
     pub added: usize,
     pub edited: usize,
+    /// Progress reports submitted.
+    pub reported: usize,
 }
 
 /// Applies the upload's changes, all or none, if they are still the ones
@@ -122,7 +130,7 @@ pub async fn apply(
     fingerprint: &str,
 ) -> ServiceResult<Applied> {
     let (uploader_id, found) = upload(db, actor, id).await?;
-    let diff: LedgerDiff = match check(db, actor, &found.content).await? {
+    let diff: LedgerDiff = match check(db, clock, actor, &found.content).await? {
         Ok(diff) => diff,
         Err(errors) => return Err(ServiceError::Invalid(errors.join("\n"))),
     };
@@ -224,10 +232,15 @@ pub async fn apply(
         }
         touched.push(change.assignment_id);
     }
+    for change in &diff.progress {
+        super::ledger_progress::apply(&mut tx, now, actor, id, change).await?;
+        touched.push(change.assignment_id);
+    }
     touched.sort_unstable();
     touched.dedup();
     let summary = json!({"file_name": found.file_name, "sha256": found.sha256,
-        "plan_id": diff.plan.id, "added": added, "edited": edited});
+        "plan_id": diff.plan.id, "added": added, "edited": edited,
+        "reported": diff.progress.len()});
     record(
         &mut tx,
         now,
@@ -244,6 +257,7 @@ pub async fn apply(
         plan_id: diff.plan.id,
         added,
         edited,
+        reported: diff.progress.len(),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod ledger_diff;
 pub mod ledger_export;
 pub mod ledger_import;
+pub mod ledger_progress;
 pub mod lights;
 pub mod notify_admin;
 pub mod notify_settings;

@@ -1,5 +1,6 @@
 //! Importing an edited ledger: the upload form (with every refused cell
-//! listed), the preview of the measures it adds and edits, and its outcome
+//! listed), the preview of the measures it adds and edits and the progress
+//! reports it submits, and its outcome
 //! (apply or discard).
 
 use askama::Template;
@@ -14,6 +15,7 @@ use super::render;
 use crate::app::AppState;
 use crate::service::ledger_diff::{ChangeKind, MeasureText};
 use crate::service::ledger_import::{apply, discard, keep_upload, may_import, preview};
+use crate::service::ledger_progress::period_label;
 use crate::web::WebError;
 use crate::web::i18n::Lang;
 use crate::web::page::{Ctx, Page, Posted, PostedMultipart};
@@ -48,14 +50,21 @@ struct Done {
     plan: Option<i64>,
     added: Option<usize>,
     edited: Option<usize>,
+    reported: Option<usize>,
 }
 
 async fn form(page: Page, Query(done): Query<Done>) -> Result<Response, WebError> {
     allowed(&page)?;
+    let r = done.reported.unwrap_or(0);
     let message = match (done.added, done.edited) {
         (Some(a), Some(e)) => Some(match page.lang {
+            Lang::Zh if r > 0 => {
+                format!("台账已导入：新增 {a} 条措施，修改 {e} 条措施，报送 {r} 条进展。")
+            }
             Lang::Zh => format!("台账已导入：新增 {a} 条措施，修改 {e} 条措施。"),
-            _ => format!("The ledger was imported: {a} measures added, {e} edited."),
+            _ => format!(
+                "The ledger was imported: {a} measures added, {e} edited, {r} progress reports submitted."
+            ),
         }),
         _ => None,
     };
@@ -119,6 +128,17 @@ struct PreviewPage {
     edited: usize,
     unchanged: usize,
     changes: Vec<ChangeLine>,
+    progress: Vec<ProgressLine>,
+}
+
+/// A progress report the import submits.
+struct ProgressLine {
+    row: u32,
+    task: String,
+    unit: String,
+    /// 2021年6月.
+    period: String,
+    narrative: String,
 }
 
 struct ChangeLine {
@@ -166,7 +186,7 @@ async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     allowed(&page)?;
-    let (file_name, checked) = preview(&state.db, &page.actor, id).await?;
+    let (file_name, checked) = preview(&state.db, state.clock.as_ref(), &page.actor, id).await?;
     let mut view = PreviewPage {
         ctx: page.ctx(),
         id,
@@ -178,6 +198,7 @@ async fn show(
         edited: 0,
         unchanged: 0,
         changes: Vec::new(),
+        progress: Vec::new(),
     };
     match checked {
         Err(errors) => view.errors = errors,
@@ -203,6 +224,17 @@ async fn show(
                     fields: fields(before, &c.after),
                 });
             }
+            view.progress = diff
+                .progress
+                .iter()
+                .map(|p| ProgressLine {
+                    row: p.row,
+                    task: p.task_number.clone(),
+                    unit: p.unit.clone(),
+                    period: period_label(p.period),
+                    narrative: p.narrative.clone(),
+                })
+                .collect();
         }
     }
     Ok(render(&view)?.into_response())
@@ -225,8 +257,8 @@ async fn decide(
         "apply" => {
             let done = apply(db, clock, &page.actor, id, field("fingerprint")).await?;
             let to = format!(
-                "/ledger/import?plan={}&added={}&edited={}",
-                done.plan_id, done.added, done.edited
+                "/ledger/import?plan={}&added={}&edited={}&reported={}",
+                done.plan_id, done.added, done.edited, done.reported
             );
             Ok(Redirect::to(&to).into_response())
         }
