@@ -151,6 +151,16 @@ async fn a_hand_built_year_is_scored_and_ranked(test: &TestDb) {
     assert_eq!(ratio(c.figures.reports), (0, 0));
     assert_eq!(c.total, Some(0.0));
     assert_eq!(c.rank, Some(2));
+    let evaluated: Vec<&str> = a.evidence[&housing.unit_id]
+        .iter()
+        .filter(|e| e.figure == duban::domain::assessment::Figure::Evaluation)
+        .map(|e| e.item.as_str())
+        .collect();
+    assert_eq!(evaluated.len(), 1, "the evaluation behind the figure");
+    assert!(
+        evaluated[0].contains("2021-H1") && evaluated[0].contains("90.00"),
+        "{evaluated:?}"
+    );
     let rows = &a.evidence[&civil.unit_id];
     assert!(
         rows.iter()

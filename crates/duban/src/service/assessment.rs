@@ -110,7 +110,7 @@ pub async fn assessment(
             ..UnitFigures::default()
         });
     }
-    for (assignment, round, _, weighted) in &record.evaluations {
+    for (assignment, round, body, weighted) in &record.evaluations {
         // The year's evaluations: round 2021, 2021-H1, 2021-Q3…
         if round_of_year
             .as_ref()
@@ -122,6 +122,17 @@ pub async fn assessment(
             && let Some(unit) = units.get_mut(&line.unit_id)
         {
             unit.evaluations.push(*weighted);
+            // The evaluation's own row, for the drill-down.
+            rows.entry(line.unit_id).or_default().push(Evidence {
+                figure: Figure::Evaluation,
+                assignment_id: line.id,
+                task: format!("{}、{}", line.task_number, line.task_title),
+                item: format!("{body} · {round} · 加权得分 {weighted:.2}"),
+                due: None,
+                done: None,
+                counted: true,
+                credited: true,
+            });
         }
     }
     for (unit_id, unit) in &mut units {

@@ -231,7 +231,7 @@ async fn unit(
         .ok_or_else(|| WebError::not_found(format!("unit {unit_id} holds no task of this plan")))?;
     let unit = a.units.swap_remove(at);
     let rows = a.evidence.remove(&unit_id).unwrap_or_default();
-    let sections = Figure::ALL[1..]
+    let sections = Figure::ALL
         .iter()
         .map(|f| {
             (
