@@ -11,34 +11,18 @@ use common::app::{self, client};
 use common::record::{actor, assignment, at, liaison};
 use duban::domain::assignment::Move;
 use duban::domain::evaluation::Scores;
-use duban::domain::roles::Actor;
 use duban::service::assessment::assessment;
 use duban::service::assignments::{MeasureInput, act, add_measure, update_measure};
 use duban::service::evaluations::{EvaluationInput, evaluate};
-use duban::service::import::{Document, import_plan};
 use duban::service::reports::{ReportInput, submit};
-use duban_plan::Registry;
-
-const PLAN: &str = "长宁区2021年重点推进和督查工作安排\n\n一、城市更新\n\n1、推进既有多层住宅加装电梯，新开工不少于 185 台。（责任单位：区房管局、区民政局）\n";
 
 async fn a_hand_built_year_is_scored_and_ranked(test: &TestDb) {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let plan = import_plan(
-        &test.db,
-        &at("2021-03-01"),
-        &Actor::operator(),
-        &Registry::builtin(),
-        Document {
-            name: "plan.txt",
-            bytes: PLAN.as_bytes(),
-        },
-        true,
-    )
-    .await
-    .unwrap()
-    .plan_id;
+    let plan = common::record::import_tiny(&test.db, &at("2021-03-01"), "区房管局、区民政局")
+        .await
+        .plan_id;
     let housing = assignment(&test.db, plan, "1", "区房管局").await;
     let civil = assignment(&test.db, plan, "1", "区民政局").await;
     let unit = liaison(&housing);
@@ -334,33 +318,7 @@ async fn the_assessment_workbook_reads_back_and_prints() {
     assert!(detail.height() > 10, "the rows behind the figures");
     assert!(text(&detail).contains("认领"));
 
-    let dir = tempfile::tempdir().unwrap();
-    let xlsx = dir.path().join("assessment.xlsx");
-    std::fs::write(&xlsx, &bytes).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
-    let converted = std::process::Command::new("libreoffice")
-        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&xlsx)
-        .output()
-        .expect("libreoffice runs (Debian: libreoffice-calc-nogui)");
-    assert!(
-        converted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&converted.stderr)
-    );
-    let printed = std::process::Command::new("pdftotext")
-        .arg(dir.path().join("assessment.pdf"))
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (Debian: poppler-utils)");
-    let printed: String = String::from_utf8_lossy(&printed.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let printed = common::office::printed_text("assessment.xlsx", &bytes);
     assert!(
         printed.contains("年度考核排名") && printed.contains("区房管局"),
         "{printed}"

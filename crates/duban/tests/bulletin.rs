@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::TestDb;
 use common::bulletin::{MEASURE, RECTIFICATION, build};
 use common::record::{at, someone};
@@ -281,32 +279,7 @@ async fn the_docx_prints_with_libreoffice() {
     .unwrap();
     let doc = document(&b);
     let bytes = duban::export::bulletin_docx::write(&doc).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bulletin.docx");
-    std::fs::write(&file, bytes).unwrap();
-    let converted = Command::new("libreoffice")
-        .env("HOME", dir.path())
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .expect("LibreOffice is installed (.ci/run installs it)");
-    assert!(
-        converted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&converted.stderr)
-    );
-    let pdf = dir.path().join("bulletin.pdf");
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(text.status.success());
-    // pdftotext breaks lines where the page does: compare without whitespace.
-    let text: String = String::from_utf8_lossy(&text.stdout)
-        .split_whitespace()
-        .collect();
+    let text = common::office::printed_text("bulletin.docx", &bytes);
     let red = &b.red_tasks[0];
     for want in [
         doc.title.as_str(),

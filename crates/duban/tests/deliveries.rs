@@ -13,15 +13,10 @@ use common::TestDb;
 use common::record::actor;
 use common::sink;
 use duban::clock::{Clock, ManualClock};
-use duban::domain::roles::Actor;
 use duban::jobs::scheduler::Scheduler;
-use duban::service::import::{Document, import_plan};
 use duban::service::notify_settings::{OfficeSettings, set_office};
 use duban::store::notify_targets::{self, NewTarget};
 use duban::store::{deliveries, reminders};
-use duban_plan::Registry;
-
-const PLAN: &str = "长宁区2021年重点推进和督查工作安排\n\n一、城市更新\n\n1、推进既有多层住宅加装电梯，新开工不少于 185 台。（责任单位：区房管局）\n";
 
 fn china(at: &str) -> jiff::Timestamp {
     let at: jiff::civil::DateTime = at.parse().unwrap();
@@ -34,19 +29,7 @@ async fn setup(test: &TestDb, clock: &ManualClock, robots: &[&str]) -> i64 {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let imported = import_plan(
-        &test.db,
-        clock,
-        &Actor::operator(),
-        &Registry::builtin(),
-        Document {
-            name: "plan.txt",
-            bytes: PLAN.as_bytes(),
-        },
-        true,
-    )
-    .await
-    .unwrap();
+    let imported = common::record::import_tiny(&test.db, clock, "区房管局").await;
     let a = common::record::assignment(&test.db, imported.plan_id, "1", "区房管局").await;
     let mut tx = test.db.begin().await.unwrap();
     for url in robots {

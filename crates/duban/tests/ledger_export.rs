@@ -280,44 +280,7 @@ async fn libreoffice_prints_the_ledger() {
     housing_with_measures(&app).await;
     let office = app.signed_in("admin").await;
     let bytes = download(&app, &office, "").await.bytes().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let xlsx = dir.path().join("ledger.xlsx");
-    std::fs::write(&xlsx, &bytes).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
-    let converted = std::process::Command::new("libreoffice")
-        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&xlsx)
-        .output()
-        .expect("libreoffice runs (Debian: libreoffice-calc-nogui)");
-    assert!(
-        converted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&converted.stderr)
-    );
-    let pdf = dir.path().join("ledger.pdf");
-    if let Ok(keep) = std::env::var("DUBAN_KEEP_LEDGER_PDF") {
-        let _ = std::fs::copy(&pdf, keep);
-    }
-    assert!(
-        pdf.exists(),
-        "{}",
-        String::from_utf8_lossy(&converted.stdout)
-    );
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (Debian: poppler-utils)");
-    assert!(text.status.success());
-    // pdftotext spaces CJK text as it likes: compare without white space.
-    let text: String = String::from_utf8_lossy(&text.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = common::office::printed_text("ledger.xlsx", &bytes);
     for wanted in [
         "重点任务推进台账",
         "加装电梯",

@@ -15,17 +15,12 @@ use std::time::Duration;
 
 use common::record::actor;
 use duban::clock::{Clock, ManualClock};
-use duban::domain::roles::Actor;
 use duban::jobs::scheduler::Scheduler;
 use duban::notify::{Secret, SmtpSecurity};
 use duban::service::channels::{ChannelsInput, of_user, set_for_user};
-use duban::service::import::{Document, import_plan};
 use duban::service::notify_settings::{OfficeSettings, set_office, set_smtp};
 use duban::store::{deliveries, reminders};
-use duban_plan::Registry;
 use smtp::SmtpServer;
-
-const PLAN: &str = "长宁区2021年重点推进和督查工作安排\n\n一、城市更新\n\n1、推进既有多层住宅加装电梯，新开工不少于 185 台。（责任单位：区房管局）\n";
 
 fn china(at: &str) -> jiff::Timestamp {
     let at: jiff::civil::DateTime = at.parse().unwrap();
@@ -40,19 +35,7 @@ async fn the_days_reminder_arrives_by_mail_once_and_a_bad_password_is_logged() {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let imported = import_plan(
-        &test.db,
-        clock.as_ref(),
-        &Actor::operator(),
-        &Registry::builtin(),
-        Document {
-            name: "plan.txt",
-            bytes: PLAN.as_bytes(),
-        },
-        true,
-    )
-    .await
-    .unwrap();
+    let imported = common::record::import_tiny(&test.db, clock.as_ref(), "区房管局").await;
     let a = common::record::assignment(&test.db, imported.plan_id, "1", "区房管局").await;
     let admin = actor(&test.db, "admin").await;
     let mut settings = server.settings(SmtpSecurity::StartTls);

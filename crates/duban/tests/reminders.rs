@@ -28,8 +28,6 @@ use duban::store::notify_targets::{self, NewTarget};
 use duban::store::{deliveries, reminders};
 use duban_plan::Registry;
 
-const PLAN: &str = "长宁区2021年重点推进和督查工作安排\n\n一、城市更新\n\n1、推进既有多层住宅加装电梯，新开工不少于 185 台。（责任单位：区房管局）\n";
-
 fn morning(day: &str) -> jiff::Timestamp {
     let date: jiff::civil::Date = day.parse().unwrap();
     jiff::tz::offset(8)
@@ -62,19 +60,7 @@ async fn a_plan_year_of_reminders(test: &TestDb) {
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let imported = import_plan(
-        &test.db,
-        clock.as_ref(),
-        &Actor::operator(),
-        &Registry::builtin(),
-        Document {
-            name: "plan.txt",
-            bytes: PLAN.as_bytes(),
-        },
-        true,
-    )
-    .await
-    .unwrap();
+    let imported = common::record::import_tiny(&test.db, clock.as_ref(), "区房管局").await;
     let a = assignment(&test.db, imported.plan_id, "1", "区房管局").await;
     let unit = liaison(&a);
     let office = actor(&test.db, "supervisor").await;

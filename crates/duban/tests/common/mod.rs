@@ -8,6 +8,7 @@ pub mod browser;
 pub mod bulletin;
 pub mod ics;
 pub mod ledger;
+pub mod office;
 pub mod record;
 pub mod sink;
 

@@ -155,3 +155,29 @@ pub async fn remind(db: &Db, clock: &dyn Clock, plan: i64, assignment_id: i64) {
     };
     raise_finding(db, clock, &operator, &finding).await.unwrap();
 }
+
+/// A plan of one task (加装电梯, 185 台) held by `units` (the first leads),
+/// written as a district's document prints it, imported and published on
+/// `clock`'s day.
+pub async fn import_tiny(
+    db: &Db,
+    clock: &dyn Clock,
+    units: &str,
+) -> duban::service::import::Imported {
+    let text = format!(
+        "长宁区2021年重点推进和督查工作安排\n\n一、城市更新\n\n1、推进既有多层住宅加装电梯，新开工不少于 185 台。（责任单位：{units}）\n"
+    );
+    duban::service::import::import_plan(
+        db,
+        clock,
+        &Actor::operator(),
+        &duban_plan::Registry::builtin(),
+        duban::service::import::Document {
+            name: "plan.txt",
+            bytes: text.as_bytes(),
+        },
+        true,
+    )
+    .await
+    .expect("the one-task plan imports")
+}
