@@ -105,7 +105,7 @@ pub fn evidence(r: &AssignmentRecord, today: Date, t: &Thresholds) -> Vec<Eviden
             let credited = submitted.is_some_and(|on| on <= due);
             row(
                 Figure::Reports,
-                super::reminders::period_label(period),
+                super::words::period_zh(period),
                 Some(due),
                 submitted,
                 counted,

@@ -48,10 +48,7 @@ impl BulletinPeriod {
     }
 }
 
-/// A day as official documents write it: 2021年6月30日.
-pub fn date_zh(day: Date) -> String {
-    format!("{}年{}月{}日", day.year(), day.month(), day.day())
-}
+pub use super::words::date_zh;
 
 impl FromStr for BulletinPeriod {
     type Err = String;

@@ -22,3 +22,4 @@ pub mod revision;
 pub mod roles;
 pub mod secrets;
 pub mod trajectory;
+pub mod words;

@@ -20,6 +20,7 @@ use super::light::Thresholds;
 use super::period::Period;
 use super::report_window;
 use super::trajectory::{Direction, Pace, Trajectory};
+use super::words::{date_zh, figure, period_zh};
 
 /// The reminder rules: settings, with these defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,7 +252,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                     "【提醒】细化措施即将到期".into(),
                     format!(
                         "任务“{task}”的措施“{description}”将于{}到期（还有{left}个工作日），请按时完成并报送进展。",
-                        cn_date(*deadline)
+                        date_zh(*deadline)
                     ),
                 );
             }
@@ -264,7 +265,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                 format!("【催办】细化措施已逾期{}", nth(round)),
                 format!(
                     "任务“{task}”的措施“{description}”已于{}到期，尚未完成。请抓紧推进，并说明原因和补救措施。",
-                    cn_date(*deadline)
+                    date_zh(*deadline)
                 ),
             );
         }
@@ -276,7 +277,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
         }
         let (opens, due_day) = report_window::window(end, t);
         let closing = calendar.add_working_days(due_day, -rules.report_closing_days);
-        let label = period_label(period);
+        let label = period_zh(period);
         if today > due_day {
             if let Some(round) = round_of(due_day, 0) {
                 push(
@@ -287,7 +288,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                     format!("【催办】{label}进展未按时报送{}", nth(round)),
                     format!(
                         "任务“{task}”{label}的进展应于{}前报送，至今未报。请立即报送。",
-                        cn_date(due_day)
+                        date_zh(due_day)
                     ),
                 );
             }
@@ -300,7 +301,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                 format!("【提醒】{label}进展报送即将截止"),
                 format!(
                     "任务“{task}”{label}的进展报送将于{}截止，请及时报送。",
-                    cn_date(due_day)
+                    date_zh(due_day)
                 ),
             );
         } else if today >= opens {
@@ -312,7 +313,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                 format!("【提醒】{label}进展报送已开始"),
                 format!(
                     "请于{}前报送任务“{task}”{label}的进展情况。",
-                    cn_date(due_day)
+                    date_zh(due_day)
                 ),
             );
         }
@@ -330,7 +331,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                     "【提醒】整改期限将至".into(),
                     format!(
                         "任务“{task}”的整改事项“{description}”将于{}到期，请按时整改并反馈。",
-                        cn_date(*deadline)
+                        date_zh(*deadline)
                     ),
                 );
             }
@@ -343,7 +344,7 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
                 format!("【督办】整改已逾期{}", nth(round)),
                 format!(
                     "任务“{task}”的整改事项“{description}”已于{}到期，尚未反馈整改情况。请立即整改并反馈。",
-                    cn_date(*deadline)
+                    date_zh(*deadline)
                 ),
             );
         }
@@ -397,27 +398,6 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
         }
     }
     out
-}
-
-/// 2021年6月30日
-pub fn cn_date(day: Date) -> String {
-    format!("{}年{}月{}日", day.year(), day.month(), day.day())
-}
-
-/// 2021年6月 / 2021年第2季度
-pub fn period_label(period: Period) -> String {
-    match period {
-        Period::Month { year, month } => format!("{year}年{month}月"),
-        Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
-    }
-}
-
-fn figure(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
-    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! own drill-down. A4 landscape, header repeated, 第 N 页 共 M 页.
 
 use jiff::civil::Date;
+
+use crate::domain::words::date_zh;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::domain::assessment::{Assessed, AssessmentWeights, Figure};
@@ -91,11 +93,9 @@ pub fn write(book: &AssessmentBook<'_>) -> Result<Vec<u8>, XlsxError> {
     page_setup(ranking, last)?;
     ranking.set_column_width(1, 22)?;
     let heading = format!(
-        "{}年度考核排名（截至{}年{}月{}日）",
+        "{}年度考核排名（截至{}）",
         book.plan_title,
-        book.today.year(),
-        book.today.month(),
-        book.today.day()
+        date_zh(book.today)
     );
     ranking.merge_range(0, 0, 0, last, &heading, &title)?;
     for (col, text) in heads.iter().enumerate() {

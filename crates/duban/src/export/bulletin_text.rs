@@ -53,14 +53,7 @@ fn table(widths: &[u32], header: &[&str], rows: Vec<Vec<String>>) -> Block {
     }
 }
 
-/// A figure without a needless decimal: 185, 92.5.
-pub fn figure(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    }
-}
+pub use crate::domain::words::figure;
 
 fn percent(part: i64, whole: i64) -> i64 {
     if whole == 0 {

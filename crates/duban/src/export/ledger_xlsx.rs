@@ -4,6 +4,8 @@
 //! landscape fitted to the page width, 第 N 页 共 M 页 in the footer.
 
 use jiff::civil::Date;
+
+use crate::domain::words::date_zh;
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -112,12 +114,7 @@ pub fn write(ledger: &LedgerSheet) -> Result<Vec<u8>, XlsxError> {
         COL_ID,
         format!("{MARKER_PREFIX}{}", ledger.plan_id),
     )?;
-    let mut info = format!(
-        "导出日期：{}年{}月{}日",
-        ledger.exported_on.year(),
-        ledger.exported_on.month(),
-        ledger.exported_on.day()
-    );
+    let mut info = format!("导出日期：{}", date_zh(ledger.exported_on));
     if !ledger.scope.is_empty() {
         info = format!("{}　　{info}", ledger.scope);
     }

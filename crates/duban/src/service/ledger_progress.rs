@@ -33,14 +33,6 @@ pub struct ProgressChange {
     pub narrative: String,
 }
 
-/// 2021年6月, 2021年第2季度.
-pub fn period_label(period: Period) -> String {
-    match period {
-        Period::Month { year, month } => format!("{year}年{month}月"),
-        Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
-    }
-}
-
 /// The reports the progress cells would add; each refused cell goes to
 /// `errors` (a message already there is not repeated).
 pub async fn changes(
@@ -121,7 +113,7 @@ pub async fn changes(
                 format!(
                     "{} {}：该期进展已报送，请在系统中修改",
                     a.unit_name,
-                    period_label(period)
+                    crate::domain::words::period_zh(period)
                 ),
             );
             continue;

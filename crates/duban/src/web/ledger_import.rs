@@ -13,9 +13,9 @@ use serde::Deserialize;
 use super::plans::import::{keep_auth_errors, refused};
 use super::render;
 use crate::app::AppState;
+use crate::domain::words::period_zh;
 use crate::service::ledger_diff::{ChangeKind, MeasureText};
 use crate::service::ledger_import::{apply, discard, keep_upload, may_import, preview};
-use crate::service::ledger_progress::period_label;
 use crate::web::WebError;
 use crate::web::i18n::Lang;
 use crate::web::page::{Ctx, Page, Posted, PostedMultipart};
@@ -231,7 +231,7 @@ async fn show(
                     row: p.row,
                     task: p.task_number.clone(),
                     unit: p.unit.clone(),
-                    period: period_label(p.period),
+                    period: period_zh(p.period),
                     narrative: p.narrative.clone(),
                 })
                 .collect();

@@ -48,15 +48,7 @@ pub fn targets(rows: &[TargetRow], lang: Lang) -> Vec<TargetLine> {
         .collect()
 }
 
-/// A figure as people write it: 185, 12.5, 0.25 (at most two decimals,
-/// no trailing zeros).
-pub fn figure(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        return format!("{}", value as i64);
-    }
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
-}
+pub use crate::domain::words::figure;
 
 /// One unit on a task.
 pub struct UnitView {
