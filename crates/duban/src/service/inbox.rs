@@ -9,12 +9,20 @@ use crate::store::reminders::{self as store, ReminderRow};
 
 /// A user's inbox, newest first, and how many are unread.
 pub async fn inbox(db: &Db, user_id: i64) -> ServiceResult<(Vec<(DeliveryRow, ReminderRow)>, i64)> {
-    let mut items = Vec::new();
-    for delivery in deliveries::inbox(db, user_id, 200).await? {
-        if let Some(reminder) = store::get(db, delivery.reminder_id).await? {
-            items.push((delivery, reminder));
-        }
-    }
+    let found = deliveries::inbox(db, user_id, 200).await?;
+    let ids: Vec<i64> = found.iter().map(|d| d.reminder_id).collect();
+    let mut reminders: std::collections::HashMap<i64, ReminderRow> = store::by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let items = found
+        .into_iter()
+        .filter_map(|d| {
+            let reminder = reminders.remove(&d.reminder_id)?;
+            Some((d, reminder))
+        })
+        .collect();
     Ok((items, deliveries::unread(db, user_id).await?))
 }
 

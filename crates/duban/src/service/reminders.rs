@@ -171,10 +171,12 @@ pub async fn urge(
     }
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
     let setup = super::delivery_plan::Setup::load(db).await?;
-    let (_, task) = super::plans::task(db, actor, assignment.task_id).await?;
+    let (_, task) = crate::store::plans::task_by_id(db, assignment.task_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
     let now = clock.now_millis();
     let today = super::lights::today(clock)?;
-    let subject = format!("【催办】{}：{}", assignment.unit_name, task.task.title);
+    let subject = format!("【催办】{}：{}", assignment.unit_name, task.title);
     let sender = match actor.name.strip_prefix("user:") {
         Some(username) => crate::store::users::by_username(db, username).await?,
         None => None,
@@ -244,13 +246,16 @@ pub async fn of_assignment(
 ) -> ServiceResult<Vec<WithReceipts>> {
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
     super::may_read_unit(actor, assignment.unit_id, "reminders")?;
-    let mut out = Vec::new();
-    for reminder in store::of_assignment(db, assignment_id).await? {
-        let deliveries = deliveries::of_reminder(db, reminder.id).await?;
-        out.push(WithReceipts {
-            reminder,
-            deliveries,
-        });
+    let mut sent: HashMap<i64, Vec<DeliveryRow>> = HashMap::new();
+    for delivery in deliveries::of_assignment(db, assignment_id).await? {
+        sent.entry(delivery.reminder_id).or_default().push(delivery);
     }
-    Ok(out)
+    Ok(store::of_assignment(db, assignment_id)
+        .await?
+        .into_iter()
+        .map(|reminder| WithReceipts {
+            deliveries: sent.remove(&reminder.id).unwrap_or_default(),
+            reminder,
+        })
+        .collect())
 }

@@ -215,6 +215,14 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<Option<DeliveryRow>> {
     on_db!(db, pool => sqlx::query(sql).bind(id).fetch_optional(pool).await?.as_ref().map(delivery).transpose())
 }
 
+/// The deliveries of every reminder of an assignment, in one round trip.
+pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<DeliveryRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{DELIVERY} WHERE r.assignment_id = $1 ORDER BY d.channel, d.id"
+    ));
+    on_db!(db, pool => sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(delivery).collect())
+}
+
 /// The deliveries of a reminder (the receipts a supervisor sees).
 pub async fn of_reminder(db: &Db, reminder_id: i64) -> StoreResult<Vec<DeliveryRow>> {
     let sql = sqlx::AssertSqlSafe(format!(

@@ -311,3 +311,15 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<Option<ReminderRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{REMINDER} WHERE id = $1"));
     on_db!(db, pool => sqlx::query(sql).bind(id).fetch_optional(pool).await?.as_ref().map(reminder).transpose())
 }
+
+/// Several reminders by id, in one round trip.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> StoreResult<Vec<ReminderRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{REMINDER} WHERE id IN ({})",
+        super::placeholders(ids.len())
+    ));
+    on_db!(db, pool => super::bind_all(sqlx::query(sql), ids).fetch_all(pool).await?.iter().map(reminder).collect())
+}
