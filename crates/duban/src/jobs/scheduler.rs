@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::service::ServiceResult;
 use crate::service::lights::{self, DailyGate};
 use crate::service::reminders::{self, Generated};
-use crate::store::{Db, notify_targets};
+use crate::store::{Db, leases};
 
 /// How long a lease lasts unless renewed: a server that dies is replaced
 /// after this long.
@@ -60,9 +60,7 @@ impl Scheduler {
     /// One round: lease, lights, reminders, sending.
     pub async fn tick(&self) -> ServiceResult<Tick> {
         let now = self.clock.now_millis();
-        if !notify_targets::acquire_lease(&self.db, "scheduler", &self.holder, now, now + LEASE_MS)
-            .await?
-        {
+        if !leases::acquire(&self.db, "scheduler", &self.holder, now, now + LEASE_MS).await? {
             return Ok(Tick::default());
         }
         lights::ensure_current(&self.db, self.clock.as_ref(), &self.gate).await?;

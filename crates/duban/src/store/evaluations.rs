@@ -16,6 +16,34 @@ pub async fn setting(db: &Db, key: &str) -> StoreResult<Option<(String, i64)>> {
     }))
 }
 
+/// A setting read inside a transaction (its value only).
+pub async fn setting_in(tx: &mut Tx, key: &str) -> StoreResult<Option<String>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut **conn)
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?
+    }))
+}
+
+/// Writes a marker setting that nobody edits (the day something was last
+/// done), whatever its version: no form was drawn on it.
+pub async fn mark(tx: &mut Tx, key: &str, value: &str) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut **conn)
+        .await?;
+    });
+    Ok(())
+}
+
 /// Writes a setting if it is still at `version` (0: not set yet).
 pub async fn put_setting(tx: &mut Tx, key: &str, value: &str, version: i64) -> StoreResult<i64> {
     let changed = on_tx!(tx, conn => {

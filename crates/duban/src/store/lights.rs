@@ -178,25 +178,14 @@ pub async fn tasks_in(tx: &mut Tx, plan_id: Option<i64>) -> StoreResult<Vec<(i64
 
 /// The day the lights were last brought up to date as a whole.
 pub async fn as_of(tx: &mut Tx) -> StoreResult<Option<String>> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("SELECT value FROM settings WHERE key = 'lights.as_of'")
-            .fetch_optional(&mut **conn)
-            .await?
-            .map(|r| r.try_get::<String, _>(0))
-            .transpose()?
-    }))
+    super::evaluations::setting_in(tx, AS_OF).await
 }
 
 pub async fn set_as_of(tx: &mut Tx, day: &str) -> StoreResult<()> {
-    on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('lights.as_of', $1) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(day)
-            .execute(&mut **conn)
-            .await?;
-    });
-    Ok(())
+    super::evaluations::mark(tx, AS_OF, day).await
 }
+
+const AS_OF: &str = "lights.as_of";
 
 /// The stored lights of these tasks.
 pub async fn task_lights(tx: &mut Tx, task_ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {

@@ -16,6 +16,7 @@ pub mod coordination;
 pub mod deliveries;
 pub mod evaluations;
 pub mod indicators;
+pub mod leases;
 pub mod ledger_uploads;
 pub mod lights;
 pub mod notify_targets;

@@ -1,5 +1,5 @@
 //! Chat robots (企业微信、钉钉、飞书, generic webhooks) of units and of the
-//! office, and the scheduler's lease.
+//! office.
 
 use sqlx::Row;
 
@@ -109,33 +109,4 @@ pub async fn set_enabled(tx: &mut Tx, id: i64, version: i64, enabled: bool) -> S
             .rows_affected()
     });
     super::check_version(changed, "robot", id, version)
-}
-
-/// Takes or renews the named lease for `holder` until `until`: true when
-/// `holder` holds it now (it was free, lapsed, or already its own).
-pub async fn acquire_lease(
-    db: &Db,
-    name: &str,
-    holder: &str,
-    now: i64,
-    until: i64,
-) -> StoreResult<bool> {
-    Ok(on_db!(db, pool => {
-        sqlx::query("INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(holder)
-            .bind(until)
-            .execute(pool)
-            .await?;
-        sqlx::query("UPDATE leases SET holder = $1, expires_at = $2 WHERE name = $3 AND (holder = $4 OR expires_at < $5)")
-            .bind(holder)
-            .bind(until)
-            .bind(name)
-            .bind(holder)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-            == 1
-    }))
 }

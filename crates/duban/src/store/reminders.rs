@@ -241,14 +241,7 @@ pub async fn generated_on(db: &Db) -> StoreResult<Option<String>> {
 }
 
 pub async fn set_generated_on(tx: &mut Tx, day: &str) -> StoreResult<()> {
-    on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('reminders.generated_on', $1) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(day)
-            .execute(&mut **conn)
-            .await?;
-    });
-    Ok(())
+    super::evaluations::mark(tx, "reminders.generated_on", day).await
 }
 
 /// A stored reminder.
