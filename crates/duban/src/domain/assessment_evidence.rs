@@ -7,10 +7,9 @@
 use jiff::civil::Date;
 
 use super::assessment::Figure;
-use super::indicators::{Ratio, TargetFigure};
+use super::indicators::{Ratio, TargetFigure, measure_on_time, report_lines};
 use super::light::Thresholds;
 use super::period::Period;
-use super::report_window;
 
 /// One assignment's record as the assessment reads it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,40 +75,27 @@ pub fn evidence(r: &AssignmentRecord, today: Date, t: &Thresholds) -> Vec<Eviden
         );
     }
     for (description, deadline, done_on) in &r.measures {
-        // Not due yet and not done: not owed.
-        let counted = done_on.is_some() || *deadline < today;
-        let credited = done_on.is_some_and(|d| d <= *deadline);
+        let verdict = measure_on_time(*deadline, *done_on, today);
         row(
             Figure::Measures,
             description.clone(),
             Some(*deadline),
             *done_on,
-            counted,
-            credited,
+            verdict.is_some(),
+            verdict == Some(true),
         );
     }
     // Reports are owed once the work is claimed, as the light rule says;
     // unclaimed work is counted once, as a late claim.
     if let (Some(year), true) = (r.plan_year, r.claimed_on.is_some()) {
-        for (period, end) in report_window::periods(year, t) {
-            if r.assigned_on.is_some_and(|on| end < on) {
-                continue;
-            }
-            let (_, due) = report_window::window(end, t);
-            let submitted = r
-                .reports
-                .iter()
-                .find(|(p, _)| *p == period)
-                .map(|&(_, on)| on);
-            let counted = submitted.is_some() || today > due;
-            let credited = submitted.is_some_and(|on| on <= due);
+        for line in report_lines(year, r.assigned_on, &r.reports, today, t) {
             row(
                 Figure::Reports,
-                super::words::period_zh(period),
-                Some(due),
-                submitted,
-                counted,
-                credited,
+                super::words::period_zh(line.period),
+                Some(line.due),
+                line.submitted,
+                line.verdict.is_some(),
+                line.verdict == Some(true),
             );
         }
     }

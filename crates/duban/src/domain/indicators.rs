@@ -61,6 +61,16 @@ pub struct Ratio {
 }
 
 impl Ratio {
+    /// Counts one item's verdict: `None` is not owed yet, `Some(in_time)` is.
+    pub fn add(&mut self, verdict: Option<bool>) {
+        if let Some(in_time) = verdict {
+            self.of += 1;
+            if in_time {
+                self.done += 1;
+            }
+        }
+    }
+
     /// Whole percent, none when nothing was owed.
     pub fn percent(&self) -> Option<usize> {
         (self.of > 0).then(|| (self.done * 100 + self.of / 2) / self.of)
@@ -82,6 +92,53 @@ pub struct Indicators {
     pub targets: Vec<TargetFigure>,
 }
 
+/// A measure on `today`: not owed (`None`) while it is not due and not done;
+/// else whether it was done by its deadline.
+pub fn measure_on_time(deadline: Date, done_on: Option<Date>, today: Date) -> Option<bool> {
+    (done_on.is_some() || deadline < today).then(|| done_on.is_some_and(|d| d <= deadline))
+}
+
+/// One report period as the indicators and the assessment count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportLine {
+    pub period: Period,
+    /// The last day it is on time (the window rule's due day).
+    pub due: Date,
+    pub submitted: Option<Date>,
+    /// Not owed yet (`None`: its window is still open and nothing came), or
+    /// whether it came by its due day.
+    pub verdict: Option<bool>,
+}
+
+/// Each period of `year` that ended on or after the assignment (the same
+/// periods the light rule and the report windows read), with its verdict.
+pub fn report_lines(
+    year: i16,
+    assigned_on: Option<Date>,
+    reports: &[(Period, Date)],
+    today: Date,
+    t: &Thresholds,
+) -> Vec<ReportLine> {
+    report_window::periods(year, t)
+        .into_iter()
+        .filter(|(_, end)| assigned_on.is_none_or(|on| *end >= on))
+        .map(|(period, end)| {
+            let (_, due) = report_window::window(end, t);
+            let submitted = reports
+                .iter()
+                .find(|(p, _)| *p == period)
+                .map(|&(_, on)| on);
+            let owed = submitted.is_some() || today > due;
+            ReportLine {
+                period,
+                due,
+                submitted,
+                verdict: owed.then(|| submitted.is_some_and(|on| on <= due)),
+            }
+        })
+        .collect()
+}
+
 /// The indicators of one record on `today`. Reports are owed for each period
 /// of the plan year (months, or quarters by the thresholds' report rhythm) that ended
 /// on or after the assignment and whose grace days have run out, and for any
@@ -90,38 +147,13 @@ pub struct Indicators {
 pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indicators {
     let mut measures = Ratio::default();
     for &(deadline, done_on) in &record.measures {
-        if done_on.is_none() && deadline >= today {
-            continue; // not due yet
-        }
-        measures.of += 1;
-        if done_on.is_some_and(|d| d <= deadline) {
-            measures.done += 1;
-        }
+        measures.add(measure_on_time(deadline, done_on, today));
     }
 
     let mut reports = Ratio::default();
-    // The same periods the light rule and the report windows read.
-    let schedule = match record.plan_year {
-        Some(year) => report_window::periods(year, t),
-        None => Vec::new(),
-    };
-    for (period, end) in schedule {
-        if record.assigned_on.is_some_and(|on| end < on) {
-            continue;
-        }
-        // Due as the window rule says: grace working days after the period.
-        let (_, due) = report_window::window(end, t);
-        let submitted = record
-            .reports
-            .iter()
-            .find(|(p, _)| *p == period)
-            .map(|&(_, on)| on);
-        if submitted.is_none() && today <= due {
-            continue; // its window is still open
-        }
-        reports.of += 1;
-        if submitted.is_some_and(|on| on <= due) {
-            reports.done += 1;
+    if let Some(year) = record.plan_year {
+        for line in report_lines(year, record.assigned_on, &record.reports, today, t) {
+            reports.add(line.verdict);
         }
     }
 
