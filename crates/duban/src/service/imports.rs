@@ -14,7 +14,7 @@ use super::{ServiceError, ServiceResult, record, require};
 use crate::clock::Clock;
 use crate::domain::revision::PlanDiff;
 use crate::domain::roles::{Actor, Role};
-use crate::store::pending_imports::{self, NewPending, PendingImport};
+use crate::store::uploads::{self, NewUpload, Shelf, Upload as PendingImport};
 use crate::store::{Db, plans, units, users};
 
 const IMPORTERS: &[Role] = &[Role::Admin, Role::Supervisor];
@@ -84,10 +84,11 @@ pub async fn keep_upload(
     let sha256 = hex::encode(Sha256::digest(bytes));
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    pending_imports::delete_older_than(&mut tx, now - KEEP_MILLIS).await?;
-    let id = pending_imports::insert(
+    uploads::delete_older_than(&mut tx, Shelf::PlanImports, now - KEEP_MILLIS).await?;
+    let id = uploads::insert(
         &mut tx,
-        &NewPending {
+        Shelf::PlanImports,
+        &NewUpload {
             uploader_id,
             plan_id,
             file_name: &file_name,
@@ -124,7 +125,7 @@ pub(crate) async fn actor_id(db: &Db, actor: &Actor) -> ServiceResult<i64> {
 /// The upload `id` if the actor made it: another person's does not exist for them.
 pub async fn upload(db: &Db, actor: &Actor, id: i64) -> ServiceResult<PendingImport> {
     require(actor, IMPORTERS, "import plans")?;
-    pending_imports::find(db, id, actor_id(db, actor).await?)
+    uploads::find(db, Shelf::PlanImports, id, actor_id(db, actor).await?)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("upload {id}")))
 }
@@ -253,7 +254,7 @@ pub async fn apply_import(
         bytes: &pending.content,
     };
     let imported = import_in(&mut tx, now, actor, registry, &document, &draft, publish).await?;
-    pending_imports::delete(&mut tx, id, pending.uploader_id).await?;
+    uploads::delete(&mut tx, Shelf::PlanImports, id, pending.uploader_id).await?;
     lights.plan(&mut tx, imported.plan_id).await?;
     tx.commit().await?;
     tracing::info!(
@@ -269,7 +270,7 @@ pub async fn discard(db: &Db, clock: &dyn Clock, actor: &Actor, id: i64) -> Serv
     let pending = upload(db, actor, id).await?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    pending_imports::delete(&mut tx, id, pending.uploader_id).await?;
+    uploads::delete(&mut tx, Shelf::PlanImports, id, pending.uploader_id).await?;
     record(
         &mut tx,
         now,
@@ -353,7 +354,7 @@ pub async fn apply_revision(
     };
     let revised = revisions::revise_plan(db, clock, actor, registry, plan_id, document).await?;
     let mut tx = db.begin().await?;
-    pending_imports::delete(&mut tx, id, pending.uploader_id).await?;
+    uploads::delete(&mut tx, Shelf::PlanImports, id, pending.uploader_id).await?;
     tx.commit().await?;
     Ok(revised)
 }

@@ -14,7 +14,7 @@ use crate::domain::assignment::State;
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, MeasureFields};
 use crate::store::audit::{self, NewEvent};
-use crate::store::ledger_uploads::{self, LedgerUpload, NewLedgerUpload};
+use crate::store::uploads::{self, NewUpload, Shelf, Upload};
 use crate::store::{Db, StoreError};
 
 /// Uploads nobody came back to are removed after this long.
@@ -60,15 +60,15 @@ pub async fn keep_upload(
     let sha256 = hex::encode(Sha256::digest(bytes));
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    ledger_uploads::delete_older_than(&mut tx, now - KEEP_MILLIS).await?;
-    let new = NewLedgerUpload {
+    uploads::delete_older_than(&mut tx, Shelf::Ledgers, now - KEEP_MILLIS).await?;
+    let new = NewUpload {
         uploader_id,
-        plan_id: diff.plan.id,
+        plan_id: Some(diff.plan.id),
         file_name: &file_name,
         content: bytes,
         sha256: &sha256,
     };
-    let id = ledger_uploads::insert(&mut tx, &new, now).await?;
+    let id = uploads::insert(&mut tx, Shelf::Ledgers, &new, now).await?;
     let after = json!({"file_name": file_name, "sha256": sha256, "size": bytes.len(),
                        "plan_id": diff.plan.id, "changes": diff.changes.len(),
                        "progress": diff.progress.len()});
@@ -86,10 +86,10 @@ pub async fn keep_upload(
     Ok(Ok(id))
 }
 
-async fn upload(db: &Db, actor: &Actor, id: i64) -> ServiceResult<(i64, LedgerUpload)> {
+async fn upload(db: &Db, actor: &Actor, id: i64) -> ServiceResult<(i64, Upload)> {
     require(actor)?;
     let uploader_id = super::imports::actor_id(db, actor).await?;
-    let found = ledger_uploads::find(db, id, uploader_id)
+    let found = uploads::find(db, Shelf::Ledgers, id, uploader_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("ledger upload {id}")))?;
     Ok((uploader_id, found))
@@ -143,7 +143,7 @@ pub async fn apply(
     let now = clock.now_millis();
     let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
-    if !ledger_uploads::delete(&mut tx, id, uploader_id).await? {
+    if !uploads::delete(&mut tx, Shelf::Ledgers, id, uploader_id).await? {
         return Err(ServiceError::NotFound(format!("ledger upload {id}")));
     }
     let (mut added, mut edited, mut touched) = (0, 0, Vec::new());
@@ -266,7 +266,7 @@ pub async fn discard(db: &Db, clock: &dyn Clock, actor: &Actor, id: i64) -> Serv
     let (uploader_id, found) = upload(db, actor, id).await?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    ledger_uploads::delete(&mut tx, id, uploader_id).await?;
+    uploads::delete(&mut tx, Shelf::Ledgers, id, uploader_id).await?;
     let after = json!({"file_name": found.file_name, "sha256": found.sha256});
     record(
         &mut tx,

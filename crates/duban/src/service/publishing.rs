@@ -8,8 +8,8 @@ use crate::clock::Clock;
 use crate::domain::roles::{Actor, Role};
 use crate::store::Db;
 use crate::store::audit::{self, NewEvent};
-use crate::store::pending_imports::{latest_revisions, move_plan_state, plan_state};
 use crate::store::plans::{self, PlanSummary};
+use crate::store::publishing::{latest_revisions, move_plan_state, plan_state};
 
 const OFFICE: &[Role] = &[Role::Admin, Role::Supervisor];
 
