@@ -4,11 +4,15 @@
 //! off, a message per robot of the unit (and of the office for what the
 //! office must hear); e-mails and robot messages wait out quiet hours.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::ServiceResult;
 use super::notify_settings::OfficeSettings;
 use crate::domain::quiet_hours::QuietHours;
 use crate::domain::reminders::Audience;
 use crate::store::deliveries::{self, NewDelivery};
+use crate::store::notify_targets::TargetRow;
 use crate::store::reminders::{self as store, Recipient};
 use crate::store::{Db, Tx, notify_targets};
 
@@ -19,6 +23,64 @@ use crate::store::{Db, Tx, notify_targets};
 pub(crate) struct Setup {
     pub office: OfficeSettings,
     pub mail: bool,
+    /// Who is who, read once per unit and role for all the reminders
+    /// planned in one transaction (a day's run plans many for one unit).
+    people: Directory,
+}
+
+#[derive(Default)]
+struct Directory {
+    liaisons: HashMap<i64, Vec<Recipient>>,
+    heads: HashMap<i64, Vec<Recipient>>,
+    quiet: HashMap<i64, Option<String>>,
+    roles: HashMap<&'static str, Vec<Recipient>>,
+    robots: HashMap<(Option<i64>, bool), Vec<TargetRow>>,
+}
+
+impl Directory {
+    async fn liaisons(&mut self, tx: &mut Tx, unit: i64) -> ServiceResult<Vec<Recipient>> {
+        Ok(match self.liaisons.entry(unit) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot.insert(store::liaisons(tx, unit).await?).clone(),
+        })
+    }
+
+    async fn head(&mut self, tx: &mut Tx, unit: i64) -> ServiceResult<Vec<Recipient>> {
+        Ok(match self.heads.entry(unit) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot.insert(store::head(tx, unit).await?).clone(),
+        })
+    }
+
+    async fn role(&mut self, tx: &mut Tx, role: &'static str) -> ServiceResult<Vec<Recipient>> {
+        Ok(match self.roles.entry(role) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot.insert(store::of_role(tx, role).await?).clone(),
+        })
+    }
+
+    async fn quiet(&mut self, tx: &mut Tx, unit: i64) -> ServiceResult<Option<String>> {
+        Ok(match self.quiet.entry(unit) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot
+                .insert(store::unit_quiet_hours(tx, unit).await?)
+                .clone(),
+        })
+    }
+
+    async fn robots(
+        &mut self,
+        tx: &mut Tx,
+        unit: Option<i64>,
+        office: bool,
+    ) -> ServiceResult<Vec<TargetRow>> {
+        Ok(match self.robots.entry((unit, office)) {
+            Entry::Occupied(known) => known.get().clone(),
+            Entry::Vacant(slot) => slot
+                .insert(notify_targets::enabled_for(tx, unit, office).await?)
+                .clone(),
+        })
+    }
 }
 
 impl Setup {
@@ -26,6 +88,7 @@ impl Setup {
         Ok(Setup {
             office: super::notify_settings::office(db).await?.0,
             mail: super::notify_settings::smtp(db).await?.0.is_some(),
+            people: Directory::default(),
         })
     }
 }
@@ -36,22 +99,24 @@ pub(crate) async fn plan(
     unit_id: i64,
     audience: Audience,
     to_office_robots: bool,
-    setup: &Setup,
+    setup: &mut Setup,
     now: i64,
 ) -> ServiceResult<()> {
-    let office = &setup.office;
+    let people_of = &mut setup.people;
     let mut people: Vec<(Recipient, bool)> = Vec::new();
     let leaders = match audience {
         Audience::Unit { head, leaders } => {
             people.extend(
-                store::liaisons(tx, unit_id)
+                people_of
+                    .liaisons(tx, unit_id)
                     .await?
                     .into_iter()
                     .map(|r| (r, false)),
             );
             if head {
                 people.extend(
-                    store::head(tx, unit_id)
+                    people_of
+                        .head(tx, unit_id)
                         .await?
                         .into_iter()
                         .map(|r| (r, false)),
@@ -61,7 +126,8 @@ pub(crate) async fn plan(
         }
         Audience::Office { leaders } => {
             people.extend(
-                store::of_role(tx, "supervisor")
+                people_of
+                    .role(tx, "supervisor")
                     .await?
                     .into_iter()
                     .map(|r| (r, false)),
@@ -71,13 +137,15 @@ pub(crate) async fn plan(
     };
     if leaders {
         people.extend(
-            store::of_role(tx, "leader")
+            people_of
+                .role(tx, "leader")
                 .await?
                 .into_iter()
                 .map(|r| (r, true)),
         );
     }
-    let unit_quiet = store::unit_quiet_hours(tx, unit_id).await?;
+    let unit_quiet = people_of.quiet(tx, unit_id).await?;
+    let office = &setup.office;
     for (person, in_copy) in &people {
         let user = person.user_id.to_string();
         deliveries::insert(
@@ -124,7 +192,8 @@ pub(crate) async fn plan(
         Audience::Unit { .. } => (Some(unit_id), to_office_robots),
         Audience::Office { .. } => (None, true),
     };
-    for robot in notify_targets::enabled_for(tx, unit_robots, office_robots).await? {
+    let robots = setup.people.robots(tx, unit_robots, office_robots).await?;
+    for robot in robots {
         let address = robot.id.to_string();
         deliveries::insert(
             tx,

@@ -39,7 +39,7 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
     }
     let (thresholds, _) = super::settings::thresholds(db).await?;
     let (rules, _) = notify_settings::rules(db).await?;
-    let setup = super::delivery_plan::Setup::load(db).await?;
+    let mut setup = super::delivery_plan::Setup::load(db).await?;
     let inputs = store::watched(db, i64::from(today.year())).await?;
     let due: Vec<reminders::Due> = watched(inputs)
         .iter()
@@ -65,8 +65,10 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
         };
         if let Some(id) = store::insert(&mut tx, &reminder).await? {
             let escalated = matches!(d.audience, Audience::Unit { leaders: true, .. });
-            super::delivery_plan::plan(&mut tx, id, d.unit_id, d.audience, escalated, &setup, now)
-                .await?;
+            super::delivery_plan::plan(
+                &mut tx, id, d.unit_id, d.audience, escalated, &mut setup, now,
+            )
+            .await?;
             new += 1;
         }
     }
@@ -170,7 +172,7 @@ pub async fn urge(
         });
     }
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
-    let setup = super::delivery_plan::Setup::load(db).await?;
+    let mut setup = super::delivery_plan::Setup::load(db).await?;
     let (_, task) = crate::store::plans::task_by_id(db, assignment.task_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
@@ -212,8 +214,16 @@ pub async fn urge(
         head: to_head,
         leaders: false,
     };
-    super::delivery_plan::plan(&mut tx, id, assignment.unit_id, audience, true, &setup, now)
-        .await?;
+    super::delivery_plan::plan(
+        &mut tx,
+        id,
+        assignment.unit_id,
+        audience,
+        true,
+        &mut setup,
+        now,
+    )
+    .await?;
     super::record(
         &mut tx,
         now,
