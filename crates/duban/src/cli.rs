@@ -97,6 +97,37 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Benchmarks: a synthetic city-scale data set to measure the server on
+    /// (the load itself: `bench/load.py`, see README).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write a deterministic synthetic data set into an empty database: the
+    /// city's and its districts' plans over six years, with their claims,
+    /// measures, reports and accounts (password "bench").
+    Gen {
+        /// city (20,000 tasks, 1,000,000 reports), district, or small.
+        #[arg(long, default_value = "city")]
+        scale: String,
+        /// "Today" in the data (YYYY-MM-DD): plans run to its year.
+        #[arg(long, default_value = "2026-11-30")]
+        as_of: String,
+        /// The random seed: the same seed makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        sizes: crate::commands::bench::Sizes,
+        /// Where to write what the load test needs (users, plans, tasks, open report periods).
+        #[arg(long, value_name = "FILE.json", default_value = "bench-manifest.json")]
+        manifest: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -331,6 +362,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             server.body_limit(),
         )),
         Command::User { command } => run_user(command),
+        Command::Bench {
+            command:
+                BenchCommand::Gen {
+                    scale,
+                    as_of,
+                    seed,
+                    sizes,
+                    manifest,
+                    db,
+                },
+        } => runtime()?.block_on(crate::commands::bench::generate(
+            &db.db, &scale, &as_of, seed, &sizes, &manifest,
+        )),
     }
 }
 

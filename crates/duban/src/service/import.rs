@@ -43,6 +43,22 @@ pub async fn import_plan(
 ) -> ServiceResult<Imported> {
     require(actor, &[Role::Admin, Role::Supervisor], "import a plan")?;
     let draft = duban_plan::parse(document.bytes, registry)?;
+    import_draft(db, clock, actor, registry, document, &draft, publish).await
+}
+
+/// Imports a plan already in structured form: a draft parsed earlier, or
+/// made by the benchmark generator (`duban bench gen`), which stands for
+/// `document` in the record.
+pub async fn import_draft(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    registry: &Registry,
+    document: Document<'_>,
+    draft: &PlanDraft,
+    publish: bool,
+) -> ServiceResult<Imported> {
+    require(actor, &[Role::Admin, Role::Supervisor], "import a plan")?;
     let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
     let imported = import_in(
@@ -51,7 +67,7 @@ pub async fn import_plan(
         actor,
         registry,
         &document,
-        &draft,
+        draft,
         publish,
     )
     .await?;
