@@ -46,16 +46,24 @@ pub async fn create(
         .transpose()?
     });
     let Some(id) = id else { return Ok(None) };
-    for (target_id, actual) in actuals {
-        on_tx!(tx, conn => {
-            sqlx::query("INSERT INTO report_actuals (report_id, target_id, actual) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(*target_id)
-                .bind(*actual)
-                .execute(&mut **conn)
-                .await?;
-        });
+    if actuals.is_empty() {
+        return Ok(Some(id));
     }
+    // Every figure in one statement: ($1, $2, $3), ($4, $5, $6), …
+    let rows = (0..actuals.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO report_actuals (report_id, target_id, actual) VALUES {rows}"
+    ));
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sql);
+        for (target_id, actual) in actuals {
+            query = query.bind(id).bind(*target_id).bind(*actual);
+        }
+        query.execute(&mut **conn).await?;
+    });
     Ok(Some(id))
 }
 
