@@ -50,8 +50,15 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
         "one report a period"
     );
 
+    // Figures for two targets at once, read back in target order.
+    let finished = targets[2]["id"].as_i64().unwrap();
     let (status, _) = app
-        .post(&unit, &path, json!({"period": "2021-Q3", "narrative": "三季度累计150台", "actuals": [{"target_id": started, "actual": 150}]}))
+        .post(
+            &unit,
+            &path,
+            json!({"period": "2021-Q3", "narrative": "三季度累计150台", "actuals": [
+            {"target_id": finished, "actual": 90}, {"target_id": started, "actual": 150}]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, listed) = app.get(&unit, &path).await;
@@ -62,6 +69,18 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
         .map(|r| r["period"].as_str().unwrap())
         .collect();
     assert_eq!(periods, ["2021-Q3", "2021-06"]);
+    let figures: Vec<(i64, f64)> = listed["reports"][0]["actuals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["target_id"].as_i64().unwrap(),
+                a["actual"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(figures, [(started, 150.0), (finished, 90.0)]);
 
     // Bad input names its field and stores nothing.
     let cases = [

@@ -160,10 +160,9 @@ pub async fn task(
 ) -> ServiceResult<(PlanSummary, TaskWithUnits)> {
     let missing = || ServiceError::NotFound(format!("task {task_id}"));
     let (plan_id, row) = plans::task_by_id(db, task_id).await?.ok_or_else(missing)?;
-    let plan = list(db, actor)
+    let plan = plans::summary(db, plan_id)
         .await?
-        .into_iter()
-        .find(|p| p.id == plan_id)
+        .filter(|plan| sees_drafts(actor) || plan.state != "draft")
         .ok_or_else(missing)?;
     let task = with_units(db, vec![row]).await?.pop().ok_or_else(missing)?;
     Ok((plan, task))

@@ -126,7 +126,10 @@ pub async fn assignment_record(
         .iter()
         .position(|a| a.id == assignment_id)
         .ok_or_else(|| ServiceError::NotFound(format!("assignment {assignment_id}")))?;
-    let detail = unit_detail(db, assignment_id).await?;
+    let detail = unit_details(db, &[assignment_id])
+        .await?
+        .pop()
+        .ok_or_else(|| ServiceError::NotFound(format!("assignment {assignment_id}")))?;
     let reported: Vec<String> = detail
         .reports
         .iter()
@@ -170,32 +173,81 @@ async fn display_names(
         .collect())
 }
 
-async fn unit_detail(db: &Db, assignment_id: i64) -> ServiceResult<UnitDetail> {
-    let mut with_files = Vec::new();
-    for report in reports::of_assignment(db, assignment_id).await? {
-        let files = reports::attachments_of(db, report.id).await?;
-        with_files.push((report, files));
+/// The records of each of the given assignments, in their order: one query
+/// per kind of record, however many units and reports there are.
+async fn unit_details(db: &Db, assignment_ids: &[i64]) -> ServiceResult<Vec<UnitDetail>> {
+    let reports = reports::of_assignments(db, assignment_ids).await?;
+    let report_ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
+    let mut files = by_key(
+        reports::attachments_of_reports(db, &report_ids).await?,
+        |f| f.report_id,
+    );
+    let mut reports = by_key(reports, |r| r.assignment_id);
+    let mut measures = by_key(
+        assignments::measures_in_order(db, assignment_ids).await?,
+        |m| m.assignment_id,
+    );
+    let mut findings = by_key(
+        supervision::findings_of_assignments(db, assignment_ids).await?,
+        |f| f.assignment_id,
+    );
+    let mut difficulties = by_key(
+        coordination::difficulties_of_assignments(db, assignment_ids).await?,
+        |d| d.assignment_id,
+    );
+    let mut evaluations = by_key(
+        evaluations::of_assignments(db, assignment_ids).await?,
+        |e| e.assignment_id,
+    );
+    Ok(assignment_ids
+        .iter()
+        .map(|id| UnitDetail {
+            measures: measures.remove(id).unwrap_or_default(),
+            reports: reports
+                .remove(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|report| {
+                    let own = files.remove(&report.id).unwrap_or_default();
+                    (report, own)
+                })
+                .collect(),
+            findings: findings.remove(id).unwrap_or_default(),
+            difficulties: difficulties.remove(id).unwrap_or_default(),
+            evaluations: evaluations.remove(id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Rows grouped by `key`, each group in the rows' order.
+fn by_key<T>(rows: Vec<T>, key: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
+    let mut groups: HashMap<i64, Vec<T>> = HashMap::new();
+    for row in rows {
+        groups.entry(key(&row)).or_default().push(row);
     }
-    Ok(UnitDetail {
-        measures: assignments::measures_of(db, assignment_id).await?,
-        reports: with_files,
-        findings: supervision::findings_of_assignment(db, assignment_id).await?,
-        difficulties: coordination::difficulties_of(db, assignment_id).await?,
-        evaluations: evaluations::of_assignment(db, assignment_id).await?,
-    })
+    groups
 }
 
 pub async fn record(db: &Db, actor: &Actor, task_id: i64) -> ServiceResult<TaskRecord> {
     let (plan, task) = super::plans::task(db, actor, task_id).await?;
-    let mut details = Vec::with_capacity(task.assignments.len());
-    for assignment in &task.assignments {
-        let readable = actor.role != Role::Liaison || actor.unit_id == Some(assignment.unit_id);
-        if !readable {
-            details.push(None);
-            continue;
-        }
-        details.push(Some(unit_detail(db, assignment.id).await?));
-    }
+    let readable: Vec<i64> = task
+        .assignments
+        .iter()
+        .filter(|a| actor.role != Role::Liaison || actor.unit_id == Some(a.unit_id))
+        .map(|a| a.id)
+        .collect();
+    let mut read = unit_details(db, &readable).await?.into_iter();
+    let details: Vec<Option<UnitDetail>> = task
+        .assignments
+        .iter()
+        .map(|a| {
+            if readable.contains(&a.id) {
+                read.next()
+            } else {
+                None
+            }
+        })
+        .collect();
     let situations = super::coordination::situations_of(db, actor, task_id).await?;
     let notes = coordination::notes_of(db, task_id).await?;
     let history = audit::task_history(db, task_id, HISTORY_LIMIT).await?;

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde_json::json;
 
+use super::plans::TaskWithUnits;
+use super::tasks::TaskRecord;
 use super::{ServiceError, ServiceResult, require};
 use crate::clock::Clock;
 use crate::domain::milestones::parse_milestones;
@@ -17,7 +19,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::{Milestone, Pace, Trajectory};
 use crate::store::Db;
 use crate::store::audit::{self, NewEvent};
-use crate::store::plans::TargetRow;
+use crate::store::plans::{PlanSummary, TargetRow};
 use crate::store::targets::{self, MilestoneRow, ReportedActual};
 
 /// A stored target's trajectory: `None` without a plan year or a figure,
@@ -72,6 +74,28 @@ pub async fn of_task(
     task_id: i64,
 ) -> ServiceResult<TaskTargets> {
     let (plan, task) = super::plans::task(db, actor, task_id).await?;
+    tracks(db, clock, actor, &plan, &task).await
+}
+
+/// The same for the task of a record already read for `actor` (the task
+/// page), without reading the task and its plan again.
+pub async fn of_record(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    record: &TaskRecord,
+) -> ServiceResult<TaskTargets> {
+    tracks(db, clock, actor, &record.plan, &record.task).await
+}
+
+async fn tracks(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan: &PlanSummary,
+    task: &TaskWithUnits,
+) -> ServiceResult<TaskTargets> {
+    let task_id = task.task.id;
     let today = super::lights::today(clock)?;
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let ids: Vec<i64> = task.targets.iter().map(|t| t.id).collect();
@@ -84,7 +108,8 @@ pub async fn of_task(
         .collect();
     let targets = task
         .targets
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|target| {
             let own = milestones.iter().filter(|m| m.target_id == target.id);
             let trajectory = trajectory_of(

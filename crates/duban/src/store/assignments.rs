@@ -220,12 +220,29 @@ pub async fn update_measure(
     Ok(version + 1)
 }
 
+/// An assignment's measures in the order they were written.
 pub async fn measures_of(db: &Db, assignment_id: i64) -> StoreResult<Vec<MeasureRow>> {
+    measures_in_order(db, &[assignment_id]).await
+}
+
+/// The measures of several assignments, by assignment, each one's in the
+/// order they were written, in one round trip ([`measures_of_many`] orders
+/// them by deadline instead).
+pub async fn measures_in_order(db: &Db, assignment_ids: &[i64]) -> StoreResult<Vec<MeasureRow>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {MEASURE_COLUMNS} WHERE assignment_id = $1 ORDER BY id"
+        "SELECT {MEASURE_COLUMNS} WHERE assignment_id IN ({}) ORDER BY assignment_id, id",
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(measure).collect::<StoreResult<Vec<_>>>()?
+        super::bind_all(sqlx::query(sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(measure)
+            .collect::<StoreResult<Vec<_>>>()?
     }))
 }
 

@@ -102,11 +102,29 @@ pub async fn resolve_difficulty(
 }
 
 pub async fn difficulties_of(db: &Db, assignment_id: i64) -> StoreResult<Vec<DifficultyRow>> {
+    difficulties_of_assignments(db, &[assignment_id]).await
+}
+
+/// The difficulties raised on several assignments, by assignment, each
+/// one's oldest first, in one round trip.
+pub async fn difficulties_of_assignments(
+    db: &Db,
+    assignment_ids: &[i64],
+) -> StoreResult<Vec<DifficultyRow>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {DIFFICULTY_COLUMNS} WHERE assignment_id = $1 ORDER BY id"
+        "SELECT {DIFFICULTY_COLUMNS} WHERE assignment_id IN ({}) ORDER BY assignment_id, id",
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(difficulty).collect::<StoreResult<Vec<_>>>()?
+        super::bind_all(sqlx::query(sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(difficulty)
+            .collect::<StoreResult<Vec<_>>>()?
     }))
 }
 

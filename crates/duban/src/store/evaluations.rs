@@ -121,12 +121,22 @@ pub async fn create(tx: &mut Tx, new: &NewEvaluation<'_>, at: i64) -> StoreResul
 }
 
 pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<EvaluationRow>> {
+    of_assignments(db, &[assignment_id]).await
+}
+
+/// The evaluations of several assignments, by assignment, each one's by
+/// round and body, in one round trip.
+pub async fn of_assignments(db: &Db, assignment_ids: &[i64]) -> StoreResult<Vec<EvaluationRow>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, assignment_id, round, body_id, evaluator, completion, innovation, effect, attitude, weights, weighted, comment \
+         FROM evaluations WHERE assignment_id IN ({}) ORDER BY assignment_id, round, body_id",
+        super::placeholders(assignment_ids.len())
+    ));
     Ok(on_db!(db, pool => {
-        sqlx::query(
-            "SELECT id, assignment_id, round, body_id, evaluator, completion, innovation, effect, attitude, weights, weighted, comment \
-             FROM evaluations WHERE assignment_id = $1 ORDER BY round, body_id",
-        )
-        .bind(assignment_id)
+        super::bind_all(sqlx::query(sql), assignment_ids)
         .fetch_all(pool)
         .await?
         .iter()

@@ -179,33 +179,56 @@ pub struct PlanSummary {
     pub assignments: i64,
 }
 
+const SUMMARY: &str = "SELECT p.id, p.year, p.title, p.state, \
+       (SELECT COUNT(*) FROM categories c WHERE c.plan_id = p.id), \
+       (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
+       (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
+       (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
+        WHERE t.plan_id = p.id AND t.removed_in IS NULL AND a.withdrawn_in IS NULL) \
+     FROM plans p";
+
+fn summary_of<R: Row>(r: &R) -> StoreResult<PlanSummary>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(PlanSummary {
+        id: r.try_get(0)?,
+        year: r.try_get(1)?,
+        title: r.try_get(2)?,
+        state: r.try_get(3)?,
+        categories: r.try_get(4)?,
+        tasks: r.try_get(5)?,
+        targets: r.try_get(6)?,
+        assignments: r.try_get(7)?,
+    })
+}
+
 pub async fn summaries(db: &Db) -> StoreResult<Vec<PlanSummary>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SUMMARY} ORDER BY p.id"));
     Ok(on_db!(db, pool => {
-        sqlx::query(
-            "SELECT p.id, p.year, p.title, p.state, \
-               (SELECT COUNT(*) FROM categories c WHERE c.plan_id = p.id), \
-               (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
-               (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id AND t.removed_in IS NULL), \
-               (SELECT COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id \
-                WHERE t.plan_id = p.id AND t.removed_in IS NULL AND a.withdrawn_in IS NULL) \
-             FROM plans p ORDER BY p.id",
-        )
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| -> StoreResult<PlanSummary> {
-            Ok(PlanSummary {
-                id: r.try_get(0)?,
-                year: r.try_get(1)?,
-                title: r.try_get(2)?,
-                state: r.try_get(3)?,
-                categories: r.try_get(4)?,
-                tasks: r.try_get(5)?,
-                targets: r.try_get(6)?,
-                assignments: r.try_get(7)?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?
+        sqlx::query(sql)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(summary_of)
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// One plan with its size, `None` when there is no such plan.
+pub async fn summary(db: &Db, plan_id: i64) -> StoreResult<Option<PlanSummary>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SUMMARY} WHERE p.id = $1"));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql)
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(summary_of)
+            .transpose()?
     }))
 }
 

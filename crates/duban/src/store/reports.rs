@@ -1,5 +1,7 @@
 //! Progress reports and the actual figures they give for targets.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
 use super::{Db, StoreResult, Tx};
@@ -44,16 +46,24 @@ pub async fn create(
         .transpose()?
     });
     let Some(id) = id else { return Ok(None) };
-    for (target_id, actual) in actuals {
-        on_tx!(tx, conn => {
-            sqlx::query("INSERT INTO report_actuals (report_id, target_id, actual) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(*target_id)
-                .bind(*actual)
-                .execute(&mut **conn)
-                .await?;
-        });
+    if actuals.is_empty() {
+        return Ok(Some(id));
     }
+    // Every figure in one statement: ($1, $2, $3), ($4, $5, $6), …
+    let rows = (0..actuals.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO report_actuals (report_id, target_id, actual) VALUES {rows}"
+    ));
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query(sql);
+        for (target_id, actual) in actuals {
+            query = query.bind(id).bind(*target_id).bind(*actual);
+        }
+        query.execute(&mut **conn).await?;
+    });
     Ok(Some(id))
 }
 
@@ -74,44 +84,54 @@ pub async fn target_ids_of_assignment(tx: &mut Tx, assignment_id: i64) -> StoreR
 
 /// An assignment's reports, newest period first.
 pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<ReportRow>> {
-    let (reports, actuals) = on_db!(db, pool => {
-        let reports = sqlx::query(
-            "SELECT id, assignment_id, period, narrative, submitted_at, submitted_by, version \
-             FROM progress_reports WHERE assignment_id = $1 ORDER BY period DESC",
-        )
-        .bind(assignment_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| -> StoreResult<ReportRow> {
-            Ok(ReportRow {
-                id: r.try_get(0)?,
-                assignment_id: r.try_get(1)?,
-                period: r.try_get(2)?,
-                narrative: r.try_get(3)?,
-                submitted_at: r.try_get(4)?,
-                submitted_by: r.try_get(5)?,
-                version: r.try_get(6)?,
-                actuals: Vec::new(),
+    of_assignments(db, &[assignment_id]).await
+}
+
+/// The reports of several assignments, by assignment, each one's newest
+/// period first, in two round trips whatever their number.
+pub async fn of_assignments(db: &Db, assignment_ids: &[i64]) -> StoreResult<Vec<ReportRow>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = super::placeholders(assignment_ids.len());
+    let reports_sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, assignment_id, period, narrative, submitted_at, submitted_by, version \
+         FROM progress_reports WHERE assignment_id IN ({list}) ORDER BY assignment_id, period DESC"
+    ));
+    let actuals_sql = sqlx::AssertSqlSafe(format!(
+        "SELECT x.report_id, x.target_id, x.actual FROM report_actuals x \
+         JOIN progress_reports p ON p.id = x.report_id WHERE p.assignment_id IN ({list}) ORDER BY x.target_id"
+    ));
+    let (mut reports, actuals) = on_db!(db, pool => {
+        let reports = super::bind_all(sqlx::query(reports_sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<ReportRow> {
+                Ok(ReportRow {
+                    id: r.try_get(0)?,
+                    assignment_id: r.try_get(1)?,
+                    period: r.try_get(2)?,
+                    narrative: r.try_get(3)?,
+                    submitted_at: r.try_get(4)?,
+                    submitted_by: r.try_get(5)?,
+                    version: r.try_get(6)?,
+                    actuals: Vec::new(),
+                })
             })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-        let actuals = sqlx::query(
-            "SELECT x.report_id, x.target_id, x.actual FROM report_actuals x \
-             JOIN progress_reports p ON p.id = x.report_id WHERE p.assignment_id = $1 ORDER BY x.target_id",
-        )
-        .bind(assignment_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?, r.try_get::<f64, _>(2)?)))
-        .collect::<StoreResult<Vec<_>>>()?;
+            .collect::<StoreResult<Vec<_>>>()?;
+        let actuals = super::bind_all(sqlx::query(actuals_sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?, r.try_get::<f64, _>(2)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
         (reports, actuals)
     });
-    let mut reports = reports;
+    let at: HashMap<i64, usize> = reports.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     for (report_id, target_id, actual) in actuals {
-        if let Some(report) = reports.iter_mut().find(|r| r.id == report_id) {
-            report.actuals.push((target_id, actual));
+        if let Some(&i) = at.get(&report_id) {
+            reports[i].actuals.push((target_id, actual));
         }
     }
     Ok(reports)
@@ -179,10 +199,27 @@ pub async fn add_attachment(tx: &mut Tx, new: &NewAttachment<'_>, at: i64) -> St
     }))
 }
 
+/// A report's evidence files, oldest first.
 pub async fn attachments_of(db: &Db, report_id: i64) -> StoreResult<Vec<AttachmentRow>> {
+    attachments_of_reports(db, &[report_id]).await
+}
+
+/// The evidence files of several reports, by report, each one's oldest
+/// first, in one round trip.
+pub async fn attachments_of_reports(
+    db: &Db,
+    report_ids: &[i64],
+) -> StoreResult<Vec<AttachmentRow>> {
+    if report_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, report_id, file_name, content_type, size, sha256 FROM attachments \
+         WHERE report_id IN ({}) ORDER BY report_id, id",
+        super::placeholders(report_ids.len())
+    ));
     Ok(on_db!(db, pool => {
-        sqlx::query("SELECT id, report_id, file_name, content_type, size, sha256 FROM attachments WHERE report_id = $1 ORDER BY id")
-            .bind(report_id)
+        super::bind_all(sqlx::query(sql), report_ids)
             .fetch_all(pool)
             .await?
             .iter()

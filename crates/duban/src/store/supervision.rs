@@ -245,11 +245,29 @@ pub async fn set_finding_state(
 }
 
 pub async fn findings_of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<FindingRow>> {
+    findings_of_assignments(db, &[assignment_id]).await
+}
+
+/// The findings on several assignments, by assignment, each one's oldest
+/// first, in one round trip.
+pub async fn findings_of_assignments(
+    db: &Db,
+    assignment_ids: &[i64],
+) -> StoreResult<Vec<FindingRow>> {
+    if assignment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {FINDING_COLUMNS} WHERE f.assignment_id = $1 ORDER BY f.id"
+        "SELECT {FINDING_COLUMNS} WHERE f.assignment_id IN ({}) ORDER BY f.assignment_id, f.id",
+        super::placeholders(assignment_ids.len())
     ));
     Ok(on_db!(db, pool => {
-        sqlx::query(sql).bind(assignment_id).fetch_all(pool).await?.iter().map(finding).collect::<StoreResult<Vec<_>>>()?
+        super::bind_all(sqlx::query(sql), assignment_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(finding)
+            .collect::<StoreResult<Vec<_>>>()?
     }))
 }
 

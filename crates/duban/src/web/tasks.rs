@@ -114,7 +114,7 @@ async fn show_with(
 ) -> Result<Response, WebError> {
     let record = tasks::record(&state.db, &page.actor, task_id).await?;
     let tracks =
-        trajectories::of_task(&state.db, state.clock.as_ref(), &page.actor, task_id).await?;
+        trajectories::of_record(&state.db, state.clock.as_ref(), &page.actor, &record).await?;
     let role = page.actor.role;
     let own_unit_assigned = page
         .actor

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod office;
 pub mod record;
 pub mod sink;
+pub mod statements;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
