@@ -221,14 +221,16 @@ pub struct UserRow {
     pub unit_id: Option<i64>,
 }
 
-/// The office's staff and each unit's liaisons: one admin, a supervisor
-/// per fifty accounts, a leader and a viewer per hundred, the rest liaisons
-/// spread over the units (`u0007-02` is unit 7's second).
+/// The office's staff, each unit's liaisons and the readers: one admin, a
+/// supervisor per fifty accounts, a leader per hundred, two liaisons per unit
+/// (`u0007-02` is unit 7's second), and the rest read-only viewers (the
+/// units' staff who follow the ledger), as a city's accounts are spread.
 pub fn users(total: usize, unit_ids: &[i64], rng: &mut impl Rng) -> Vec<UserRow> {
     let supervisors = (total / 50).max(1);
     let leaders = (total / 100).max(1);
-    let viewers = (total / 100).max(1);
-    let liaisons = total.saturating_sub(1 + supervisors + leaders + viewers);
+    let liaisons =
+        (unit_ids.len() * LIAISONS_PER_UNIT).min(total.saturating_sub(1 + supervisors + leaders));
+    let viewers = total.saturating_sub(1 + supervisors + leaders + liaisons);
     let mut rows = vec![UserRow {
         username: "admin".into(),
         display_name: "系统管理员".into(),
@@ -241,7 +243,7 @@ pub fn users(total: usize, unit_ids: &[i64], rng: &mut impl Rng) -> Vec<UserRow>
         ("viewer", viewers),
     ] {
         rows.extend((1..=count).map(|n| UserRow {
-            username: format!("{role}-{n:03}"),
+            username: format!("{role}-{n:04}"),
             display_name: text::person(rng),
             role,
             unit_id: None,
@@ -257,6 +259,9 @@ pub fn users(total: usize, unit_ids: &[i64], rng: &mut impl Rng) -> Vec<UserRow>
     }
     rows
 }
+
+/// Liaisons per unit: the one who reports and a deputy.
+const LIAISONS_PER_UNIT: usize = 2;
 
 /// The username of a unit's `n`th liaison.
 pub fn liaison_name(unit_id: i64, n: usize) -> String {
@@ -330,5 +335,7 @@ mod tests {
             assert!(rows.iter().any(|u| u.unit_id == Some(unit)));
         }
         assert_eq!(rows.iter().filter(|u| u.role == "supervisor").count(), 100);
+        assert_eq!(rows.iter().filter(|u| u.role == "liaison").count(), 600);
+        assert_eq!(rows.iter().filter(|u| u.role == "viewer").count(), 4_249);
     }
 }

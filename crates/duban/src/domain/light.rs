@@ -89,17 +89,27 @@ pub struct Record {
     pub plan_year: Option<i16>,
 }
 
+/// The light an assignment shows whatever its record holds: verified work
+/// is done, and work not verified when its plan year ended is red. Relighting
+/// reads no measures, reports or findings for these (most of a city's
+/// assignments, once a few years have passed).
+pub fn settled_light(state: State, plan_year: Option<i16>, today: Date) -> Option<Light> {
+    if state == State::Verified {
+        return Some(Light::Done);
+    }
+    if plan_year.is_some_and(|year| today.year() > year) {
+        return Some(Light::Red);
+    }
+    None
+}
+
 /// The light of one assignment on `today`.
 pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
-    if record.state == State::Verified {
-        return Light::Done;
+    if let Some(light) = settled_light(record.state, record.plan_year, today) {
+        return light;
     }
     let mut light = Light::Green;
     let calendar = &t.calendar;
-    // The plan year ended and the work is not verified.
-    if record.plan_year.is_some_and(|year| today.year() > year) {
-        return Light::Red;
-    }
     if record.state == State::Assigned {
         let waited = calendar.working_days_between(record.assigned_on, today);
         return if waited > t.claim_days {

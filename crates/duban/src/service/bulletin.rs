@@ -36,7 +36,7 @@ pub struct BulletinRequest {
 pub struct Bulletin {
     pub plan_id: i64,
     /// The plans the reader may choose among.
-    pub plans: Vec<crate::store::plans::PlanSummary>,
+    pub plans: Vec<crate::store::plans::PlanHeader>,
     pub plan_title: String,
     pub period: BulletinPeriod,
     pub number: Option<String>,

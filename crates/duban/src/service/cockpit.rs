@@ -18,7 +18,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::Direction;
 use crate::store::assignments::AssignmentRow;
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
-use crate::store::plans::{PlanSummary, TaskFilter, TaskRow};
+use crate::store::plans::{PlanHeader, PlanSummary, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// How many of the newest reports and situation reports the cockpit lists.
@@ -122,7 +122,7 @@ pub struct TargetProgress {
 pub struct Cockpit {
     pub plan: PlanSummary,
     /// The plans the reader may switch to.
-    pub plans: Vec<PlanSummary>,
+    pub plans: Vec<PlanHeader>,
     pub today: Date,
     pub tasks: LightCounts,
     pub categories: Vec<CategoryLights>,
@@ -154,7 +154,7 @@ pub async fn cockpit(
     )?;
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    if plan_id.is_none() && super::plans::list(db, actor).await?.is_empty() {
+    if plan_id.is_none() && super::plans::visible(db, actor).await?.is_empty() {
         return Ok(None);
     }
     cockpit_on(db, actor, plan_id, today, today).await.map(Some)

@@ -7,14 +7,14 @@ use super::plans::{TaskPage, TaskQuery};
 use super::{ServiceError, ServiceResult};
 use crate::domain::roles::Actor;
 use crate::store::assignments::{self, MeasureRow};
-use crate::store::plans::PlanSummary;
+use crate::store::plans::{PlanHeader, PlanSummary};
 use crate::store::{Db, plans, reports, units};
 
 /// One page of the ledger with what its filters offer.
 pub struct Ledger {
     pub plan: PlanSummary,
     /// The plans the reader may switch to.
-    pub plans: Vec<PlanSummary>,
+    pub plans: Vec<PlanHeader>,
     /// (ordinal, title)
     pub categories: Vec<(String, String)>,
     pub units: Vec<String>,
@@ -31,18 +31,21 @@ pub async fn plan_for(
     db: &Db,
     actor: &Actor,
     wanted: Option<i64>,
-) -> ServiceResult<(PlanSummary, Vec<PlanSummary>)> {
-    let visible = super::plans::list(db, actor).await?;
+) -> ServiceResult<(PlanSummary, Vec<PlanHeader>)> {
+    let visible = super::plans::visible(db, actor).await?;
     let chosen = match wanted {
-        Some(id) => visible.iter().find(|p| p.id == id).cloned(),
+        Some(id) => visible.iter().find(|p| p.id == id),
         None => visible
             .iter()
             .rev()
             .find(|p| p.state == "published")
-            .or(visible.last())
-            .cloned(),
+            .or(visible.last()),
     };
-    match chosen {
+    let summary = match chosen {
+        Some(plan) => plans::summary(db, plan.id).await?,
+        None => None,
+    };
+    match summary {
         Some(plan) => Ok((plan, visible)),
         None => Err(ServiceError::NotFound(match wanted {
             Some(id) => format!("plan {id}"),

@@ -16,7 +16,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::export::ledger_layout::{COL_ID, COL_MEASURE, COL_NUMBER, COL_UNIT};
 use crate::export::ledger_read::{self, CellError, SheetMeasure};
 use crate::store::assignments::{AssignmentRow, MeasureRow};
-use crate::store::plans::{PlanSummary, TaskFilter};
+use crate::store::plans::{PlanHeader, TaskFilter};
 use crate::store::{Db, assignments};
 
 /// A measure's fields as the ledger carries them.
@@ -52,7 +52,7 @@ pub struct Change {
 /// The changes an edited ledger makes to one plan.
 #[derive(Debug, Clone)]
 pub struct LedgerDiff {
-    pub plan: PlanSummary,
+    pub plan: PlanHeader,
     pub changes: Vec<Change>,
     /// New progress reports (进展情况).
     pub progress: Vec<ProgressChange>,
@@ -84,7 +84,7 @@ pub async fn check(
         Ok(id) => id,
         Err(e) => return Ok(Err(vec![e.to_string()])),
     };
-    let Some(plan) = super::plans::list(db, actor)
+    let Some(plan) = super::plans::visible(db, actor)
         .await?
         .into_iter()
         .find(|p| p.id == plan_id)

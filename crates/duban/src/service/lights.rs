@@ -13,7 +13,9 @@ use jiff::civil::Date;
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
-use crate::domain::light::{Light, Record, Thresholds, assignment_light, china_date, task_light};
+use crate::domain::light::{
+    Light, Record, Thresholds, assignment_light, china_date, settled_light, task_light,
+};
 use crate::store::assignments::{AssignmentRow, LightInputs};
 use crate::store::lights::{self as store, LitRow, Scope};
 use crate::store::{Db, Tx};
@@ -67,8 +69,7 @@ impl Refresher {
 /// changed, then their tasks (the worst of their live assignments).
 async fn refresh(tx: &mut Tx, today: Date, t: &Thresholds, scope: Scope<'_>) -> ServiceResult<()> {
     let rows = store::rows(tx, scope).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let inputs = store::inputs(tx, &ids).await?;
+    let inputs = store::inputs(tx, &unsettled(&rows, today)).await?;
     let mut changed: BTreeMap<&'static str, Vec<i64>> = BTreeMap::new();
     for (row, light) in light_rows(&rows, &inputs, today, t) {
         if row.light != light.as_str() {
@@ -98,6 +99,19 @@ async fn refresh(tx: &mut Tx, today: Date, t: &Thresholds, scope: Scope<'_>) -> 
     }
     store::set_task_lights(tx, &changed).await?;
     Ok(())
+}
+
+/// The rows whose light depends on their record: the others are settled by
+/// state and plan year alone, and their records are not read.
+fn unsettled(rows: &[LitRow], today: Date) -> Vec<i64> {
+    rows.iter()
+        .filter(|r| {
+            let state = r.state.parse().unwrap_or(State::Assigned);
+            let year = r.year.and_then(|y| i16::try_from(y).ok());
+            settled_light(state, year, today).is_none()
+        })
+        .map(|r| r.id)
+        .collect()
 }
 
 /// A stored light; an unknown word reads as green (the CHECK constraint
@@ -130,9 +144,14 @@ fn light_rows<'a>(
         .collect()
 }
 
-/// The day-by-day gate of one process: the day it last saw the lights current.
+/// The day-by-day gate of one process: the day it last saw the lights
+/// current, and a lock so that one request per process relights while the
+/// others of that moment wait for it instead of queueing on the database.
 #[derive(Debug, Default)]
-pub struct DailyGate(AtomicI64);
+pub struct DailyGate {
+    day: AtomicI64,
+    relighting: tokio::sync::Mutex<()>,
+}
 
 /// Brings every light up to `clock`'s day if nobody has yet today: once per
 /// process per day this reads the stored day, and relights everything if it
@@ -141,17 +160,25 @@ pub async fn ensure_current(db: &Db, clock: &dyn Clock, gate: &DailyGate) -> Ser
     let today = today(clock)?;
     let key =
         i64::from(today.year()) * 10_000 + i64::from(today.month()) * 100 + i64::from(today.day());
-    if gate.0.load(Ordering::Acquire) == key {
+    if gate.day.load(Ordering::Acquire) == key {
         return Ok(());
     }
-    let refresher = Refresher::load(db, clock).await?;
-    let mut tx = db.begin().await?;
-    if store::as_of(&mut tx).await?.as_deref() != Some(today.to_string().as_str()) {
-        refresher.all(&mut tx).await?;
-        tx.commit().await?;
-        tracing::info!(day = %today, "lights brought up to date");
+    let _relighting = gate.relighting.lock().await;
+    if gate.day.load(Ordering::Acquire) == key {
+        return Ok(());
     }
-    gate.0.store(key, Ordering::Release);
+    let day = today.to_string();
+    // Another server (or the scheduler) may have done it: a plain read says so.
+    if store::as_of_now(db).await?.as_deref() != Some(day.as_str()) {
+        let refresher = Refresher::load(db, clock).await?;
+        let mut tx = db.begin().await?;
+        if store::as_of(&mut tx).await?.as_deref() != Some(day.as_str()) {
+            refresher.all(&mut tx).await?;
+            tx.commit().await?;
+            tracing::info!(day = %today, "lights brought up to date");
+        }
+    }
+    gate.day.store(key, Ordering::Release);
     Ok(())
 }
 
@@ -171,8 +198,7 @@ pub async fn verify(db: &Db, clock: &dyn Clock) -> ServiceResult<Vec<Mismatch>> 
     // Read in a transaction that is rolled back: one consistent view.
     let mut tx = db.begin().await?;
     let rows = store::rows(&mut tx, Scope::All).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let inputs = store::inputs(&mut tx, &ids).await?;
+    let inputs = store::inputs(&mut tx, &unsettled(&rows, refresher.today)).await?;
     let mut mismatches = Vec::new();
     let mut per_task: HashMap<i64, Vec<Light>> = HashMap::new();
     for (row, light) in light_rows(&rows, &inputs, refresher.today, &refresher.thresholds) {

@@ -4,12 +4,21 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::light::{Light, task_light};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, AssignmentRow};
-use crate::store::plans::{PlanSummary, TargetRow, TaskFilter, TaskRow};
+use crate::store::plans::{PlanHeader, PlanSummary, TargetRow, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// Drafts are for the office that prepares them; units see published plans.
 fn sees_drafts(actor: &Actor) -> bool {
     matches!(actor.role, Role::Admin | Role::Supervisor | Role::Leader)
+}
+
+/// The plans this reader may see, without their sizes (for pickers).
+pub async fn visible(db: &Db, actor: &Actor) -> ServiceResult<Vec<PlanHeader>> {
+    let all = plans::headers(db).await?;
+    Ok(all
+        .into_iter()
+        .filter(|plan| sees_drafts(actor) || plan.state != "draft")
+        .collect())
 }
 
 pub async fn list(db: &Db, actor: &Actor) -> ServiceResult<Vec<PlanSummary>> {

@@ -46,9 +46,40 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
         .flat_map(|w| reminders::due(w, today, &thresholds, &rules))
         .collect();
     let now = clock.now_millis();
+    let mut new = 0;
+    // A city's day can bring thousands: written a batch per transaction, so
+    // the write lock (all of SQLite's) is never held for long. A batch that
+    // fails leaves the day unmarked; the next tick skips what its dedup key
+    // shows was made, and makes the rest.
+    for batch in due.chunks(REMINDERS_PER_TRANSACTION) {
+        new += write_batch(db, batch, today, now, &mut setup).await?;
+    }
+    let mut tx = db.begin().await?;
+    store::set_generated_on(&mut tx, &today.to_string()).await?;
+    tx.commit().await?;
+    if new > 0 {
+        tracing::info!(day = %today, due = due.len(), new, "reminders generated");
+    }
+    Ok(Generated {
+        due: due.len(),
+        new,
+    })
+}
+
+/// Reminders written in one transaction.
+const REMINDERS_PER_TRANSACTION: usize = 200;
+
+/// Writes one batch of due reminders with their deliveries; returns how many were new.
+async fn write_batch(
+    db: &Db,
+    batch: &[reminders::Due],
+    today: Date,
+    now: i64,
+    setup: &mut super::delivery_plan::Setup,
+) -> ServiceResult<usize> {
     let mut tx = db.begin().await?;
     let mut new = 0;
-    for d in &due {
+    for d in batch {
         let link = format!("/assignments/{}", d.assignment_id);
         let reminder = NewReminder {
             cause: d.cause.as_str(),
@@ -65,22 +96,13 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
         };
         if let Some(id) = store::insert(&mut tx, &reminder).await? {
             let escalated = matches!(d.audience, Audience::Unit { leaders: true, .. });
-            super::delivery_plan::plan(
-                &mut tx, id, d.unit_id, d.audience, escalated, &mut setup, now,
-            )
-            .await?;
+            super::delivery_plan::plan(&mut tx, id, d.unit_id, d.audience, escalated, setup, now)
+                .await?;
             new += 1;
         }
     }
-    store::set_generated_on(&mut tx, &today.to_string()).await?;
     tx.commit().await?;
-    if new > 0 {
-        tracing::info!(day = %today, due = due.len(), new, "reminders generated");
-    }
-    Ok(Generated {
-        due: due.len(),
-        new,
-    })
+    Ok(new)
 }
 
 /// The stored rows as the rule reads them.

@@ -12,7 +12,7 @@ use crate::domain::period::Period;
 use crate::domain::report_window::{Owed, owed};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, AssignmentRow, MeasureRow};
-use crate::store::plans::{PlanSummary, TaskFilter};
+use crate::store::plans::{PlanHeader, PlanSummary, TaskFilter};
 use crate::store::supervision::FindingRow;
 use crate::store::{Db, reports, supervision, units};
 
@@ -31,7 +31,7 @@ pub struct Workspace {
     pub unit_id: i64,
     pub unit_name: String,
     pub plan: PlanSummary,
-    pub plans: Vec<PlanSummary>,
+    pub plans: Vec<PlanHeader>,
     pub today: jiff::civil::Date,
     pub items: Vec<Item>,
     /// Not done, due within [`MEASURES_AHEAD_DAYS`] or overdue, soonest first:

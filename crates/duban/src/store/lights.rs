@@ -181,6 +181,14 @@ pub async fn as_of(tx: &mut Tx) -> StoreResult<Option<String>> {
     super::evaluations::setting_in(tx, AS_OF).await
 }
 
+/// The same, read outside any transaction: no write lock is taken to learn
+/// that nothing needs doing.
+pub async fn as_of_now(db: &super::Db) -> StoreResult<Option<String>> {
+    Ok(super::evaluations::setting(db, AS_OF)
+        .await?
+        .map(|(value, _)| value))
+}
+
 pub async fn set_as_of(tx: &mut Tx, day: &str) -> StoreResult<()> {
     super::evaluations::mark(tx, AS_OF, day).await
 }

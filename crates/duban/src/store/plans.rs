@@ -206,14 +206,56 @@ where
     })
 }
 
+/// Every plan with its size, counted in one pass per table (grouped), not
+/// once per plan: the plans page and the API's list.
 pub async fn summaries(db: &Db) -> StoreResult<Vec<PlanSummary>> {
-    let sql = sqlx::AssertSqlSafe(format!("{SUMMARY} ORDER BY p.id"));
+    let sql = "SELECT p.id, p.year, p.title, p.state, COALESCE(c.n, 0), COALESCE(t.n, 0), \
+                      COALESCE(g.n, 0), COALESCE(a.n, 0) \
+               FROM plans p \
+               LEFT JOIN (SELECT plan_id, COUNT(*) AS n FROM categories GROUP BY plan_id) c ON c.plan_id = p.id \
+               LEFT JOIN (SELECT plan_id, COUNT(*) AS n FROM tasks WHERE removed_in IS NULL GROUP BY plan_id) t \
+                 ON t.plan_id = p.id \
+               LEFT JOIN (SELECT t.plan_id, COUNT(*) AS n FROM targets g JOIN tasks t ON t.id = g.task_id \
+                          WHERE t.removed_in IS NULL GROUP BY t.plan_id) g ON g.plan_id = p.id \
+               LEFT JOIN (SELECT t.plan_id, COUNT(*) AS n FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                          WHERE t.removed_in IS NULL AND a.withdrawn_in IS NULL GROUP BY t.plan_id) a \
+                 ON a.plan_id = p.id \
+               ORDER BY p.id";
     Ok(on_db!(db, pool => {
         sqlx::query(sql)
             .fetch_all(pool)
             .await?
             .iter()
             .map(summary_of)
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// A plan as a picker lists it: no counting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanHeader {
+    pub id: i64,
+    pub year: Option<i64>,
+    pub title: String,
+    pub state: String,
+}
+
+/// Every plan, oldest first, without its size: what the pages' plan pickers
+/// need on every request.
+pub async fn headers(db: &Db) -> StoreResult<Vec<PlanHeader>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT id, year, title, state FROM plans ORDER BY id")
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<PlanHeader> {
+                Ok(PlanHeader {
+                    id: r.try_get(0)?,
+                    year: r.try_get(1)?,
+                    title: r.try_get(2)?,
+                    state: r.try_get(3)?,
+                })
+            })
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }

@@ -124,7 +124,7 @@ async fn show(
                 "draw up a bulletin",
             )?;
             let wanted: Option<i64> = given(&query.plan).and_then(|p| p.parse().ok());
-            let plans = crate::service::plans::list(&state.db, &page.actor).await?;
+            let plans = crate::service::plans::visible(&state.db, &page.actor).await?;
             let view = BulletinPage {
                 ctx: page.ctx(),
                 plans: plans
