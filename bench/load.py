@@ -49,6 +49,23 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"\nfigures written to {out}")
+    if args.check:
+        problems = check(results)
+        for problem in problems:
+            print(f"CHECK FAILED: {problem}")
+        sys.exit(1 if problems else 0)
+
+
+def check(results):
+    problems = []
+    for run in results["runs"]:
+        for row in run["scenarios"]:
+            if row["requests"] == 0 or row["errors"]:
+                problems.append(f"{run['backend']} {row['scenario']}: {row['requests']} requests, "
+                                f"{row['errors']} errors {row['error_kinds']}")
+        if run["backend"] == "cluster" and len(run.get("answered_by", {})) < 2:
+            problems.append(f"cluster: answered by {run.get('answered_by')}, not by both servers")
+    return problems
 
 
 def parse_args():
@@ -65,6 +82,9 @@ def parse_args():
     p.add_argument("--binary", help="a built duban binary (default: cargo build --release)")
     p.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 unless every scenario ran without error and, for the cluster, "
+                        "both servers answered (CI runs the small scale so)")
     return p.parse_args()
 
 
@@ -136,6 +156,24 @@ def dataset(args, binary, backend):
         subprocess.run([str(binary), "bench", "gen", "--scale", args.scale, "--db", url,
                         "--manifest", str(manifest)], check=True)
     return url, json.loads(manifest.read_text())
+
+
+def unreported(url, manifest):
+    """The manifest's open report periods that no earlier run has filled:
+    a write benchmark on a used data set must not measure refusals."""
+    ids = sorted({o["assignment_id"] for o in manifest["open_reports"]})
+    if not ids:
+        return []
+    sql = f"SELECT assignment_id, period FROM progress_reports WHERE assignment_id IN ({','.join(map(str, ids))})"
+    if url.startswith("sqlite://"):
+        import sqlite3
+        with sqlite3.connect(f"file:{url[len('sqlite://'):]}?mode=ro", uri=True) as db:
+            done = {(a, p) for a, p in db.execute(sql)}
+    else:
+        out = subprocess.run(["psql", url, "-tA", "-F", " ", "-f", "-"], input=sql, capture_output=True,
+                             text=True, check=True)
+        done = {(int(a), p) for a, p in (line.split() for line in out.stdout.splitlines() if line.strip())}
+    return [o for o in manifest["open_reports"] if (o["assignment_id"], o["period"]) not in done]
 
 
 def psql(server, sql):
@@ -419,6 +457,7 @@ def run_backend(args, binary, backend):
         print(f"scheduler's day work done after {warmup:.1f} s", flush=True)
         users = {l["username"] for l in manifest["liaisons"][:args.connections * 4]}
         users |= set(manifest["supervisors"][:args.connections])
+        manifest["open_reports"] = unreported(url, manifest)
         users |= {o["username"] for o in manifest["open_reports"]}
         started = time.time()
         tokens = {u: sign_in(base, u, manifest["password"]) for u in sorted(users)}

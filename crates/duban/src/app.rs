@@ -30,6 +30,8 @@ pub struct AppState {
     pub scheduler: Option<Arc<tokio::sync::Notify>>,
     /// The demo's movable clock: an admin may move the demo's date.
     pub demo_clock: Option<Arc<ShiftedClock>>,
+    /// Cockpits built since the record last changed.
+    pub cockpits: Arc<crate::service::cockpit_cache::CockpitCache>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             lights_gate: Arc::default(),
             scheduler: None,
             demo_clock: None,
+            cockpits: Arc::default(),
         }
     }
 

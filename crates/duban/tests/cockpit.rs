@@ -12,7 +12,8 @@ use duban::clock::FixedClock;
 use duban::domain::light::{Light, Pace};
 use duban::domain::roles::Role;
 use duban::service::assignments::{MeasureInput, add_measure};
-use duban::service::cockpit::{Cockpit, LightCounts, UnitFigures, cockpit};
+use duban::service::cockpit::{Cockpit, LightCounts, UnitFigures};
+use duban::service::cockpit_cache::{CockpitCache, cockpit as cached};
 use duban::service::coordination::report_situation;
 use duban::service::plans::{TaskQuery, tasks};
 use duban::service::reports::{ReportInput, submit};
@@ -65,11 +66,15 @@ async fn ledger_agrees(test: &TestDb, clock: &FixedClock, c: &Cockpit) {
 
 async fn the_cockpit_follows_the_record(test: &TestDb) {
     let day = at("2021-06-15");
+    // Every cockpit below is read through one cache, as the server reads
+    // them: each figure that changed after a write also shows that the
+    // write reached a cockpit built before it.
+    let cache = CockpitCache::default();
     // Before the first import there is nothing to show, and no error.
     duban::commands::demo::prepare_accounts(&test.db)
         .await
         .unwrap();
-    let nothing = cockpit(&test.db, &day, &someone(Role::Leader), None)
+    let nothing = cached(&test.db, &day, &cache, &someone(Role::Leader), None)
         .await
         .unwrap();
     assert!(nothing.is_none());
@@ -79,7 +84,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     let supervisor = someone(Role::Supervisor);
 
     // Everything was assigned this morning: nothing is late yet.
-    let before = cockpit(&test.db, &day, &supervisor, None)
+    let before = cached(&test.db, &day, &cache, &supervisor, None)
         .await
         .unwrap()
         .unwrap();
@@ -110,9 +115,10 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     assert!(before.reports.is_empty() && before.situations.is_empty());
     // A liaison has no cockpit; the leader and the viewer read it.
     assert!(
-        cockpit(
+        cached(
             &test.db,
             &day,
+            &cache,
             &liaison(&assignment(&test.db, plan, "18", "区房管局").await),
             None
         )
@@ -121,7 +127,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     );
     for role in [Role::Leader, Role::Viewer, Role::Admin] {
         assert_eq!(
-            cockpit(&test.db, &day, &someone(role), None)
+            cached(&test.db, &day, &cache, &someone(role), None)
                 .await
                 .unwrap()
                 .unwrap()
@@ -204,7 +210,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     .await;
     declare_done_and_verify(&test.db, &day, &sasac11).await;
 
-    let after = cockpit(&test.db, &day, &supervisor, Some(plan))
+    let after = cached(&test.db, &day, &cache, &supervisor, Some(plan))
         .await
         .unwrap()
         .unwrap();
@@ -278,7 +284,7 @@ async fn the_cockpit_follows_the_record(test: &TestDb) {
     // August 10th: July's reports were due by August 5th, and June's by July
     // 5th. Everything unclaimed has waited too long (yellow).
     let august = at("2021-08-10");
-    let later = cockpit(&test.db, &august, &supervisor, Some(plan))
+    let later = cached(&test.db, &august, &cache, &supervisor, Some(plan))
         .await
         .unwrap()
         .unwrap();

@@ -119,6 +119,7 @@ pub struct TargetProgress {
     pub pace: Option<Pace>,
 }
 
+#[derive(Debug, Clone)]
 pub struct Cockpit {
     pub plan: PlanSummary,
     /// The plans the reader may switch to.
@@ -138,6 +139,9 @@ pub struct Cockpit {
     pub thresholds: Thresholds,
 }
 
+/// Who may open the cockpit.
+pub(super) const READERS: &[Role] = &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer];
+
 /// The cockpit of a plan (the one asked for, else the reader's default, as
 /// the ledger chooses it), units worst light first; `None` when no plan
 /// has been imported yet (and none was asked for).
@@ -147,11 +151,7 @@ pub async fn cockpit(
     actor: &Actor,
     plan_id: Option<i64>,
 ) -> ServiceResult<Option<Cockpit>> {
-    require(
-        actor,
-        &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer],
-        "open the cockpit",
-    )?;
+    require(actor, READERS, "open the cockpit")?;
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
     if plan_id.is_none() && super::plans::visible(db, actor).await?.is_empty() {
@@ -169,12 +169,19 @@ pub async fn cockpit_on(
     today: Date,
     targets_on: Date,
 ) -> ServiceResult<Cockpit> {
-    require(
-        actor,
-        &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer],
-        "open the cockpit",
-    )?;
+    require(actor, READERS, "open the cockpit")?;
     let (plan, plans) = super::ledger::plan_for(db, actor, plan_id).await?;
+    build(db, plan, plans, today, targets_on).await
+}
+
+/// The cockpit of a plan already chosen for a reader who may open it.
+pub(super) async fn build(
+    db: &Db,
+    plan: PlanSummary,
+    plans: Vec<PlanHeader>,
+    today: Date,
+    targets_on: Date,
+) -> ServiceResult<Cockpit> {
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
     let (tasks, _) = plans::tasks_page(db, plan.id, &TaskFilter::default(), i64::MAX, 0).await?;
     let categories = plans::categories_of(db, plan.id).await?;

@@ -146,23 +146,26 @@ pub(crate) async fn plan(
     }
     let unit_quiet = people_of.quiet(tx, unit_id).await?;
     let office = &setup.office;
+    // Everyone's inbox in one statement: an escalation copies every leader,
+    // and a city's day makes thousands of reminders.
+    let users: Vec<String> = people.iter().map(|(p, _)| p.user_id.to_string()).collect();
+    let inbox: Vec<NewDelivery> = people
+        .iter()
+        .zip(&users)
+        .map(|((person, in_copy), user)| NewDelivery {
+            reminder_id,
+            channel: "inbox",
+            address: user,
+            user_id: Some(person.user_id),
+            target_id: None,
+            in_copy: *in_copy,
+            status: "sent",
+            next_attempt_at: now,
+            sent_at: Some(now),
+        })
+        .collect();
+    deliveries::insert_all(tx, &inbox).await?;
     for (person, in_copy) in &people {
-        let user = person.user_id.to_string();
-        deliveries::insert(
-            tx,
-            &NewDelivery {
-                reminder_id,
-                channel: "inbox",
-                address: &user,
-                user_id: Some(person.user_id),
-                target_id: None,
-                in_copy: *in_copy,
-                status: "sent",
-                next_attempt_at: now,
-                sent_at: Some(now),
-            },
-        )
-        .await?;
         if let (Some(email), true, true) = (&person.email, person.email_enabled, setup.mail) {
             let quiet = person
                 .quiet_hours

@@ -259,3 +259,17 @@ pub async fn task_history(db: &Db, task_id: i64, limit: i64) -> StoreResult<Vec<
             .collect::<StoreResult<Vec<_>>>()?
     }))
 }
+
+/// The id of the newest event: every recorded change moves it, so it tells
+/// a cache built from the record whether anything has changed since (on
+/// every server that shares the database).
+pub async fn last_event_id(db: &Db) -> StoreResult<i64> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT last_event_id FROM audit_head WHERE id = 1")
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<i64, _>(0))
+            .transpose()?
+            .unwrap_or(0)
+    }))
+}

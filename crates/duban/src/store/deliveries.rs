@@ -44,6 +44,46 @@ pub async fn insert(tx: &mut Tx, d: &NewDelivery<'_>) -> StoreResult<()> {
     Ok(())
 }
 
+/// Plans these deliveries in as few statements as the parameter limits
+/// allow, each unless the same one is planned already.
+pub async fn insert_all(tx: &mut Tx, all: &[NewDelivery<'_>]) -> StoreResult<()> {
+    const COLUMNS: usize = 9;
+    for chunk in all.chunks(300) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                let first = r * COLUMNS;
+                let row = (first + 1..=first + COLUMNS)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({row})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO deliveries (reminder_id, channel, address, user_id, target_id, in_copy, status, next_attempt_at, sent_at) \
+             VALUES {values} ON CONFLICT (reminder_id, channel, address) DO NOTHING"
+        ));
+        on_tx!(tx, conn => {
+            let mut query = sqlx::query(sql);
+            for d in chunk {
+                query = query
+                    .bind(d.reminder_id)
+                    .bind(d.channel)
+                    .bind(d.address)
+                    .bind(d.user_id)
+                    .bind(d.target_id)
+                    .bind(d.in_copy)
+                    .bind(d.status)
+                    .bind(d.next_attempt_at)
+                    .bind(d.sent_at);
+            }
+            query.execute(&mut **conn).await?;
+        });
+    }
+    Ok(())
+}
+
 /// A delivery as the sender and the log read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryRow {

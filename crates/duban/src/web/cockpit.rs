@@ -17,7 +17,7 @@ use super::url_encode;
 use crate::app::AppState;
 use crate::domain::light::{Light, china_date};
 use crate::domain::roles::Role;
-use crate::service::cockpit::{Cockpit, LIGHTS, LightCounts, UnitSort, cockpit, sort_units};
+use crate::service::cockpit::{Cockpit, LIGHTS, LightCounts, UnitSort, sort_units};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/cockpit", get(show))
@@ -128,7 +128,14 @@ async fn show(
     Query(query): Query<CockpitQuery>,
 ) -> Result<Html<String>, WebError> {
     let plan_id = query.plan.as_deref().and_then(|p| p.trim().parse().ok());
-    let Some(mut found) = cockpit(&state.db, state.clock.as_ref(), &page.actor, plan_id).await?
+    let Some(mut found) = crate::service::cockpit_cache::cockpit(
+        &state.db,
+        state.clock.as_ref(),
+        &state.cockpits,
+        &page.actor,
+        plan_id,
+    )
+    .await?
     else {
         let view = NoPlan {
             ctx: page.ctx(),
