@@ -411,6 +411,10 @@ end
 
 function request()
   n = n + 1
+  if ONCE and n > #reqs then
+    -- Writes are never repeated: a thread that has sent its share stops.
+    wrk.thread:stop()
+  end
   return reqs[(n - 1) % #reqs + 1]
 end
 
@@ -429,7 +433,9 @@ def run_wrk(args, base, requests, workdir, name):
     data = workdir / f"{name.replace(' ', '_')}.requests.tsv"
     data.write_text("\n".join(request_line(*r) for r in requests) + "\n")
     script = workdir / "bench.lua"
-    script.write_text(f"REQUESTS = {lua_string(str(data))}\nTHREADS = {args.threads}\n" + WRK_SCRIPT)
+    once = "true" if any(method != "GET" for method, *_ in requests) else "false"
+    script.write_text(f"REQUESTS = {lua_string(str(data))}\nTHREADS = {args.threads}\nONCE = {once}\n"
+                      + WRK_SCRIPT)
     out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
                           "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True)
     for line in out.stdout.splitlines():
