@@ -223,21 +223,53 @@ pub struct HistoryRow {
 /// findings, evaluations, difficulties, situation reports, notes).
 pub async fn task_history(db: &Db, task_id: i64, limit: i64) -> StoreResult<Vec<HistoryRow>> {
     const ASSIGNMENTS: &str = "SELECT id FROM assignments WHERE task_id = $1";
+    // One indexed lookup per kind of record (audit_events_entity), joined:
+    // a single WHERE with eleven ORs was planned as a scan of the whole
+    // chain, newest first, and the chain grows with every change.
+    let of = |entity: &str, ids: &str| {
+        format!("SELECT id FROM audit_events WHERE entity = '{entity}' AND entity_id IN ({ids})")
+    };
+    let branches = [
+        of("task", "$1"),
+        of("assignment", ASSIGNMENTS),
+        of(
+            "measure",
+            &format!("SELECT id FROM measures WHERE assignment_id IN ({ASSIGNMENTS})"),
+        ),
+        of(
+            "progress_report",
+            &format!("SELECT id FROM progress_reports WHERE assignment_id IN ({ASSIGNMENTS})"),
+        ),
+        of(
+            "attachment",
+            &format!(
+                "SELECT x.id FROM attachments x JOIN progress_reports p ON p.id = x.report_id \
+                 WHERE p.assignment_id IN ({ASSIGNMENTS})"
+            ),
+        ),
+        of(
+            "finding",
+            &format!("SELECT id FROM findings WHERE assignment_id IN ({ASSIGNMENTS})"),
+        ),
+        of(
+            "evaluation",
+            &format!("SELECT id FROM evaluations WHERE assignment_id IN ({ASSIGNMENTS})"),
+        ),
+        of(
+            "difficulty",
+            &format!("SELECT id FROM difficulties WHERE assignment_id IN ({ASSIGNMENTS})"),
+        ),
+        of(
+            "situation_report",
+            "SELECT id FROM situation_reports WHERE task_id = $1",
+        ),
+        of("task_note", "SELECT id FROM task_notes WHERE task_id = $1"),
+        of("target", "SELECT id FROM targets WHERE task_id = $1"),
+    ];
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT id, at, actor, action, entity, entity_id FROM audit_events WHERE \
-         (entity = 'task' AND entity_id = $1) \
-         OR (entity = 'assignment' AND entity_id IN ({ASSIGNMENTS})) \
-         OR (entity = 'measure' AND entity_id IN (SELECT id FROM measures WHERE assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'progress_report' AND entity_id IN (SELECT id FROM progress_reports WHERE assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'attachment' AND entity_id IN (SELECT x.id FROM attachments x JOIN progress_reports p ON p.id = x.report_id \
-             WHERE p.assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'finding' AND entity_id IN (SELECT id FROM findings WHERE assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'evaluation' AND entity_id IN (SELECT id FROM evaluations WHERE assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'difficulty' AND entity_id IN (SELECT id FROM difficulties WHERE assignment_id IN ({ASSIGNMENTS}))) \
-         OR (entity = 'situation_report' AND entity_id IN (SELECT id FROM situation_reports WHERE task_id = $1)) \
-         OR (entity = 'task_note' AND entity_id IN (SELECT id FROM task_notes WHERE task_id = $1)) \
-         OR (entity = 'target' AND entity_id IN (SELECT id FROM targets WHERE task_id = $1)) \
-         ORDER BY id DESC LIMIT $2"
+        "SELECT id, at, actor, action, entity, entity_id FROM audit_events WHERE id IN ({}) \
+         ORDER BY id DESC LIMIT $2",
+        branches.join(" UNION ALL ")
     ));
     Ok(on_db!(db, pool => {
         sqlx::query(sql)
