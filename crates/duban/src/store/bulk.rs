@@ -33,17 +33,7 @@ pub async fn insert(
 ) -> StoreResult<()> {
     let per_statement = (MAX_PARAMETERS / columns.len().max(1)).clamp(1, ROWS_PER_STATEMENT);
     for chunk in rows.chunks(per_statement) {
-        let values = (0..chunk.len())
-            .map(|r| {
-                let first = r * columns.len();
-                let row = (first + 1..=first + columns.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({row})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = super::row_placeholders(chunk.len(), columns.len());
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO {table} ({}) VALUES {values}",
             columns.join(", ")

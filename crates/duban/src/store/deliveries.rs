@@ -24,24 +24,7 @@ pub struct NewDelivery<'a> {
 
 /// Plans a delivery unless the same one is planned already.
 pub async fn insert(tx: &mut Tx, d: &NewDelivery<'_>) -> StoreResult<()> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO deliveries (reminder_id, channel, address, user_id, target_id, in_copy, status, next_attempt_at, sent_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reminder_id, channel, address) DO NOTHING",
-        )
-        .bind(d.reminder_id)
-        .bind(d.channel)
-        .bind(d.address)
-        .bind(d.user_id)
-        .bind(d.target_id)
-        .bind(d.in_copy)
-        .bind(d.status)
-        .bind(d.next_attempt_at)
-        .bind(d.sent_at)
-        .execute(&mut **conn)
-        .await?;
-    });
-    Ok(())
+    insert_all(tx, std::slice::from_ref(d)).await
 }
 
 /// Plans these deliveries in as few statements as the parameter limits
@@ -49,17 +32,7 @@ pub async fn insert(tx: &mut Tx, d: &NewDelivery<'_>) -> StoreResult<()> {
 pub async fn insert_all(tx: &mut Tx, all: &[NewDelivery<'_>]) -> StoreResult<()> {
     const COLUMNS: usize = 9;
     for chunk in all.chunks(300) {
-        let values = (0..chunk.len())
-            .map(|r| {
-                let first = r * COLUMNS;
-                let row = (first + 1..=first + COLUMNS)
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({row})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = super::row_placeholders(chunk.len(), COLUMNS);
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO deliveries (reminder_id, channel, address, user_id, target_id, in_copy, status, next_attempt_at, sent_at) \
              VALUES {values} ON CONFLICT (reminder_id, channel, address) DO NOTHING"

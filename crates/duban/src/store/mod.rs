@@ -215,6 +215,22 @@ pub(crate) fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
+/// `($1, $2), ($3, $4), …`: the placeholders of a multi-row VALUES list of
+/// `rows` rows of `columns` values each.
+pub(crate) fn row_placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let first = r * columns;
+            let row = (first + 1..=first + columns)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({row})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Binds `values` in order to the placeholders of [`placeholders`].
 pub(crate) fn bind_all<'q, DB, T>(
     mut query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>,
