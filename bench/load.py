@@ -76,6 +76,8 @@ def parse_args():
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
                    help="PostgreSQL server; the database duban_bench_<scale> is created on it")
     p.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    p.add_argument("--warmup", type=int, default=2,
+                   help="unmeasured seconds of each read scenario before it is measured")
     p.add_argument("--connections", type=int, default=16, help="concurrent clients")
     p.add_argument("--threads", type=int, default=2, help="wrk threads")
     p.add_argument("--regen", action="store_true", help="make the data set again even if it exists")
@@ -429,14 +431,14 @@ end
 """
 
 
-def run_wrk(args, base, requests, workdir, name):
+def run_wrk(args, base, requests, workdir, name, seconds=None):
     data = workdir / f"{name.replace(' ', '_')}.requests.tsv"
     data.write_text("\n".join(request_line(*r) for r in requests) + "\n")
     script = workdir / "bench.lua"
     once = "true" if any(method != "GET" for method, *_ in requests) else "false"
     script.write_text(f"REQUESTS = {lua_string(str(data))}\nTHREADS = {args.threads}\nONCE = {once}\n"
                       + WRK_SCRIPT)
-    out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
+    out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds or args.duration}s",
                           "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -483,6 +485,10 @@ def run_backend(args, binary, backend):
                 status, size = get_with(base, path, headers)
             else:
                 status, size = 0, 0
+            if method == "GET" and args.warmup > 0:
+                # Unmeasured: each server connection's prepared statements and
+                # the pages' first reads from disk are not the steady state.
+                run_wrk(args, base, requests, workdir, name, args.warmup)
             cpu_before = sum(s.cpu_seconds() for s in servers)
             result = run_wrk(args, base, requests, workdir, name)
             cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
@@ -494,12 +500,13 @@ def run_backend(args, binary, backend):
                 "rps": result["requests"] / seconds, "p50_ms": result["p50_us"] / 1000,
                 "p99_ms": result["p99_us"] / 1000, "max_ms": result["max_us"] / 1000,
                 "errors": errors, "error_kinds": result["errors"], "peak_mib": peak,
-                "server_cpu_s": cpu, "page_bytes": size, "first_status": status,
+                "server_cpu_s": cpu, "cpu_ms_per_request": 1000 * cpu / max(result["requests"], 1),
+                "page_bytes": size, "first_status": status,
                 "distinct_requests": len(requests),
             }
             rows.append(row)
             print(f"  {name:<20} {row['rps']:>9.0f} req/s  p50 {row['p50_ms']:>7.2f} ms  p99 {row['p99_ms']:>7.2f} ms"
-                  f"  errors {errors:>5}  peak {peak:>6.1f} MiB", flush=True)
+                  f"  cpu {row['cpu_ms_per_request']:>6.2f} ms/req  errors {errors:>5}  peak {peak:>6.1f} MiB", flush=True)
         run = {"backend": backend, "database": url, "servers": len(servers), "counts": manifest["counts"],
                "scheduler_warmup_s": warmup, "first_request_s": first, "scenarios": rows}
         if nginx:
@@ -527,13 +534,15 @@ def print_table(results):
     m = results["machine"]
     print(f"\n{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB; scale {results['scale']}; "
           f"{results['connections']} connections, {results['duration_s']} s per scenario")
-    header = f"| {'backend':<8} | {'scenario':<20} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | {'peak MiB':>8} |"
+    header = (f"| {'backend':<8} | {'scenario':<20} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | "
+              f"{'CPU ms/req':>10} | {'errors':>6} | {'peak MiB':>8} |")
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
     for run in results["runs"]:
         for row in run["scenarios"]:
             print(f"| {run['backend']:<8} | {row['scenario']:<20} | {row['rps']:>8.0f} | {row['p50_ms']:>7.2f} | "
-                  f"{row['p99_ms']:>7.2f} | {row['errors']:>6} | {row['peak_mib']:>8.1f} |")
+                  f"{row['p99_ms']:>7.2f} | {row['cpu_ms_per_request']:>10.2f} | {row['errors']:>6} | "
+                  f"{row['peak_mib']:>8.1f} |")
         if "answered_by" in run:
             print(f"  answered by: {run['answered_by']}")
 

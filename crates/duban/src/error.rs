@@ -86,6 +86,10 @@ impl From<ServiceError> for ApiError {
                 "not_found",
                 format!("{entity} {id} does not exist"),
             ),
+            ServiceError::Store(busy @ StoreError::Busy(_)) => {
+                tracing::warn!(error = %busy, "write refused");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", busy.to_string())
+            }
             ServiceError::Store(other) => {
                 tracing::error!(error = %other, "storage failure");
                 ApiError::new(

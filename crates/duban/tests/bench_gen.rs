@@ -27,7 +27,7 @@ fn as_of_clock() -> FixedClock {
 async fn count(test: &TestDb, table: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
     match &test.db {
-        duban::store::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        duban::store::Db::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
         duban::store::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
     }
 }
@@ -50,6 +50,14 @@ async fn writes_the_scale_asked_for(test: &TestDb) {
         manifest.counts.report_actuals as i64,
         count(test, "report_actuals").await
     );
+    // The planner has its statistics; on SQLite without STAT4 samples, which
+    // would make every statement prepare again per bound value: the bundled
+    // SQLite is built without them (.cargo/config.toml).
+    if test.db.backend() == "sqlite" {
+        assert!(count(test, "sqlite_stat1").await > 10);
+        let stat4 = "(SELECT name FROM sqlite_schema WHERE name = 'sqlite_stat4')";
+        assert_eq!(count(test, stat4).await, 0, "SQLite was built with STAT4");
+    }
     // One plan per year (2021–2026) for the city and each of its two districts.
     assert_eq!(manifest.plans.len(), 3 * 6);
     assert!(
@@ -99,6 +107,43 @@ async fn writes_the_scale_asked_for(test: &TestDb) {
         body["id"].as_i64().unwrap() > scale.reports as i64,
         "{body}"
     );
+
+    // Liaisons land on the newest plan their own unit works in, not on the
+    // newest plan of the data set (another district's).
+    let newest = manifest.plans.iter().map(|p| p.id).max().unwrap();
+    let elsewhere = manifest
+        .liaisons
+        .iter()
+        .find(|l| l.plan_id != newest)
+        .expect("a liaison whose plan is not the newest");
+    let client = common::app::client();
+    app.login(&client, &elsewhere.username, writer::PASSWORD)
+        .await;
+    let page = client
+        .get(format!("{}/workspace", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let plan = manifest
+        .plans
+        .iter()
+        .find(|p| p.id == elsewhere.plan_id)
+        .unwrap();
+    assert!(
+        page.contains(&format!(
+            "{}{}年重点推进和督查工作安排",
+            plan.owner, plan.year
+        )),
+        "{} should land on plan {} ({} {})",
+        elsewhere.username,
+        plan.id,
+        plan.owner,
+        plan.year
+    );
+    assert!(page.contains("/assignments/"), "{page}");
 }
 
 // The server shares the test's runtime: it needs its own workers.
@@ -117,7 +162,7 @@ async fn the_same_seed_makes_the_same_data() {
     assert_eq!(key(&first), key(&second));
     assert_eq!(first.tasks, second.tasks);
     let narratives = |test: &TestDb| {
-        let duban::store::Db::Sqlite(pool) = &test.db else {
+        let duban::store::Db::Sqlite(pool, _) = &test.db else {
             unreachable!()
         };
         let pool = pool.clone();

@@ -39,7 +39,7 @@ async fn import_seed(db: &Db) -> Imported {
 async fn execute(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match db {
-        Db::Sqlite(pool) => sqlx::query(sql)
+        Db::Sqlite(pool, _) => sqlx::query(sql)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()),
@@ -53,7 +53,7 @@ async fn execute(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
 async fn count(db: &Db, table: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
     match db {
-        Db::Sqlite(pool) => sqlx::query(sql).fetch_one(pool).await.unwrap().get(0),
+        Db::Sqlite(pool, _) => sqlx::query(sql).fetch_one(pool).await.unwrap().get(0),
         Db::Postgres(pool) => sqlx::query(sql).fetch_one(pool).await.unwrap().get(0),
     }
 }
@@ -198,7 +198,7 @@ async fn audit_events_are_append_only(test: &TestDb) {
 /// superuser could.
 async fn disable_guard(db: &Db) {
     match db {
-        Db::Sqlite(_) => {
+        Db::Sqlite(..) => {
             execute(db, "DROP TRIGGER audit_events_no_update")
                 .await
                 .unwrap();
@@ -275,7 +275,7 @@ on_both_backends!(
 async fn sqlite_and_postgres_schemas_match() {
     let lite = common::sqlite().await;
     let pg = common::postgres().await;
-    let Db::Sqlite(lite_pool) = &lite.db else {
+    let Db::Sqlite(lite_pool, _) = &lite.db else {
         unreachable!()
     };
     let Db::Postgres(pg_pool) = &pg.db else {
@@ -311,4 +311,51 @@ async fn sqlite_and_postgres_schemas_match() {
     pg_columns.sort();
     assert!(lite_columns.len() > 50);
     assert_eq!(lite_columns, pg_columns);
+}
+
+/// SQLite writers of one process wait their turn at the write gate, in
+/// order, instead of polling the file lock: a second transaction begins only
+/// when the first has ended, and many at once all commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_queue_in_order_and_all_commit() {
+    let test = common::sqlite().await;
+    let db = test.db.clone();
+    let first = db.begin().await.unwrap();
+    let waiting = tokio::spawn({
+        let db = db.clone();
+        async move { db.begin().await.map(|tx| tx.commit()) }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a second writer began while the first was open"
+    );
+    first.commit().await.unwrap();
+    waiting.await.unwrap().unwrap().await.unwrap();
+
+    // 64 writers at once, each inserting a unit: none is refused as busy.
+    let writers: Vec<_> = (0..64)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin().await?;
+                duban::store::units::create(&mut tx, &format!("排队单位{i:02}"), "", false, false)
+                    .await?;
+                tx.commit().await
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap().unwrap();
+    }
+    let units: i64 = match &db {
+        Db::Sqlite(pool, _) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE name LIKE '排队单位%'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Db::Postgres(_) => unreachable!(),
+    };
+    assert_eq!(units, 64);
 }

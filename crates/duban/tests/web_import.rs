@@ -19,7 +19,7 @@ const SEED_PATH: &str = concat!(
 async fn pending_count(db: &Db) -> i64 {
     let sql = "SELECT COUNT(*) FROM pending_imports";
     match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Sqlite(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
         Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
     }
 }

@@ -17,7 +17,7 @@ use crate::domain::light::china_date;
 use crate::domain::roles::{Actor, Role};
 use crate::store::assessment::{PlanRecord, plan_record};
 use crate::store::audit::NewEvent;
-use crate::store::plans::PlanSummary;
+use crate::store::plans::PlanHeader;
 use crate::store::{Db, audit, evaluations};
 
 const WEIGHTS_KEY: &str = "assessment.weights";
@@ -74,7 +74,7 @@ pub async fn set_weights(
 /// A plan's assessment.
 #[derive(Debug, Clone)]
 pub struct Assessment {
-    pub plan: PlanSummary,
+    pub plan: PlanHeader,
     pub today: Date,
     pub weights: AssessmentWeights,
     pub weights_version: i64,

@@ -124,11 +124,21 @@ pub async fn authenticate(
     clock: &dyn Clock,
     token: &str,
 ) -> ServiceResult<Option<(Actor, users::UserRow)>> {
-    let Some(user_id) = sessions::user_of(db, &token_hash(token), clock.now_millis()).await? else {
-        return Ok(None);
-    };
-    match users::by_id(db, user_id).await? {
+    match users::by_token(db, &token_hash(token), clock.now_millis()).await? {
         Some(user) if user.active => Ok(Some((actor_of(&user)?, user))),
+        _ => Ok(None),
+    }
+}
+
+/// [`authenticate`] for a page, with the user's unread inbox count that its
+/// header shows.
+pub async fn authenticate_page(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+) -> ServiceResult<Option<(Actor, users::UserRow, i64)>> {
+    match users::by_token_with_unread(db, &token_hash(token), clock.now_millis()).await? {
+        Some((user, unread)) if user.active => Ok(Some((actor_of(&user)?, user, unread))),
         _ => Ok(None),
     }
 }

@@ -15,20 +15,27 @@ use crate::domain::roles::{Actor, Role};
 use crate::store::audit::NewEvent;
 use crate::store::{Db, audit, evaluations};
 
-const KEY: &str = "calendar.holidays";
+pub(crate) const KEY: &str = "calendar.holidays";
 
 /// The calendar in force. The parsed file is kept per process and parsed
 /// again only when the stored text changes.
 pub async fn current(db: &Db) -> ServiceResult<Arc<WorkCalendar>> {
+    let stored = evaluations::setting(db, KEY).await?;
+    Ok(of_setting(stored.map(|(text, _)| text)))
+}
+
+/// The calendar a stored holiday file (the setting [`KEY`]) makes, or the
+/// embedded one without it.
+pub(crate) fn of_setting(stored: Option<String>) -> Arc<WorkCalendar> {
     static PARSED: Mutex<Option<(String, Arc<WorkCalendar>)>> = Mutex::new(None);
-    let Some((text, _)) = evaluations::setting(db, KEY).await? else {
-        return Ok(embedded_calendar());
+    let Some(text) = stored else {
+        return embedded_calendar();
     };
     if let Ok(guard) = PARSED.lock()
         && let Some((cached, calendar)) = guard.as_ref()
         && *cached == text
     {
-        return Ok(Arc::clone(calendar));
+        return Arc::clone(calendar);
     }
     // A file that was valid when saved stays valid; if it somehow is not,
     // the embedded calendar keeps the lights going and the log says why.
@@ -36,13 +43,13 @@ pub async fn current(db: &Db) -> ServiceResult<Arc<WorkCalendar>> {
         Ok(calendar) => Arc::new(calendar),
         Err(e) => {
             tracing::error!(error = %e, "the stored holiday file is unreadable; using the embedded one");
-            return Ok(embedded_calendar());
+            return embedded_calendar();
         }
     };
     if let Ok(mut guard) = PARSED.lock() {
         *guard = Some((text, Arc::clone(&calendar)));
     }
-    Ok(calendar)
+    calendar
 }
 
 /// The holiday file in force as text, whether it is the embedded one, and

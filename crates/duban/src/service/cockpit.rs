@@ -18,7 +18,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::Direction;
 use crate::store::assignments::AssignmentRow;
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
-use crate::store::plans::{PlanHeader, PlanSummary, TaskFilter, TaskRow};
+use crate::store::plans::{PlanHeader, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// How many of the newest reports and situation reports the cockpit lists.
@@ -121,7 +121,7 @@ pub struct TargetProgress {
 
 #[derive(Debug, Clone)]
 pub struct Cockpit {
-    pub plan: PlanSummary,
+    pub plan: PlanHeader,
     /// The plans the reader may switch to.
     pub plans: Vec<PlanHeader>,
     pub today: Date,
@@ -177,7 +177,7 @@ pub async fn cockpit_on(
 /// The cockpit of a plan already chosen for a reader who may open it.
 pub(super) async fn build(
     db: &Db,
-    plan: PlanSummary,
+    plan: PlanHeader,
     plans: Vec<PlanHeader>,
     today: Date,
     targets_on: Date,

@@ -26,10 +26,6 @@ pub async fn inbox(db: &Db, user_id: i64) -> ServiceResult<(Vec<(DeliveryRow, Re
     Ok((items, deliveries::unread(db, user_id).await?))
 }
 
-pub async fn unread(db: &Db, user_id: i64) -> ServiceResult<i64> {
-    Ok(deliveries::unread(db, user_id).await?)
-}
-
 /// Opens one of the user's inbox items: the first opening is the read
 /// receipt. Returns where the reminder points.
 pub async fn open(

@@ -7,12 +7,12 @@ use super::plans::{TaskPage, TaskQuery};
 use super::{ServiceError, ServiceResult};
 use crate::domain::roles::Actor;
 use crate::store::assignments::{self, MeasureRow};
-use crate::store::plans::{PlanHeader, PlanSummary};
+use crate::store::plans::PlanHeader;
 use crate::store::{Db, plans, reports, units};
 
 /// One page of the ledger with what its filters offer.
 pub struct Ledger {
-    pub plan: PlanSummary,
+    pub plan: PlanHeader,
     /// The plans the reader may switch to.
     pub plans: Vec<PlanHeader>,
     /// (ordinal, title)
@@ -26,12 +26,13 @@ pub struct Ledger {
 }
 
 /// The plan a reader lands on: the one asked for, else the newest published
-/// one they may see, else the newest they may see.
+/// one they may see, else the newest they may see; and the plans they may
+/// pick from. Headers only: the pages need no counting.
 pub async fn plan_for(
     db: &Db,
     actor: &Actor,
     wanted: Option<i64>,
-) -> ServiceResult<(PlanSummary, Vec<PlanHeader>)> {
+) -> ServiceResult<(PlanHeader, Vec<PlanHeader>)> {
     let visible = super::plans::visible(db, actor).await?;
     let chosen = match wanted {
         Some(id) => visible.iter().find(|p| p.id == id),
@@ -41,12 +42,8 @@ pub async fn plan_for(
             .find(|p| p.state == "published")
             .or(visible.last()),
     };
-    let summary = match chosen {
-        Some(plan) => plans::summary(db, plan.id).await?,
-        None => None,
-    };
-    match summary {
-        Some(plan) => Ok((plan, visible)),
+    match chosen {
+        Some(plan) => Ok((plan.clone(), visible)),
         None => Err(ServiceError::NotFound(match wanted {
             Some(id) => format!("plan {id}"),
             None => "a plan".to_string(),
@@ -61,7 +58,7 @@ pub async fn ledger(
     query: &TaskQuery,
 ) -> ServiceResult<Ledger> {
     let (plan, plans) = plan_for(db, actor, plan_id).await?;
-    let page = super::plans::tasks(db, actor, plan.id, query).await?;
+    let page = super::plans::tasks_of_picked_plan(db, &plan, query).await?;
     let ids: Vec<i64> = page
         .tasks
         .iter()

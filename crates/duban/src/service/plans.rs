@@ -109,8 +109,32 @@ pub async fn tasks(
     plan_id: i64,
     query: &TaskQuery,
 ) -> ServiceResult<TaskPage> {
-    let (filter, page, per_page) = (&query.filter, query.page, query.per_page);
-    let light = match query.light.as_deref() {
+    let light = light_wanted(query)?;
+    let state = plans::state(db, plan_id).await?;
+    match state.as_deref() {
+        None => return Err(ServiceError::NotFound(format!("plan {plan_id}"))),
+        // A draft is not shown to those who may not see it: it does not exist for them.
+        Some("draft") if !sees_drafts(actor) => {
+            return Err(ServiceError::NotFound(format!("plan {plan_id}")));
+        }
+        Some(_) => {}
+    }
+    tasks_of_visible_plan(db, plan_id, query, light).await
+}
+
+/// [`tasks`] of a plan the caller has already found visible (through
+/// `ledger::plan_for`): the pages that pick the plan first skip asking again.
+pub async fn tasks_of_picked_plan(
+    db: &Db,
+    plan: &PlanHeader,
+    query: &TaskQuery,
+) -> ServiceResult<TaskPage> {
+    let light = light_wanted(query)?;
+    tasks_of_visible_plan(db, plan.id, query, light).await
+}
+
+fn light_wanted(query: &TaskQuery) -> ServiceResult<Option<Light>> {
+    Ok(match query.light.as_deref() {
         None => None,
         Some("done") => Some(Light::Done),
         Some("green") => Some(Light::Green),
@@ -122,16 +146,16 @@ pub async fn tasks(
                 message: format!("'{other}' is not a light: green, yellow, red or done"),
             });
         }
-    };
-    let state = plans::state(db, plan_id).await?;
-    match state.as_deref() {
-        None => return Err(ServiceError::NotFound(format!("plan {plan_id}"))),
-        // A draft is not shown to those who may not see it: it does not exist for them.
-        Some("draft") if !sees_drafts(actor) => {
-            return Err(ServiceError::NotFound(format!("plan {plan_id}")));
-        }
-        Some(_) => {}
-    }
+    })
+}
+
+async fn tasks_of_visible_plan(
+    db: &Db,
+    plan_id: i64,
+    query: &TaskQuery,
+    light: Option<Light>,
+) -> ServiceResult<TaskPage> {
+    let (filter, page, per_page) = (&query.filter, query.page, query.per_page);
     if page < 1 {
         return Err(ServiceError::Field {
             field: "page",

@@ -88,8 +88,11 @@ impl StoredThresholds {
 /// The thresholds in force, on the office's working-day calendar, and their
 /// version (0 while the defaults apply).
 pub async fn thresholds(db: &Db) -> ServiceResult<(Thresholds, i64)> {
-    let calendar = super::calendar::current(db).await?;
-    match evaluations::setting(db, THRESHOLDS_KEY).await? {
+    // Both settings in one round trip: every light and every write asks.
+    let mut stored = evaluations::settings(db, &[THRESHOLDS_KEY, super::calendar::KEY]).await?;
+    let calendar =
+        super::calendar::of_setting(stored.remove(super::calendar::KEY).map(|(text, _)| text));
+    match stored.remove(THRESHOLDS_KEY) {
         Some((value, version)) => {
             let stored: StoredThresholds = serde_json::from_str(&value).map_err(|e| {
                 ServiceError::Invalid(format!("stored light thresholds are unreadable: {e}"))

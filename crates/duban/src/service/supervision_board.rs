@@ -16,7 +16,7 @@ use crate::domain::light::china_date;
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{AssignmentRow, MeasureRow};
 use crate::store::evaluations::EvaluationRow;
-use crate::store::plans::{PlanHeader, PlanSummary};
+use crate::store::plans::PlanHeader;
 use crate::store::reports::ReportRow;
 use crate::store::supervision_board::{
     self as board_store, AssignmentLine, FindingLine, FindingsOf, InspectionLine, TaskHead,
@@ -45,7 +45,7 @@ pub async fn bodies_for(db: &Db, actor: &Actor) -> ServiceResult<Vec<(i64, Strin
 }
 
 pub struct Board {
-    pub plan: PlanSummary,
+    pub plan: PlanHeader,
     pub plans: Vec<PlanHeader>,
     pub today: Date,
     pub inspections: Vec<InspectionLine>,

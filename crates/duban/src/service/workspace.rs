@@ -4,24 +4,23 @@
 
 use std::collections::HashMap;
 
-use super::plans::{MAX_PER_PAGE, TaskQuery, TaskWithUnits};
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
 use crate::domain::light::china_date;
 use crate::domain::period::Period;
 use crate::domain::report_window::{Owed, owed};
 use crate::domain::roles::{Actor, Role};
-use crate::store::assignments::{self, AssignmentRow, MeasureRow};
-use crate::store::plans::{PlanHeader, PlanSummary, TaskFilter};
+use crate::store::assignments::{AssignmentRow, MeasureRow};
+use crate::store::plans::{PlanHeader, TaskRow};
 use crate::store::supervision::FindingRow;
-use crate::store::{Db, reports, supervision, units};
+use crate::store::{Db, supervision, unit_work, units};
 
 /// A measure is listed as due this many days ahead.
 pub const MEASURES_AHEAD_DAYS: i32 = 14;
 
 /// One of the unit's tasks.
 pub struct Item {
-    pub task: TaskWithUnits,
+    pub task: TaskRow,
     /// The unit's own assignment on it.
     pub assignment: AssignmentRow,
     pub light: crate::domain::light::Light,
@@ -30,8 +29,7 @@ pub struct Item {
 pub struct Workspace {
     pub unit_id: i64,
     pub unit_name: String,
-    pub plan: PlanSummary,
-    pub plans: Vec<PlanHeader>,
+    pub plan: PlanHeader,
     pub today: jiff::civil::Date,
     pub items: Vec<Item>,
     /// Not done, due within [`MEASURES_AHEAD_DAYS`] or overdue, soonest first:
@@ -70,30 +68,26 @@ pub async fn workspace(
     let unit_name = units::name_of(db, unit_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("unit {unit_id}")))?;
-    let (plan, plans) = super::ledger::plan_for(db, actor, plan).await?;
+    // Without a choice, the newest published plan the unit works in: a city
+    // holds many districts' plans, and the newest of them is rarely this unit's.
+    let landing = match plan {
+        Some(_) => None,
+        None => unit_work::newest_published_plan(db, unit_id).await?,
+    };
+    let plan = match landing {
+        Some(plan) => plan,
+        None => super::ledger::plan_for(db, actor, plan).await?.0,
+    };
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
-    let query = TaskQuery {
-        filter: TaskFilter {
-            unit: Some(unit_name.clone()),
-            ..TaskFilter::default()
-        },
-        light: None,
-        page: 1,
-        per_page: MAX_PER_PAGE,
-    };
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let page = super::plans::tasks(db, actor, plan.id, &query).await?;
-    let items: Vec<Item> = page
-        .tasks
+    let items: Vec<Item> = unit_work::items(db, unit_id, plan.id)
+        .await?
         .into_iter()
-        .filter_map(|task| {
-            let at = task.assignments.iter().position(|a| a.unit_id == unit_id)?;
-            Some(Item {
-                assignment: task.assignments[at].clone(),
-                light: task.lights[at],
-                task,
-            })
+        .map(|(task, assignment)| Item {
+            light: super::lights::parse_light(&assignment.light),
+            task,
+            assignment,
         })
         .collect();
     let index: HashMap<i64, usize> = items
@@ -101,26 +95,20 @@ pub async fn workspace(
         .enumerate()
         .map(|(i, item)| (item.assignment.id, i))
         .collect();
-    let ids: Vec<i64> = items.iter().map(|i| i.assignment.id).collect();
 
-    let mut measures_due: Vec<(usize, MeasureRow)> = assignments::measures_of_many(db, &ids)
-        .await?
-        .into_iter()
-        .filter(|m| m.done_at.is_none())
-        .filter(|m| {
-            m.deadline
-                .parse::<jiff::civil::Date>()
-                .is_ok_and(|d| (d - today).get_days() <= MEASURES_AHEAD_DAYS)
-        })
-        .filter_map(|m| Some((*index.get(&m.assignment_id)?, m)))
-        .collect();
-    measures_due.sort_by(|a, b| a.1.deadline.cmp(&b.1.deadline));
+    let horizon = today
+        .checked_add(jiff::Span::new().days(MEASURES_AHEAD_DAYS))
+        .unwrap_or(today);
+    let measures_due: Vec<(usize, MeasureRow)> =
+        unit_work::open_measures_due_by(db, unit_id, plan.id, &horizon.to_string())
+            .await?
+            .into_iter()
+            .filter_map(|m| Some((*index.get(&m.assignment_id)?, m)))
+            .collect();
 
     let mut reported: HashMap<i64, Vec<Period>> = HashMap::new();
-    for (id, period) in reports::periods_of_many(db, &ids).await? {
-        if let Ok(period) = period.parse() {
-            reported.entry(id).or_default().push(period);
-        }
+    for (id, periods) in unit_work::reported_periods(db, unit_id, plan.id).await? {
+        reported.insert(id, periods.iter().filter_map(|p| p.parse().ok()).collect());
     }
     let mut reports_due = Vec::new();
     if let Some(year) = plan.year.and_then(|y| i16::try_from(y).ok()) {
@@ -151,7 +139,6 @@ pub async fn workspace(
         unit_id,
         unit_name,
         plan,
-        plans,
         today,
         items,
         measures_due,

@@ -135,7 +135,7 @@ pub struct MeasureRow {
 const MEASURE_COLUMNS: &str =
     "id, assignment_id, description, responsible_person, deadline, done_at, version FROM measures";
 
-fn measure<R: Row>(r: &R) -> StoreResult<MeasureRow>
+pub(crate) fn measure<R: Row>(r: &R) -> StoreResult<MeasureRow>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,

@@ -21,7 +21,7 @@ pub struct NewEvent<'a> {
 /// locked first, so concurrent writers append one after another.
 pub async fn append(tx: &mut Tx, at: i64, event: NewEvent<'_>) -> StoreResult<i64> {
     let (last_id, prev_hash): (i64, String) = match tx {
-        Tx::Sqlite(conn) => {
+        Tx::Sqlite(conn, _) => {
             // BEGIN IMMEDIATE already holds SQLite's write lock.
             let row = sqlx::query("SELECT last_event_id, hash FROM audit_head WHERE id = 1")
                 .fetch_one(&mut **conn)

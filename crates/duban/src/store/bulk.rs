@@ -167,7 +167,8 @@ pub async fn task_ids_of(tx: &mut Tx, plan_ids: &[i64]) -> StoreResult<Vec<i64>>
 }
 
 /// Gathers the query planner's statistics after a bulk load, as a
-/// production database would have them.
+/// production database would have them. (SQLite is built without STAT4,
+/// see `.cargo/config.toml`: `sqlite_stat1` only.)
 pub async fn analyze(db: &super::Db) -> StoreResult<()> {
     crate::on_db!(db, pool => {
         sqlx::query("ANALYZE").execute(pool).await?;

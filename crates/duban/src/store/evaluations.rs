@@ -16,6 +16,28 @@ pub async fn setting(db: &Db, key: &str) -> StoreResult<Option<(String, i64)>> {
     }))
 }
 
+/// Several settings in one round trip: key → (value, version), for the keys
+/// that are stored.
+pub async fn settings(
+    db: &Db,
+    keys: &[&str],
+) -> StoreResult<std::collections::HashMap<String, (String, i64)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT key, value, version FROM settings WHERE key IN ({})",
+        super::placeholders(keys.len())
+    ));
+    Ok(on_db!(db, pool => {
+        super::bind_all(sqlx::query(sql), keys)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| -> StoreResult<(String, (String, i64))> {
+                Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?)))
+            })
+            .collect::<StoreResult<_>>()?
+    }))
+}
+
 /// A setting read inside a transaction (its value only).
 pub async fn setting_in(tx: &mut Tx, key: &str) -> StoreResult<Option<String>> {
     Ok(on_tx!(tx, conn => {

@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod supervision;
 pub mod supervision_board;
 pub mod targets;
+pub mod unit_work;
 pub mod units;
 pub mod uploads;
 pub mod users;
@@ -58,20 +59,38 @@ pub enum StoreError {
     },
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("the database stayed busy with other writes for {0:?}; try again")]
+    Busy(Duration),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How long a write waits for SQLite's one write lock before it gives up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A connection pool to one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
 }
 
-/// One open transaction; every write goes through one.
+/// The queue of this process's SQLite writers. SQLite admits one writer at a
+/// time; left to its busy handler, waiting writers poll with sleeps growing
+/// to 100 ms and the unlucky one waits for seconds while later ones get in.
+/// Queued here first (a fair mutex), they take the lock in arrival order and
+/// a write waits for the writes ahead of it only. Other processes on the
+/// same file still meet the busy timeout.
+#[derive(Clone, Debug, Default)]
+pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+/// One open transaction; every write goes through one. On SQLite it holds
+/// its place at the [`WriteGate`] until it ends.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -81,7 +100,7 @@ pub enum Tx {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::store::Tx::Sqlite($conn) => $body,
+            $crate::store::Tx::Sqlite($conn, _) => $body,
             $crate::store::Tx::Postgres($conn) => $body,
         }
     };
@@ -92,7 +111,7 @@ macro_rules! on_tx {
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Sqlite($pool, _) => $body,
             $crate::store::Db::Postgres($pool) => $body,
         }
     };
@@ -111,12 +130,12 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(SQLITE_BUSY_TIMEOUT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool)
+            Db::Sqlite(pool, WriteGate::default())
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -134,24 +153,35 @@ impl Db {
 
     async fn migrate(&self) -> StoreResult<()> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite(pool, _) => SQLITE_MIGRATIONS.run(pool).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
 
     /// Begins a write transaction. SQLite takes its write lock at once
-    /// (BEGIN IMMEDIATE), so two writers queue instead of failing on upgrade.
+    /// (BEGIN IMMEDIATE), so two writers queue instead of failing on upgrade,
+    /// after its turn at the process's [`WriteGate`].
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(pool, gate) => {
+                // As long as SQLite's own busy timeout: a write that waits
+                // longer fails the same way instead of hanging.
+                let place = tokio::time::timeout(
+                    SQLITE_BUSY_TIMEOUT,
+                    std::sync::Arc::clone(&gate.0).lock_owned(),
+                )
+                .await
+                .map_err(|_| StoreError::Busy(SQLITE_BUSY_TIMEOUT))?;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, place)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }

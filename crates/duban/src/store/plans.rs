@@ -248,16 +248,25 @@ pub async fn headers(db: &Db) -> StoreResult<Vec<PlanHeader>> {
             .fetch_all(pool)
             .await?
             .iter()
-            .map(|r| -> StoreResult<PlanHeader> {
-                Ok(PlanHeader {
-                    id: r.try_get(0)?,
-                    year: r.try_get(1)?,
-                    title: r.try_get(2)?,
-                    state: r.try_get(3)?,
-                })
-            })
+            .map(header_of)
             .collect::<StoreResult<Vec<_>>>()?
     }))
+}
+
+/// A header from the columns `id, year, title, state`.
+pub(crate) fn header_of<R: Row>(r: &R) -> StoreResult<PlanHeader>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(PlanHeader {
+        id: r.try_get(0)?,
+        year: r.try_get(1)?,
+        title: r.try_get(2)?,
+        state: r.try_get(3)?,
+    })
 }
 
 /// One plan with its size, `None` when there is no such plan.
@@ -334,8 +343,8 @@ pub struct TaskRow {
 const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.category_id \
     WHERE t.plan_id = $1 AND t.removed_in IS NULL \
     AND (CAST($2 AS TEXT) IS NULL OR c.ordinal = $2) \
-    AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id \
-         WHERE a.task_id = t.id AND u.name = $3)) \
+    AND (CAST($3 AS TEXT) IS NULL OR t.id IN (SELECT a.task_id FROM assignments a \
+         WHERE a.unit_id = (SELECT u.id FROM units u WHERE u.name = $3))) \
     AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.state = $4)) \
     AND (CAST($5 AS TEXT) IS NULL OR t.body LIKE '%' || $5 || '%' OR t.number = $5) \
     AND (CAST($6 AS TEXT) IS NULL OR t.light = $6)";
@@ -379,7 +388,10 @@ pub async fn tasks_page(
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let total: i64 = sqlx::query(total)
+        // A page that is not full is the last: its rows are the rest, and
+        // the count need not be asked for.
+        let known = (!rows.is_empty() || offset == 0) && (rows.len() as i64) < limit;
+        let total: i64 = if known { offset + rows.len() as i64 } else { sqlx::query(total)
             .bind(plan_id)
             .bind(filter.category.as_deref())
             .bind(filter.unit.as_deref())
@@ -388,7 +400,7 @@ pub async fn tasks_page(
             .bind(filter.light.as_deref())
             .fetch_one(pool)
             .await?
-            .try_get(0)?;
+            .try_get(0)? };
         (rows, total)
     }))
 }

@@ -35,22 +35,6 @@ pub async fn delete(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<i64>> {
     }))
 }
 
-/// The user a live session or an API token belongs to.
-pub async fn user_of(db: &Db, token_hash: &str, now: i64) -> StoreResult<Option<i64>> {
-    Ok(on_db!(db, pool => {
-        sqlx::query(
-            "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2 \
-             UNION ALL SELECT user_id FROM api_tokens WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| row.try_get::<i64, _>(0))
-        .transpose()?
-    }))
-}
-
 pub async fn create_api_token(
     tx: &mut Tx,
     token_hash: &str,

@@ -51,6 +51,49 @@ where
     })
 }
 
+/// The user a live session or an API token belongs to, in one statement:
+/// every signed-in request asks this first.
+const BY_TOKEN: &str = "FROM users WHERE id = (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2 \
+     UNION ALL SELECT user_id FROM api_tokens WHERE token_hash = $1 LIMIT 1)";
+
+pub async fn by_token(db: &Db, token_hash: &str, now: i64) -> StoreResult<Option<UserRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} {BY_TOKEN}"));
+    Ok(on_db!(db, pool => {
+        sqlx::query(sql)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()?
+    }))
+}
+
+/// [`by_token`] with the count of the user's unread inbox items, which every
+/// page shows in its header: one statement instead of two.
+pub async fn by_token_with_unread(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<Option<(UserRow, i64)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, (SELECT COUNT(*) FROM deliveries d WHERE d.user_id = users.id \
+         AND d.channel = 'inbox' AND d.read_at IS NULL) {BY_TOKEN}"
+    ));
+    Ok(on_db!(db, pool => {
+        match sqlx::query(sql)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+        {
+            Some(row) => Some((from_row(&row)?, row.try_get::<i64, _>(12)?)),
+            None => None,
+        }
+    }))
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
     pub username: &'a str,

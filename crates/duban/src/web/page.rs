@@ -12,7 +12,7 @@ use super::i18n::Lang;
 use crate::api::token_of;
 use crate::app::AppState;
 use crate::domain::roles::{Actor, Role};
-use crate::service::auth::authenticate;
+use crate::service::auth::authenticate_page;
 
 /// A signed-in person on a page. Without a live session the request is
 /// sent to the login page, which brings them back afterwards.
@@ -41,10 +41,9 @@ impl FromRequestParts<AppState> for Page {
             .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
         let to_login = || WebError::SignIn { next: here.clone() };
         let token = token_of(parts).ok_or_else(to_login)?;
-        let (actor, user) = authenticate(&state.db, state.clock.as_ref(), &token)
+        let (actor, user, unread) = authenticate_page(&state.db, state.clock.as_ref(), &token)
             .await?
             .ok_or_else(to_login)?;
-        let unread = crate::service::inbox::unread(&state.db, user.id).await?;
         Ok(Page {
             unread,
             actor,

@@ -119,9 +119,9 @@ async fn show(
         let item = &w.items[i];
         Line {
             assignment_id: item.assignment.id,
-            task_id: item.task.task.id,
-            number: item.task.task.number.clone(),
-            title: item.task.task.title.clone(),
+            task_id: item.task.id,
+            number: item.task.number.clone(),
+            title: item.task.title.clone(),
             role: item.assignment.role.clone(),
             state: item.assignment.state.clone(),
             light: item.light.as_str(),
@@ -155,7 +155,7 @@ async fn show(
             .iter()
             .map(|(i, m)| MeasureLine {
                 assignment_id: m.assignment_id,
-                number: w.items[*i].task.task.number.clone(),
+                number: w.items[*i].task.number.clone(),
                 description: m.description.clone(),
                 person: m.responsible_person.clone(),
                 deadline: m.deadline.clone(),
@@ -167,8 +167,8 @@ async fn show(
             .iter()
             .map(|(i, owed)| ReportLine {
                 assignment_id: w.items[*i].assignment.id,
-                number: w.items[*i].task.task.number.clone(),
-                title: w.items[*i].task.task.title.clone(),
+                number: w.items[*i].task.number.clone(),
+                title: w.items[*i].task.title.clone(),
                 period: owed.period.to_string(),
                 due: owed.due.to_string(),
                 missed: owed.missed,
@@ -179,7 +179,7 @@ async fn show(
             .iter()
             .map(|(i, f)| FindingLine {
                 assignment_id: f.assignment_id,
-                number: w.items[*i].task.task.number.clone(),
+                number: w.items[*i].task.number.clone(),
                 action: f.action.clone(),
                 description: f.description.clone(),
                 deadline: f.deadline.clone().unwrap_or_default(),
