@@ -74,6 +74,25 @@ async fn writes_the_scale_asked_for(test: &TestDb) {
     let verification = duban::store::audit::verify(&test.db).await.unwrap();
     assert!(verification.broken.is_none(), "{verification:?}");
 
+    // The day's reminders are made a plan at a time: every plan of the year
+    // gets its own, and the day is made once.
+    let made = duban::service::reminders::generate(&test.db, &as_of_clock())
+        .await
+        .unwrap();
+    assert!(made.new > 0 && made.new == made.due, "{made:?}");
+    let plans_reminded = count(
+        test,
+        "(SELECT DISTINCT t.plan_id FROM reminders r JOIN assignments a ON a.id = r.assignment_id \
+          JOIN tasks t ON t.id = a.task_id) AS reminded",
+    )
+    .await;
+    let plans_this_year = manifest.plans.iter().filter(|p| p.year == 2026).count();
+    assert_eq!(plans_reminded, plans_this_year as i64);
+    let again = duban::service::reminders::generate(&test.db, &as_of_clock())
+        .await
+        .unwrap();
+    assert_eq!(again.new, 0, "{again:?}");
+
     // A second run would mix two data sets: refused, nothing written.
     let error = writer::write(&test.db, &small(), &|_, _, _| {})
         .await

@@ -59,7 +59,10 @@ impl Refresher {
 
     /// Relights everything and records the day (thresholds or calendar changed).
     pub async fn all(&self, tx: &mut Tx) -> ServiceResult<()> {
-        refresh(tx, self.today, &self.thresholds, Scope::All).await?;
+        // A plan at a time: the records read stay one plan's, not a city's.
+        for plan_id in store::plan_ids(tx).await? {
+            refresh(tx, self.today, &self.thresholds, Scope::Plan(plan_id)).await?;
+        }
         store::set_as_of(tx, &self.today.to_string()).await?;
         Ok(())
     }

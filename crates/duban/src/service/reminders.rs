@@ -40,28 +40,33 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
     let (thresholds, _) = super::settings::thresholds(db).await?;
     let (rules, _) = notify_settings::rules(db).await?;
     let mut setup = super::delivery_plan::Setup::load(db).await?;
-    let inputs = store::watched(db, i64::from(today.year())).await?;
-    let due: Vec<reminders::Due> = watched(inputs)
-        .iter()
-        .flat_map(|w| reminders::due(w, today, &thresholds, &rules))
-        .collect();
     let now = clock.now_millis();
-    let mut new = 0;
-    // A city's day can bring thousands: written a batch per transaction, so
-    // the write lock (all of SQLite's) is never held for long. A batch that
-    // fails leaves the day unmarked; the next tick skips what its dedup key
-    // shows was made, and makes the rest.
-    for batch in due.chunks(REMINDERS_PER_TRANSACTION) {
-        new += write_batch(db, batch, today, now, &mut setup).await?;
+    let (mut due_count, mut new) = (0, 0);
+    // A plan at a time: the records read and the reminders made stay one
+    // plan's (a city's whole year held at once took 300 MB).
+    for plan_id in store::watched_plans(db, i64::from(today.year())).await? {
+        let inputs = store::watched(db, i64::from(today.year()), plan_id).await?;
+        let due: Vec<reminders::Due> = watched(inputs)
+            .iter()
+            .flat_map(|w| reminders::due(w, today, &thresholds, &rules))
+            .collect();
+        due_count += due.len();
+        // A city's day can bring thousands: written a batch per transaction,
+        // so the write lock (all of SQLite's) is never held for long. A batch
+        // that fails leaves the day unmarked; the next tick skips what its
+        // dedup key shows was made, and makes the rest.
+        for batch in due.chunks(REMINDERS_PER_TRANSACTION) {
+            new += write_batch(db, batch, today, now, &mut setup).await?;
+        }
     }
     let mut tx = db.begin().await?;
     store::set_generated_on(&mut tx, &today.to_string()).await?;
     tx.commit().await?;
     if new > 0 {
-        tracing::info!(day = %today, due = due.len(), new, "reminders generated");
+        tracing::info!(day = %today, due = due_count, new, "reminders generated");
     }
     Ok(Generated {
-        due: due.len(),
+        due: due_count,
         new,
     })
 }

@@ -33,6 +33,18 @@ const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.li
      FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE a.withdrawn_in IS NULL AND t.removed_in IS NULL";
 
+/// Every plan's id, in order.
+pub async fn plan_ids(tx: &mut Tx) -> StoreResult<Vec<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("SELECT id FROM plans ORDER BY id")
+            .fetch_all(&mut **conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()?
+    }))
+}
+
 /// The live assignments in `scope`, in id order.
 pub async fn rows(tx: &mut Tx, scope: Scope<'_>) -> StoreResult<Vec<LitRow>> {
     // Each query: the condition added to ROWS and the ids it binds.
