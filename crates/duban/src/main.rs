@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// See Cargo.toml: memory freed is memory returned.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = duban::cli::Cli::parse();
     // Logs go to stderr in key=value form; RUST_LOG sets the level (default: warnings).
