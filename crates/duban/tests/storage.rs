@@ -359,3 +359,33 @@ async fn sqlite_writers_queue_in_order_and_all_commit() {
     };
     assert_eq!(units, 64);
 }
+
+/// Pool connections are not pinged before every statement, but one that sat
+/// idle is: after PostgreSQL dropped every connection of the pool (as a
+/// restart does), the next query after a pause still succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_postgres_connection_that_died_is_replaced_before_use() {
+    let test = common::postgres().await;
+    let Db::Postgres(pool) = &test.db else {
+        unreachable!()
+    };
+    // Warm connections into the pool, then kill them from another session.
+    assert_eq!(count(&test.db, "plans").await, 0);
+    let killer = sqlx::PgPool::connect(&common::postgres_admin_url())
+        .await
+        .unwrap();
+    let database: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+    )
+    .bind(&database)
+    .fetch_all(&killer)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty());
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(count(&test.db, "plans").await, 0);
+}

@@ -68,6 +68,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// How long a write waits for SQLite's one write lock before it gives up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A PostgreSQL connection idle this long is pinged before it is used again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(5);
+
 /// A connection pool to one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -133,6 +136,9 @@ impl Db {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A file does not hang up: no ping (a round trip to the
+                // connection's thread) before every statement.
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Db::Sqlite(pool, WriteGate::default())
@@ -141,6 +147,18 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                // A ping before every statement doubles the round trips; a
+                // connection that sat idle (past a database restart, say) is
+                // still checked before it is used.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PING_AFTER_IDLE {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(options)
                 .await?;
             Db::Postgres(pool)

@@ -20,7 +20,7 @@ use duban::store::Db;
 pub const SEED: &[u8] = include_bytes!("../../../plan/tests/fixtures/changning-2021-plan.txt");
 
 /// The server the PostgreSQL tests use: `DUBAN_TEST_POSTGRES` or the local one.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("DUBAN_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".to_string())
 }
