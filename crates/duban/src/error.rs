@@ -90,6 +90,14 @@ impl From<ServiceError> for ApiError {
                 tracing::warn!(error = %busy, "write refused");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", busy.to_string())
             }
+            ServiceError::Internal(message) => {
+                tracing::error!(error = %message, "internal failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request",
+                )
+            }
             ServiceError::Store(other) => {
                 tracing::error!(error = %other, "storage failure");
                 ApiError::new(

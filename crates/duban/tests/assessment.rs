@@ -203,14 +203,9 @@ async fn the_pages_rank_drill_down_and_keep_the_weights_to_the_admin() {
         .unwrap()
         .unit_id
         .unwrap();
-    let drill = leader
-        .get(format!("{}/assessment/units/{unit_id}", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let drill = server
+        .html(&leader, &format!("/assessment/units/{unit_id}"))
+        .await;
     assert!(drill.contains("data-evidence=\"claims\""), "the claim rows");
     // The admin's weights must add up to 100; a good set is saved.
     let admin = as_user("admin").await;

@@ -138,14 +138,7 @@ async fn writes_the_scale_asked_for(test: &TestDb) {
     let client = common::app::client();
     app.login(&client, &elsewhere.username, writer::PASSWORD)
         .await;
-    let page = client
-        .get(format!("{}/workspace", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.html(&client, "/workspace").await;
     let plan = manifest
         .plans
         .iter()

@@ -20,14 +20,7 @@ use serde_json::json;
 
 /// The page's form token.
 async fn csrf(app: &TestApp, client: &reqwest::Client) -> String {
-    let html = client
-        .get(format!("{}/calendar", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(client, "/calendar").await;
     let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }

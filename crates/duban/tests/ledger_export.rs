@@ -158,14 +158,7 @@ async fn filters_and_a_units_own_ledger(test: &TestDb) {
         (&unit, "/workspace", "unit-ledger-xlsx"),
         (&unit, "/ledger?light=green", "ledger-xlsx"),
     ] {
-        let html = client
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.html(client, path).await;
         let link = html
             .find(&format!("data-test=\"{test_id}\""))
             .map(|at| &html[..at])

@@ -115,7 +115,7 @@ pub async fn check_password(
         }
     })
     .await
-    .map_err(|e| ServiceError::Invalid(format!("the password check stopped: {e}")))?;
+    .map_err(|e| ServiceError::Internal(format!("the password check stopped: {e}")))?;
     match user.filter(|_| valid) {
         Some(user) => Ok(user),
         None => {

@@ -17,15 +17,15 @@ use crate::store::{Db, audit, evaluations};
 
 pub(crate) const KEY: &str = "calendar.holidays";
 
-/// The calendar in force. The parsed file is kept per process and parsed
-/// again only when the stored text changes.
+/// The calendar in force.
 pub async fn current(db: &Db) -> ServiceResult<Arc<WorkCalendar>> {
     let stored = evaluations::setting(db, KEY).await?;
     Ok(of_setting(stored.map(|(text, _)| text)))
 }
 
 /// The calendar a stored holiday file (the setting [`KEY`]) makes, or the
-/// embedded one without it.
+/// embedded one without it. The parsed file is kept per process and parsed
+/// again only when the stored text changes.
 pub(crate) fn of_setting(stored: Option<String>) -> Arc<WorkCalendar> {
     static PARSED: Mutex<Option<(String, Arc<WorkCalendar>)>> = Mutex::new(None);
     let Some(text) = stored else {

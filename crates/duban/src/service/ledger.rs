@@ -58,7 +58,7 @@ pub async fn ledger(
     query: &TaskQuery,
 ) -> ServiceResult<Ledger> {
     let (plan, plans) = plan_for(db, actor, plan_id).await?;
-    let page = super::plans::tasks_of_picked_plan(db, &plan, query).await?;
+    let page = super::plans::tasks_of_visible_plan(db, plan.id, query).await?;
     let ids: Vec<i64> = page
         .tasks
         .iter()

@@ -69,6 +69,10 @@ pub enum ServiceError {
     },
     #[error(transparent)]
     Parse(#[from] duban_plan::ParseError),
+    /// A failure of the server itself, not of the request (a worker thread
+    /// that stopped): logged, answered with 500.
+    #[error("{0}")]
+    Internal(String),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;

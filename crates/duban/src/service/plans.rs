@@ -109,7 +109,6 @@ pub async fn tasks(
     plan_id: i64,
     query: &TaskQuery,
 ) -> ServiceResult<TaskPage> {
-    let light = light_wanted(query)?;
     let state = plans::state(db, plan_id).await?;
     match state.as_deref() {
         None => return Err(ServiceError::NotFound(format!("plan {plan_id}"))),
@@ -119,22 +118,17 @@ pub async fn tasks(
         }
         Some(_) => {}
     }
-    tasks_of_visible_plan(db, plan_id, query, light).await
+    tasks_of_visible_plan(db, plan_id, query).await
 }
 
-/// [`tasks`] of a plan the caller has already found visible (through
-/// `ledger::plan_for`): the pages that pick the plan first skip asking again.
-pub async fn tasks_of_picked_plan(
+/// [`tasks`] of a plan the caller has already found visible (the ledger
+/// picks it through `ledger::plan_for`), without asking again.
+pub async fn tasks_of_visible_plan(
     db: &Db,
-    plan: &PlanHeader,
+    plan_id: i64,
     query: &TaskQuery,
 ) -> ServiceResult<TaskPage> {
-    let light = light_wanted(query)?;
-    tasks_of_visible_plan(db, plan.id, query, light).await
-}
-
-fn light_wanted(query: &TaskQuery) -> ServiceResult<Option<Light>> {
-    Ok(match query.light.as_deref() {
+    let light = match query.light.as_deref() {
         None => None,
         Some("done") => Some(Light::Done),
         Some("green") => Some(Light::Green),
@@ -146,15 +140,7 @@ fn light_wanted(query: &TaskQuery) -> ServiceResult<Option<Light>> {
                 message: format!("'{other}' is not a light: green, yellow, red or done"),
             });
         }
-    })
-}
-
-async fn tasks_of_visible_plan(
-    db: &Db,
-    plan_id: i64,
-    query: &TaskQuery,
-    light: Option<Light>,
-) -> ServiceResult<TaskPage> {
+    };
     let (filter, page, per_page) = (&query.filter, query.page, query.per_page);
     if page < 1 {
         return Err(ServiceError::Field {

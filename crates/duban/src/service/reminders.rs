@@ -45,7 +45,7 @@ pub async fn generate(db: &Db, clock: &dyn Clock) -> ServiceResult<Generated> {
     // A plan at a time: the records read and the reminders made stay one
     // plan's (a city's whole year held at once took 300 MB).
     for plan_id in store::watched_plans(db, i64::from(today.year())).await? {
-        let inputs = store::watched(db, i64::from(today.year()), plan_id).await?;
+        let inputs = store::watched(db, plan_id).await?;
         let due: Vec<reminders::Due> = watched(inputs)
             .iter()
             .flat_map(|w| reminders::due(w, today, &thresholds, &rules))

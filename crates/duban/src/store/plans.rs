@@ -391,16 +391,20 @@ pub async fn tasks_page(
         // A page that is not full is the last: its rows are the rest, and
         // the count need not be asked for.
         let known = (!rows.is_empty() || offset == 0) && (rows.len() as i64) < limit;
-        let total: i64 = if known { offset + rows.len() as i64 } else { sqlx::query(total)
-            .bind(plan_id)
-            .bind(filter.category.as_deref())
-            .bind(filter.unit.as_deref())
-            .bind(filter.state.as_deref())
-            .bind(filter.text.as_deref())
-            .bind(filter.light.as_deref())
-            .fetch_one(pool)
-            .await?
-            .try_get(0)? };
+        let total: i64 = if known {
+            offset + rows.len() as i64
+        } else {
+            sqlx::query(total)
+                .bind(plan_id)
+                .bind(filter.category.as_deref())
+                .bind(filter.unit.as_deref())
+                .bind(filter.state.as_deref())
+                .bind(filter.text.as_deref())
+                .bind(filter.light.as_deref())
+                .fetch_one(pool)
+                .await?
+                .try_get(0)?
+        };
         (rows, total)
     }))
 }

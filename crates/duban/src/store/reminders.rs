@@ -38,7 +38,7 @@ pub struct WatchedInputs {
 
 const LIVE: &str = "FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE p.state = 'published' AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
-     AND a.state <> 'verified' AND p.year >= $1 AND p.id = $2";
+     AND a.state <> 'verified' AND p.id = $1";
 
 /// The published plans of `year` or later: what the day's reminders watch,
 /// read one plan at a time.
@@ -54,9 +54,8 @@ pub async fn watched_plans(db: &Db, year: i64) -> StoreResult<Vec<i64>> {
     }))
 }
 
-/// The watched assignments of plan `plan_id` if it is of `year` or later,
-/// and their open work.
-pub async fn watched(db: &Db, year: i64, plan_id: i64) -> StoreResult<WatchedInputs> {
+/// The watched assignments of one of the [`watched_plans`], and their open work.
+pub async fn watched(db: &Db, plan_id: i64) -> StoreResult<WatchedInputs> {
     let assignments = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.unit_id, u.name, t.title, a.state, a.assigned_at, p.year \
          {LIVE_WITH_UNIT} ORDER BY a.id"
@@ -90,7 +89,7 @@ pub async fn watched(db: &Db, year: i64, plan_id: i64) -> StoreResult<WatchedInp
     ));
     Ok(on_db!(db, pool => {
         let mut w = WatchedInputs::default();
-        for r in sqlx::query(assignments).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(assignments).bind(plan_id).fetch_all(pool).await? {
             w.assignments.push(WatchedRow {
                 id: r.try_get(0)?,
                 unit_id: r.try_get(1)?,
@@ -101,25 +100,25 @@ pub async fn watched(db: &Db, year: i64, plan_id: i64) -> StoreResult<WatchedInp
                 year: r.try_get(6)?,
             });
         }
-        for r in sqlx::query(measures).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(measures).bind(plan_id).fetch_all(pool).await? {
             w.measures.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
-        for r in sqlx::query(reports).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(reports).bind(plan_id).fetch_all(pool).await? {
             w.reports.push((r.try_get(0)?, r.try_get(1)?));
         }
-        for r in sqlx::query(rectifications).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(rectifications).bind(plan_id).fetch_all(pool).await? {
             w.rectifications.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
-        for r in sqlx::query(difficulties).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(difficulties).bind(plan_id).fetch_all(pool).await? {
             w.difficulties.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
-        for r in sqlx::query(targets).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(targets).bind(plan_id).fetch_all(pool).await? {
             let actual: Option<f64> = r.try_get(5)?;
             if let Some(actual) = actual {
                 w.targets.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, actual));
             }
         }
-        for r in sqlx::query(milestones).bind(year).bind(plan_id).fetch_all(pool).await? {
+        for r in sqlx::query(milestones).bind(plan_id).fetch_all(pool).await? {
             w.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
         w
@@ -129,12 +128,12 @@ pub async fn watched(db: &Db, year: i64, plan_id: i64) -> StoreResult<WatchedInp
 const LIVE_WITH_UNIT: &str = "FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      JOIN units u ON u.id = a.unit_id \
      WHERE p.state = 'published' AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
-     AND a.state <> 'verified' AND p.year >= $1 AND p.id = $2";
+     AND a.state <> 'verified' AND p.id = $1";
 
 const LIVE_WITH_TARGETS: &str = "FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      JOIN targets g ON g.task_id = t.id \
      WHERE g.value IS NOT NULL AND p.state = 'published' AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
-     AND a.state <> 'verified' AND p.year >= $1 AND p.id = $2";
+     AND a.state <> 'verified' AND p.id = $1";
 
 /// A reminder to store.
 #[derive(Debug, Clone)]

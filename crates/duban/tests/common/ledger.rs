@@ -117,14 +117,7 @@ pub fn edit(bytes: &[u8], change: impl FnOnce(&mut umya_spreadsheet::Worksheet))
 
 /// A page's form token.
 pub async fn csrf(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let html = client
-        .get(format!("{}{path}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(client, path).await;
     let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
