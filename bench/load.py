@@ -509,6 +509,8 @@ def run_backend(args, binary, backend):
                   f"  cpu {row['cpu_ms_per_request']:>6.2f} ms/req  errors {errors:>5}  peak {peak:>6.1f} MiB", flush=True)
         run = {"backend": backend, "database": url, "servers": len(servers), "counts": manifest["counts"],
                "scheduler_warmup_s": warmup, "first_request_s": first, "scenarios": rows}
+        if not only or "export" in only:
+            run["export"] = measure_export(base, manifest, tokens, servers[0])
         if nginx:
             time.sleep(1.5)
             run["answered_by"] = nginx.shares()
@@ -519,6 +521,37 @@ def run_backend(args, binary, backend):
         for s in servers:
             s.stop()
         log.close()
+
+
+def measure_export(base, manifest, tokens, server):
+    """One streamed download of the largest plan's whole record (GET
+    /api/v1/plans/{id}/data) as a supervisor: its size, the time to the first
+    byte and to the last, and the server's resident memory while it ran."""
+    # The oldest of the largest plans: a whole year of reports.
+    plan = max(manifest["plans"], key=lambda p: (p["tasks"], -p["year"]))
+    token = tokens[manifest["supervisors"][0]]
+    request = urllib.request.Request(f"{base}/api/v1/plans/{plan['id']}/data",
+                                     headers={"Authorization": f"Bearer {token}"})
+    rss_before = server.memory()[1]
+    rss_max, size, first_byte = rss_before, 0, None
+    started = time.time()
+    with urllib.request.urlopen(request, timeout=600) as r:
+        while True:
+            piece = r.read(256 * 1024)
+            if first_byte is None:
+                first_byte = time.time() - started
+            if not piece:
+                break
+            size += len(piece)
+            rss_max = max(rss_max, server.memory()[1])
+    seconds = time.time() - started
+    row = {"plan_id": plan["id"], "tasks": plan["tasks"], "bytes": size, "seconds": seconds,
+           "first_byte_ms": 1000 * first_byte, "mib_per_s": size / 2**20 / seconds,
+           "rss_before_mib": rss_before, "rss_max_mib": rss_max}
+    print(f"  plan data export     plan {plan['id']} ({plan['tasks']} tasks): {size / 2**20:.1f} MiB in {seconds:.2f} s "
+          f"({row['mib_per_s']:.1f} MiB/s), first byte {row['first_byte_ms']:.0f} ms, "
+          f"server RSS {rss_before:.0f} -> max {rss_max:.0f} MiB", flush=True)
+    return row
 
 
 def get_with(base, path, headers):
@@ -545,6 +578,11 @@ def print_table(results):
                   f"{row['peak_mib']:>8.1f} |")
         if "answered_by" in run:
             print(f"  answered by: {run['answered_by']}")
+        if "export" in run:
+            e = run["export"]
+            print(f"  {run['backend']}: plan data export of plan {e['plan_id']}: {e['bytes'] / 2**20:.1f} MiB in "
+                  f"{e['seconds']:.2f} s, first byte {e['first_byte_ms']:.0f} ms, "
+                  f"server RSS {e['rss_before_mib']:.0f} -> max {e['rss_max_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

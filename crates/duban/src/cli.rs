@@ -226,6 +226,19 @@ pub enum ExportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A plan's whole record as JSON (format duban.plan-data.v1), streamed
+    /// from one consistent snapshot: tasks, assignments, measures, reports,
+    /// inspections, findings, evaluations and the rest.
+    Data {
+        /// The plan.
+        #[arg(long, value_name = "PLAN_ID")]
+        plan: i64,
+        /// Where to write the document.
+        #[arg(long, value_name = "FILE.json")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The annual assessment: the units ranked, and every row each figure was counted from.
     Assessment {
         /// The plan (default: the newest published one).
@@ -312,6 +325,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             runtime()?.block_on(crate::commands::export::ledger(&db.db, &query, &out))
         }
+        Command::Export {
+            command: ExportCommand::Data { plan, out, db },
+        } => runtime()?.block_on(crate::commands::export::data(&db.db, plan, &out)),
         Command::Export {
             command: ExportCommand::Assessment { plan, out, db },
         } => runtime()?.block_on(crate::commands::export::assessment(&db.db, plan, &out)),

@@ -1,7 +1,10 @@
 //! Plans and their tasks.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,8 +19,8 @@ use crate::app::AppState;
 use crate::domain::revision::PlanDiff;
 use crate::error::ApiError;
 use crate::service::import::Document;
-use crate::service::plans;
 use crate::service::revisions;
+use crate::service::{plan_data, plans};
 use crate::store::plans::TaskFilter;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -25,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(tasks))
         .routes(routes!(revise))
+        .routes(routes!(data))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -166,4 +170,45 @@ async fn tasks(
         page: page.page,
         per_page: page.per_page,
     }))
+}
+
+/// The plan's whole record as one JSON document, streamed as it is read from
+/// one consistent snapshot: the plan, its categories, tasks, targets and
+/// milestones, assignments, measures, progress reports with their actuals and
+/// attachments (described, not included), inspections, findings,
+/// evaluations, difficulties, situation reports, notes and reminders.
+/// Instants are milliseconds since the epoch. A document cut short by a
+/// failure ends the response without its closing brace.
+#[utoipa::path(
+    get, path = "/plans/{id}/data", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The record (format duban.plan-data.v1)", content_type = "application/json"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin, supervisor or leader", body = ErrorBody),
+        (status = 404, description = "No such plan", body = ErrorBody),
+    )
+)]
+async fn data(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let export = plan_data::export(&state.db, state.clock.as_ref(), &caller.actor, id).await?;
+    let body = futures_util::stream::unfold(export.chunks, |mut chunks| async move {
+        let chunk = chunks.recv().await?;
+        Some((chunk.map_err(std::io::Error::other), chunks))
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", export.file_name),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
 }

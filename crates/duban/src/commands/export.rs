@@ -1,6 +1,6 @@
 //! `duban export …`: documents written from the record to a file — the
 //! ledger (台账) and the annual assessment as .xlsx, the supervision
-//! bulletin (督查通报) as .docx.
+//! bulletin (督查通报) as .docx, a plan's whole record as JSON.
 
 use std::path::Path;
 
@@ -28,6 +28,46 @@ pub async fn ledger(db_url: &str, query: &LedgerExportQuery, out: &Path) -> anyh
         file.bytes.len()
     );
     Ok(())
+}
+
+/// `duban export data`: the plan's record, streamed into a temporary file
+/// beside `out` that takes `out`'s name only once it is complete.
+pub async fn data(db_url: &str, plan: i64, out: &Path) -> anyhow::Result<()> {
+    let db = Db::connect(db_url)
+        .await
+        .with_context(|| format!("cannot open the database {db_url}"))?;
+    let written = write_data(&db, plan, out).await;
+    db.close().await;
+    let bytes = written?;
+    println!(
+        "plan {plan}'s record written to {}: {bytes} bytes",
+        out.display()
+    );
+    Ok(())
+}
+
+async fn write_data(db: &Db, plan: i64, out: &Path) -> anyhow::Result<u64> {
+    let mut export =
+        crate::service::plan_data::export(db, &SystemClock, &Actor::operator(), plan).await?;
+    let dir = match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut bytes = 0;
+    while let Some(chunk) = export.chunks.recv().await {
+        let chunk = chunk?;
+        std::io::Write::write_all(&mut file, &chunk)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        bytes += chunk.len() as u64;
+    }
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    file.persist(out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(bytes)
 }
 
 pub async fn assessment(db_url: &str, plan: Option<i64>, out: &Path) -> anyhow::Result<()> {

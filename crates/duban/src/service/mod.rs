@@ -26,6 +26,7 @@ pub mod ledger_progress;
 pub mod lights;
 pub mod notify_admin;
 pub mod notify_settings;
+pub mod plan_data;
 pub mod plans;
 pub mod publishing;
 pub mod reminders;

@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod leases;
 pub mod lights;
 pub mod notify_targets;
+pub mod plan_data;
 pub mod plans;
 pub mod publishing;
 pub mod reminders;
@@ -94,6 +95,15 @@ pub enum Tx {
         Transaction<'static, Sqlite>,
         tokio::sync::OwnedMutexGuard<()>,
     ),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// The database as of one moment, read-only, for reads of several statements
+/// that must agree with each other (the data export). On SQLite a deferred
+/// transaction: a reader, never in the writers' queue; on PostgreSQL
+/// REPEATABLE READ. Dropped, it rolls back.
+pub enum Snapshot {
+    Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -194,6 +204,17 @@ impl Db {
                 Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, place)
             }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Opens a [`Snapshot`].
+    pub async fn snapshot(&self) -> StoreResult<Snapshot> {
+        Ok(match self {
+            Db::Sqlite(pool, _) => Snapshot::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Snapshot::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
         })
     }
 

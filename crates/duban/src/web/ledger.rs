@@ -52,6 +52,8 @@ struct LedgerPage {
     plan_title: String,
     /// The office and liaisons may upload an edited ledger.
     may_import: bool,
+    /// The office, supervisors and leaders may download the plan's whole record.
+    may_export_data: bool,
     notice: Option<&'static str>,
     plans: Vec<(i64, String)>,
     categories: Vec<(String, String)>,
@@ -133,6 +135,7 @@ async fn show(
         plan_id: found.plan.id,
         plan_title: found.plan.title.clone(),
         may_import: crate::service::ledger_import::may_import(&page.actor),
+        may_export_data: crate::service::plan_data::may_export(&page.actor),
         notice: query
             .notice
             .as_deref()
