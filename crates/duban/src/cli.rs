@@ -59,6 +59,22 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// A consistent copy of the database, taken while it is in use: a SQLite
+    /// file with every table (attachments included), whichever the backend.
+    Backup {
+        /// The backup file to write (it must not exist yet).
+        #[arg(long, value_name = "FILE.db")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Bring a backup back: into a new SQLite file or an empty PostgreSQL database.
+    Restore {
+        /// The backup file (`duban backup`).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The audit chain.
     Audit {
         #[command(subcommand)]
@@ -285,6 +301,20 @@ pub enum AuditCommand {
     },
 }
 
+impl Command {
+    /// Commands that read or write whole tables on purpose: sqlx's warning
+    /// about statements slower than a second says nothing useful there.
+    pub fn works_in_bulk(&self) -> bool {
+        matches!(
+            self,
+            Command::Backup { .. }
+                | Command::Restore { .. }
+                | Command::Export { .. }
+                | Command::Bench { .. }
+        )
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Parse {
@@ -351,6 +381,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             as_of.as_deref(),
             &out,
         )),
+        Command::Backup { out, db } => {
+            runtime()?.block_on(crate::commands::backup::backup(&db.db, &out))
+        }
+        Command::Restore { file, db } => {
+            runtime()?.block_on(crate::commands::backup::restore(&file, &db.db))
+        }
         Command::Audit {
             command: AuditCommand::Verify { db },
         } => runtime()?.block_on(crate::commands::audit::verify_chain(&db.db)),

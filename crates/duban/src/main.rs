@@ -11,10 +11,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = duban::cli::Cli::parse();
-    // Logs go to stderr in key=value form; RUST_LOG sets the level (default: warnings).
+    // Logs go to stderr in key=value form; RUST_LOG sets the level (default:
+    // warnings, without the slow-statement ones for whole-table commands).
+    let default = if cli.command.works_in_bulk() {
+        "warn,sqlx::query=error"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
         )
         .with_writer(std::io::stderr)
         .init();

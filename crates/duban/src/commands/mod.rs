@@ -2,6 +2,7 @@
 //! prints the outcome.
 
 pub mod audit;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod export;

@@ -9,6 +9,7 @@
 pub mod assessment;
 pub mod assignments;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod bulletin;
 pub mod calendar_feeds;
