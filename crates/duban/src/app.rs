@@ -92,6 +92,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
             lights_current,
         ))
         .layer(axum::middleware::from_fn(crate::web::error::render_errors))
+        .layer(axum::middleware::from_fn(crate::web::security_headers::add))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -46,11 +46,31 @@ async fn the_page_and_the_word_file(test: &TestDb) {
         "考核得分",
         "五、督查发现问题及整改",
         "六、量化目标完成情况",
-        "@page",
+        "href=\"/assets/bulletin.css\"",
         "下载 Word 版",
     ] {
         assert!(html.contains(said), "{said}");
     }
+    // The official layout for print is the bulletin's own stylesheet (its
+    // @page would set every other page's print layout too).
+    let css = leader
+        .get(url("/assets/bulletin.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(css.contains("@page { size: A4 portrait; margin: 37mm 26mm 35mm 28mm;"));
+    let app_css = leader
+        .get(url("/assets/app.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!app_css.contains("37mm 26mm 35mm 28mm"));
     // No period: last month's.
     let html = leader
         .get(url("/bulletin"))

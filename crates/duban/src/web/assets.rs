@@ -21,6 +21,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/app.css"),
     ),
     (
+        "bulletin.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/bulletin.css"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../assets/app.js"),

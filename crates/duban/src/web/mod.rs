@@ -24,6 +24,7 @@ pub mod ledger_import;
 pub mod me;
 pub mod page;
 pub mod plans;
+pub mod security_headers;
 pub mod supervision;
 pub mod supervision_assignment;
 pub mod supervision_inspection;
