@@ -70,6 +70,24 @@ async fn lights_current(
     next.run(request).await
 }
 
+/// The span each request is logged in: its method and path, never its query
+/// (search text, filters) and never a secret in the path (a calendar feed's
+/// URL is its token).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+    )
+}
+
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/calendar/") {
+        Some(file) if file.ends_with(".ics") => "/calendar/***.ics".into(),
+        _ => path.into(),
+    }
+}
+
 /// Request bodies larger than this are refused (413) before they are read.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -94,7 +112,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .layer(axum::middleware::from_fn(crate::web::error::render_errors))
         .layer(axum::middleware::from_fn(crate::web::security_headers::add))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 

@@ -23,6 +23,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
         )
         .with_writer(std::io::stderr)
+        // Colours for a person at a terminal, plain text for a log file or journald.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match duban::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,16 +4,17 @@ use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::{Credentials, ErrorBody, MeBody, SignedInBody, SignedOutBody, UserView};
-use super::{ApiJson, Caller, SESSION_COOKIE};
+use super::{ApiJson, Caller};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::service::auth::{SESSION_HOURS, login, logout};
+use crate::service::auth::{login, logout};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -35,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
     let signed_in = login(
@@ -45,11 +47,7 @@ async fn sign_in(
         &peer.ip().to_string(),
     )
     .await?;
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}",
-        signed_in.token,
-        SESSION_HOURS * 3600
-    );
+    let cookie = crate::web::cookies::session(&signed_in.token, &headers);
     let body = SignedInBody {
         user: UserView {
             id: signed_in.user_id,
@@ -73,10 +71,11 @@ async fn sign_in(
 )]
 async fn sign_out(
     State(state): State<AppState>,
+    headers: HeaderMap,
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
     logout(&state.db, state.clock.as_ref(), &caller.token).await?;
-    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let expired = crate::web::cookies::session_ended(&headers);
     Ok((
         AppendHeaders([(SET_COOKIE, expired)]),
         Json(SignedOutBody { signed_out: true }),

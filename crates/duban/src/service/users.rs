@@ -171,6 +171,9 @@ pub async fn set_password(
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
     users::set_password_hash(&mut tx, user.id, user.version, &hash).await?;
+    // Whoever knew the old password is signed out everywhere; the web form
+    // signs its owner in again on a fresh session.
+    let ended = crate::store::sessions::delete_all_of(&mut tx, user.id).await?;
     audit::append(
         &mut tx,
         now,
@@ -181,7 +184,9 @@ pub async fn set_password(
             entity_id: Some(user.id),
             before: None,
             // The hash is a secret too: the event records that it changed, not what to.
-            after: Some(json!({"username": username, "password": "changed"})),
+            after: Some(
+                json!({"username": username, "password": "changed", "sessions_ended": ended}),
+            ),
         },
     )
     .await?;
@@ -286,6 +291,38 @@ pub async fn get(db: &Db, actor: &Actor, username: &str) -> ServiceResult<users:
     users::by_username(db, username)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))
+}
+
+/// Signs a user out everywhere (a lost phone, a shared computer): every
+/// session ends at once; API tokens are revoked on their own. The admin only.
+pub async fn end_sessions(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    username: &str,
+) -> ServiceResult<u64> {
+    require(actor, &[Role::Admin], "sign users out")?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let user = users::by_username_in(&mut tx, username)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    let ended = crate::store::sessions::delete_all_of(&mut tx, user.id).await?;
+    audit::append(
+        &mut tx,
+        now,
+        NewEvent {
+            actor: &actor.name,
+            action: "user.sessions_end",
+            entity: "user",
+            entity_id: Some(user.id),
+            before: None,
+            after: Some(json!({"username": username, "sessions_ended": ended})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// Lets a user sign in again (`active`) or stops them: a deactivated user's

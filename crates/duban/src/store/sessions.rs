@@ -24,6 +24,18 @@ pub async fn create(
     Ok(())
 }
 
+/// Ends every session of a user (API tokens stay: they are revoked on their
+/// own); returns how many there were.
+pub async fn delete_all_of(tx: &mut Tx, user_id: i64) -> StoreResult<u64> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected()
+    }))
+}
+
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<i64>> {
     Ok(on_tx!(tx, conn => {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")

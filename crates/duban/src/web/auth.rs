@@ -11,15 +11,15 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::csrf;
 use super::error::WebError;
-use super::i18n::{LANG_COOKIE, Lang};
+use super::i18n::Lang;
 use super::page::{Ctx, Page, Posted};
+use super::{cookies, csrf};
 use crate::api::{SESSION_COOKIE, cookie};
 use crate::app::AppState;
 use crate::domain::secrets::NewPassword;
 use crate::service::ServiceError;
-use crate::service::auth::{SESSION_HOURS, check_password, login, logout};
+use crate::service::auth::{check_password, login, logout};
 use crate::service::users::set_password;
 
 pub fn router() -> Router<AppState> {
@@ -73,10 +73,7 @@ async fn login_form(
         username: String::new(),
         error: None,
     };
-    let cookie = format!(
-        "{}={token}; HttpOnly; SameSite=Lax; Path=/login",
-        csrf::LOGIN_COOKIE
-    );
+    let cookie = cookies::login_csrf(&token, &headers);
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), render(&page)?).into_response())
 }
 
@@ -110,15 +107,8 @@ async fn sign_in(
     .await
     {
         Ok(signed_in) => {
-            let session = format!(
-                "{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}",
-                signed_in.token,
-                SESSION_HOURS * 3600
-            );
-            let spent = format!(
-                "{}=; HttpOnly; SameSite=Lax; Path=/login; Max-Age=0",
-                csrf::LOGIN_COOKIE
-            );
+            let session = cookies::session(&signed_in.token, &headers);
+            let spent = cookies::login_csrf_spent(&headers);
             let to = if next == "/" {
                 super::start_of(signed_in.actor.role).to_string()
             } else {
@@ -161,7 +151,7 @@ async fn sign_out(
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         logout(&state.db, state.clock.as_ref(), &token).await?;
     }
-    let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let expired = cookies::session_ended(&headers);
     Ok((
         AppendHeaders([(SET_COOKIE, expired)]),
         Redirect::to("/login"),
@@ -177,11 +167,19 @@ struct PasswordPage {
     done: bool,
 }
 
-async fn password_form(page: Page) -> Result<Html<String>, WebError> {
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn password_form(
+    page: Page,
+    Query(query): Query<DoneQuery>,
+) -> Result<Html<String>, WebError> {
     render(&PasswordPage {
         ctx: page.ctx(),
         error: None,
-        done: false,
+        done: query.done.is_some(),
     })
 }
 
@@ -195,6 +193,7 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Posted(page, form): Posted<PasswordForm>,
 ) -> Result<Response, WebError> {
     let lang = page.lang;
@@ -239,12 +238,23 @@ async fn change_password(
         &password,
     )
     .await?;
-    Ok(render(&PasswordPage {
-        ctx: page.ctx(),
-        error: None,
-        done: true,
-    })?
-    .into_response())
+    // Every session of the account ended with the old password, this one
+    // too: the owner, who just proved both passwords, goes on in a new one.
+    let renewed = login(
+        &state.db,
+        state.clock.as_ref(),
+        &page.username,
+        &form.new_password,
+        &peer.ip().to_string(),
+    )
+    .await?;
+    // Shown again from the new session, whose forms carry its CSRF token.
+    let cookie = cookies::session(&renewed.token, &headers);
+    Ok((
+        AppendHeaders([(SET_COOKIE, cookie)]),
+        Redirect::to("/password?done=1"),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -254,12 +264,13 @@ struct BackQuery {
 
 /// The language is the browser's choice, kept for a year.
 async fn switch_language(
+    headers: HeaderMap,
     Path(code): Path<String>,
     Query(query): Query<BackQuery>,
 ) -> Result<Response, WebError> {
     let lang = Lang::parse(&code).ok_or_else(|| WebError::not_found(format!("language {code}")))?;
     let code = if lang.is_en() { "en" } else { "zh" };
-    let cookie = format!("{LANG_COOKIE}={code}; SameSite=Lax; Path=/; Max-Age=31536000");
+    let cookie = cookies::language(code, &headers);
     Ok((
         AppendHeaders([(SET_COOKIE, cookie)]),
         Redirect::to(&safe_next(query.back.as_deref())),

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod calendar_ics;
 pub mod charts;
 pub mod cockpit;
+pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod form;

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{username}/role", post(change_role))
         .route("/admin/users/{username}/password", post(reset_password))
         .route("/admin/users/{username}/active", post(set_active))
+        .route("/admin/users/{username}/sessions", post(end_sessions))
 }
 
 const ROLES: [&str; 5] = ["admin", "supervisor", "leader", "liaison", "viewer"];
@@ -369,6 +370,21 @@ async fn reset_password(
     match outcome {
         Ok(()) => Ok(back_to(&username, "password")),
         Err(e) => refused(&state, &page, &username, "password", e, None).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct NoFields {}
+
+async fn end_sessions(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    Posted(page, NoFields {}): Posted<NoFields>,
+) -> Result<Response, WebError> {
+    only_admin(&page)?;
+    match users::end_sessions(&state.db, state.clock.as_ref(), &page.actor, &username).await {
+        Ok(_) => Ok(back_to(&username, "signed_out")),
+        Err(e) => refused(&state, &page, &username, "active", e, None).await,
     }
 }
 
