@@ -32,3 +32,38 @@ fn the_openapi_document_matches_its_snapshot() {
         "the API changed: review, then update the snapshot"
     );
 }
+
+/// Every `$ref` points at a component the document defines: a dangling one
+/// makes client generators and schemathesis refuse the operation.
+#[test]
+fn every_reference_resolves() {
+    let document = duban::app::openapi_document();
+    let value: serde_json::Value =
+        serde_json::from_str(&document.to_pretty_json().unwrap()).unwrap();
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner.as_str()) {
+                        ("$ref", Some(target)) => out.push(target),
+                        _ => refs(inner, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| refs(i, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&value, &mut found);
+    assert!(found.len() > 50, "{} references", found.len());
+    for target in found {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected reference {target}"));
+        assert!(
+            value["components"]["schemas"].get(name).is_some(),
+            "{target} is not defined"
+        );
+    }
+}

@@ -124,7 +124,7 @@ impl From<Action> for Move {
 /// Make a move on an assignment; `version` is the one last read.
 #[utoipa::path(
     post, path = "/assignments/{id}/{action}", tag = "assignments",
-    params(("id" = i64, Path), ("action" = Action, Path)),
+    params(("id" = i64, Path), ("action" = inline(Action), Path)),
     request_body = MoveRequest,
     responses(
         (status = 200, body = AssignmentDetailBody),

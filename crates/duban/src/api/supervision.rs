@@ -103,7 +103,7 @@ enum FindingAction {
 /// Answer, verify (销号) or reopen a finding; `version` is the one last read.
 #[utoipa::path(
     post, path = "/findings/{id}/{action}", tag = "supervision",
-    params(("id" = i64, Path), ("action" = FindingAction, Path)),
+    params(("id" = i64, Path), ("action" = inline(FindingAction), Path)),
     request_body = FindingMoveRequest,
     responses(
         (status = 200, body = FindingView),

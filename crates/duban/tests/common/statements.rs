@@ -54,7 +54,8 @@ impl Visit for Fields {
         match field.name() {
             "summary" => self.summary = Some(value.to_string()),
             "db.statement" => self.statement = Some(value.trim().to_string()),
-            "uri" => self.uri = Some(value.to_string()),
+            // The server's request span (app.rs) names the path, not the URI.
+            "path" => self.uri = Some(value.to_string()),
             _ => {}
         }
     }
@@ -70,7 +71,7 @@ where
 {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         let meta = attrs.metadata();
-        if meta.name() != "request" || !meta.target().starts_with("tower_http") {
+        if meta.name() != "request" || meta.target() != "duban::app" {
             return;
         }
         let mut fields = Fields::default();
