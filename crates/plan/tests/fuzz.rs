@@ -1,5 +1,6 @@
 //! Fuzzing the importer: arbitrary bytes and arbitrary mutations of the seed
-//! plan must never panic, and whatever is read must be self-consistent.
+//! plan, the real plans and the corpus in `tests/fuzz-corpus/` must never
+//! panic, and whatever is read must be self-consistent.
 //! Cases per property: `DUBAN_FUZZ_CASES` (default 600); CI runs the default.
 
 mod common;
@@ -44,6 +45,47 @@ fn parse_and_check(bytes: &[u8]) {
             let message = error.to_string();
             assert!(!message.is_empty() && !message.contains('\n'), "{message}");
         }
+    }
+}
+
+/// The documents mutations start from: the corpus kept in the repository
+/// (inputs that once broke, or nearly broke, the importer), the seed plan and
+/// the real plans' openings, read once.
+fn corpus() -> &'static [(String, Vec<u8>)] {
+    static CORPUS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let mut documents = vec![(
+            "changning-2021-plan.txt".to_string(),
+            fixture("changning-2021-plan.txt"),
+        )];
+        for dir in ["fuzz-corpus", "fixtures/real"] {
+            let mut entries: Vec<_> = std::fs::read_dir(tests.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy();
+                    name != "README.md" && !name.ends_with(".json")
+                })
+                .collect();
+            entries.sort();
+            for path in entries {
+                let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+                documents.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+        documents
+    })
+}
+
+/// Each corpus document as it is: read or refused cleanly.
+#[test]
+fn every_corpus_document_is_read_or_refused_cleanly() {
+    let documents = corpus();
+    assert!(documents.len() >= 13, "{} documents", documents.len());
+    for (name, bytes) in documents {
+        let outcome = std::panic::catch_unwind(|| parse_and_check(bytes));
+        assert!(outcome.is_ok(), "{name}");
     }
 }
 
@@ -155,6 +197,16 @@ proptest! {
     fn mutated_seed_never_panics(mutations in prop::collection::vec(mutation(), 1..12)) {
         let seed = fixture("changning-2021-plan.txt");
         parse_and_check(&apply(seed, &mutations));
+    }
+
+    #[test]
+    fn mutated_corpus_never_panics(
+        pick in any::<usize>(),
+        mutations in prop::collection::vec(mutation(), 1..12),
+    ) {
+        let documents = corpus();
+        let (_, bytes) = &documents[pick % documents.len()];
+        parse_and_check(&apply(bytes.clone(), &mutations));
     }
 
     #[test]
