@@ -44,7 +44,8 @@ def main():
     backends = ["sqlite", "postgres", "cluster"] if args.backend == "all" else [args.backend]
     for backend in backends:
         results["runs"].append(run_backend(args, binary, backend))
-    print_table(results)
+    if not args.soak:
+        print_table(results)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
@@ -59,7 +60,10 @@ def main():
 def check(results):
     problems = []
     for run in results["runs"]:
-        for row in run["scenarios"]:
+        if "soak" in run and (run["soak"]["requests"] == 0 or run["soak"]["errors"]):
+            problems.append(f"soak: {run['soak']['requests']} requests, {run['soak']['errors']} errors "
+                            f"{run['soak']['error_kinds']}")
+        for row in run.get("scenarios", []):
             if row["requests"] == 0 or row["errors"]:
                 problems.append(f"{run['backend']} {row['scenario']}: {row['requests']} requests, "
                                 f"{row['errors']} errors {row['error_kinds']}")
@@ -83,6 +87,9 @@ def parse_args():
     p.add_argument("--regen", action="store_true", help="make the data set again even if it exists")
     p.add_argument("--binary", help="a built duban binary (default: cargo build --release)")
     p.add_argument("--only", help="comma-separated scenarios to run (default: all)")
+    p.add_argument("--soak", type=int, metavar="SECONDS",
+                   help="instead of the scenarios, one mixed load (reads, writes, exports) for this long, "
+                        "with the server's memory sampled every 5 s")
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     p.add_argument("--check", action="store_true",
                    help="exit 1 unless every scenario ran without error and, for the cluster, "
@@ -431,11 +438,12 @@ end
 """
 
 
-def run_wrk(args, base, requests, workdir, name, seconds=None):
+def run_wrk(args, base, requests, workdir, name, seconds=None, repeat_writes=False):
     data = workdir / f"{name.replace(' ', '_')}.requests.tsv"
     data.write_text("\n".join(request_line(*r) for r in requests) + "\n")
     script = workdir / "bench.lua"
-    once = "true" if any(method != "GET" for method, *_ in requests) else "false"
+    writes = any(method != "GET" for method, *_ in requests)
+    once = "true" if writes and not repeat_writes else "false"
     script.write_text(f"REQUESTS = {lua_string(str(data))}\nTHREADS = {args.threads}\nONCE = {once}\n"
                       + WRK_SCRIPT)
     out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds or args.duration}s",
@@ -474,6 +482,9 @@ def run_backend(args, binary, backend):
         started = time.time()
         fetch(base, "/workspace", tokens[manifest["liaisons"][0]["username"]])
         first = time.time() - started
+        if args.soak:
+            return {"backend": backend, "database": url, "servers": len(servers),
+                    "counts": manifest["counts"], "soak": soak(args, base, manifest, tokens, servers[0], workdir)}
         rows = []
         only = set(args.only.split(",")) if args.only else None
         for name, requests in scenarios(manifest, tokens):
@@ -521,6 +532,64 @@ def run_backend(args, binary, backend):
         for s in servers:
             s.stop()
         log.close()
+
+
+def soak(args, base, manifest, tokens, server, workdir):
+    """`--soak SECONDS`: one mixed load for the whole time (the read pages,
+    measures added, the ledger as .xlsx and the plan's whole record as JSON)
+    with the server's memory sampled every 5 s; a leak shows as a climb."""
+    import threading
+    reads = [r for name, requests in scenarios(manifest, tokens)
+             if name not in ("report write", "healthz") for r in requests[:40]]
+    bearer = lambda user: {"Authorization": f"Bearer {tokens[user]}", "Content-Type": "application/json"}
+    cookie = lambda user: {"Cookie": f"duban_session={tokens[user]}"}
+    writes = [("POST", f"/api/v1/assignments/{o['assignment_id']}/measures", bearer(o["username"]),
+               json.dumps({"description": "压力测试：按序时进度推进，形成阶段成果", "responsible_person": "张三",
+                           "deadline": "2026-12-31"}, ensure_ascii=False))
+              for o in manifest["open_reports"][:40] if o["username"] in tokens]
+    supervisor = manifest["supervisors"][0]
+    plan = max(manifest["plans"], key=lambda p: (p["tasks"], -p["year"]))
+    liaison = manifest["liaisons"][0]
+    exports = [("GET", f"/api/v1/plans/{plan['id']}/data", bearer(supervisor), None),
+               ("GET", f"/ledger.xlsx?plan={liaison['plan_id']}&unit={liaison['unit_id']}", cookie(supervisor), None)]
+    # Per 100 requests: 88 page and API reads, 10 writes, 2 exports.
+    mix = []
+    for i in range(400):
+        if i % 50 == 0:
+            mix.append(exports[(i // 50) % 2])
+        elif i % 10 == 0:
+            mix.append(writes[(i // 10) % len(writes)])
+        else:
+            mix.append(reads[i % len(reads)])
+    samples, done = [], threading.Event()
+
+    def sample():
+        started = time.time()
+        while not done.is_set():
+            samples.append((round(time.time() - started), round(server.memory()[1], 1)))
+            done.wait(5)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    cpu_before = server.cpu_seconds()
+    result = run_wrk(args, base, mix, workdir, "soak", seconds=args.soak, repeat_writes=True)
+    done.set()
+    sampler.join()
+    seconds = result["duration_us"] / 1e6
+    rss = [m for _, m in samples]
+    tenth = max(1, len(rss) // 10)
+    row = {"seconds": seconds, "requests": result["requests"], "rps": result["requests"] / seconds,
+           "p50_ms": result["p50_us"] / 1000, "p99_ms": result["p99_us"] / 1000, "max_ms": result["max_us"] / 1000,
+           "errors": sum(result["errors"].values()), "error_kinds": result["errors"],
+           "cpu_ms_per_request": 1000 * (server.cpu_seconds() - cpu_before) / max(result["requests"], 1),
+           "rss_first_tenth_mib": max(rss[:tenth]), "rss_last_tenth_mib": max(rss[-tenth:]),
+           "rss_max_mib": max(rss), "peak_mib": server.memory()[0], "rss_samples": samples}
+    print(f"  soak {seconds:.0f} s: {row['requests']} requests ({row['rps']:.0f}/s: 88 % reads, 10 % writes, 2 % exports), "
+          f"p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms, errors {row['errors']} {row['error_kinds']}", flush=True)
+    print(f"  resident memory: first tenth max {row['rss_first_tenth_mib']} MiB, last tenth max "
+          f"{row['rss_last_tenth_mib']} MiB, max {row['rss_max_mib']} MiB (VmHWM {row['peak_mib']:.0f} MiB)", flush=True)
+    print("  every minute: " + ", ".join(f"{t // 60}m {m}" for t, m in samples if t % 60 < 5), flush=True)
+    return row
 
 
 def measure_export(base, manifest, tokens, server):

@@ -153,6 +153,110 @@ async fn every_page_is_served_with_the_policy_and_nothing_inline() {
     assert!(seen >= 25, "{seen} pages rendered");
 }
 
+/// The `action` of every POST form in a page, and whether it uploads files
+/// (multipart).
+fn post_forms(html: &str) -> Vec<(String, bool)> {
+    let mut actions = Vec::new();
+    for (at, _) in html.match_indices("<form") {
+        let tag = &html[at..html[at..].find('>').map_or(html.len(), |e| at + e)];
+        if !tag.contains("method=\"post\"") {
+            continue;
+        }
+        if let Some(start) = tag.find("action=\"") {
+            let action = tag[start + 8..].split('"').next().unwrap();
+            let multipart = tag.contains("multipart/form-data");
+            actions.push((action.replace("&amp;", "&"), multipart));
+        }
+    }
+    actions
+}
+
+/// Every form of every page, posted with a forged token, is refused (403)
+/// and writes nothing: not one audit event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_form_refuses_a_forged_token() {
+    let test = common::sqlite().await;
+    let app = spawn(&test).await;
+    let pages = [
+        (
+            "admin",
+            vec![
+                "/admin/users",
+                "/admin/users/viewer",
+                "/admin/units",
+                "/admin/bodies",
+                "/admin/settings",
+                "/admin/notify",
+                "/calendar",
+                "/me/notifications",
+                "/password",
+            ],
+        ),
+        (
+            "supervisor",
+            vec![
+                "/supervision",
+                "/supervision/assignments/16",
+                "/plans",
+                "/plans/import",
+                "/tasks/18",
+                "/ledger/import",
+                "/inbox",
+            ],
+        ),
+        (
+            "区房管局",
+            vec!["/assignments/91", "/tasks/18", "/workspace", "/calendar"],
+        ),
+    ];
+    let events = || async {
+        duban::service::audit::verify(&test.db)
+            .await
+            .unwrap()
+            .events
+    };
+    let mut refused = std::collections::BTreeSet::new();
+    for (user, paths) in pages {
+        let client = app.signed_in(user).await;
+        let before = events().await;
+        for path in paths {
+            let html = app.html(&client, path).await;
+            for (action, multipart) in post_forms(&html) {
+                let request = client.post(format!("{}{action}", app.base));
+                let request = if multipart {
+                    let boundary = "duban-forged-boundary";
+                    let body = format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nforged\r\n\
+                         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\n\
+                         Content-Type: text/plain\r\n\r\n一、伪造\r\n--{boundary}--\r\n"
+                    );
+                    request
+                        .header(
+                            "content-type",
+                            format!("multipart/form-data; boundary={boundary}"),
+                        )
+                        .body(body)
+                } else {
+                    request.form(&[("csrf", "forged"), ("version", "1"), ("text", "伪造")])
+                };
+                let response = request.send().await.unwrap();
+                assert_eq!(
+                    response.status(),
+                    StatusCode::FORBIDDEN,
+                    "{user}: {action} on {path}"
+                );
+                refused.insert(action.split('?').next().unwrap().to_string());
+            }
+        }
+        assert_eq!(
+            events().await,
+            before,
+            "{user}: a forged post wrote something"
+        );
+    }
+    assert!(refused.len() >= 25, "{} forms: {refused:?}", refused.len());
+}
+
 /// A handler's own stricter value stays: a calendar feed's URL holds its
 /// secret, so it sends no referrer at all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -51,11 +51,18 @@ impl Kind {
 
 /// The kind of an uploaded file, from its name, checked against its content.
 pub fn check(file_name: &str, bytes: &[u8]) -> Result<Kind, String> {
+    // The name is shown on pages and sent back in a header: no folders, no
+    // control characters (line breaks, NUL), no hidden-file dot, bounded.
     if file_name.trim().is_empty()
         || file_name.contains(['/', '\\'])
+        || file_name.chars().any(char::is_control)
+        || file_name.starts_with('.')
         || file_name.chars().count() > 200
     {
-        return Err("give the file a plain name (no folders, at most 200 characters)".into());
+        return Err(
+            "give the file a plain name (no folders or control characters, at most 200 characters)"
+                .into(),
+        );
     }
     if bytes.is_empty() {
         return Err("the file is empty".into());
@@ -88,5 +95,8 @@ mod tests {
         assert!(check("tool.exe", b"MZ").is_err());
         assert!(check("../etc/passwd.txt", b"x").is_err());
         assert!(check("empty.pdf", b"").is_err());
+        assert!(check("证明\r\nSet-Cookie: x.pdf", b"%PDF-1.7").is_err());
+        assert!(check("a\0.pdf", b"%PDF-1.7").is_err());
+        assert!(check(".hidden.pdf", b"%PDF-1.7").is_err());
     }
 }
