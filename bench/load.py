@@ -473,6 +473,9 @@ def run_backend(args, binary, backend):
         print(f"scheduler's day work done after {warmup:.1f} s", flush=True)
         users = {l["username"] for l in manifest["liaisons"][:args.connections * 4]}
         users |= set(manifest["supervisors"][:args.connections])
+        # The soak adds measures to work still open, reported or not.
+        manifest["all_open_reports"] = manifest["open_reports"]
+        users |= {o["username"] for o in manifest["open_reports"][:40]}
         manifest["open_reports"] = unreported(url, manifest)
         users |= {o["username"] for o in manifest["open_reports"]}
         started = time.time()
@@ -546,7 +549,7 @@ def soak(args, base, manifest, tokens, server, workdir):
     writes = [("POST", f"/api/v1/assignments/{o['assignment_id']}/measures", bearer(o["username"]),
                json.dumps({"description": "压力测试：按序时进度推进，形成阶段成果", "responsible_person": "张三",
                            "deadline": "2026-12-31"}, ensure_ascii=False))
-              for o in manifest["open_reports"][:40] if o["username"] in tokens]
+              for o in manifest["all_open_reports"][:40] if o["username"] in tokens]
     supervisor = manifest["supervisors"][0]
     plan = max(manifest["plans"], key=lambda p: (p["tasks"], -p["year"]))
     liaison = manifest["liaisons"][0]
