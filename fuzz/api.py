@@ -20,19 +20,19 @@ schemathesis comes from PyPI and is installed when missing. Everything runs on
 """
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The server helpers of the load benchmark, not written twice.
+sys.path.insert(0, str(ROOT / "bench"))
+from load import sign_in, wait_until_up  # noqa: E402
 ROLES = ["admin", "supervisor", "leader", "viewer", "区房管局"]
 # Signing in is rate limited and signing out ends the token under test: both
 # have their own tests (tests/sessions.rs, tests/api.rs).
@@ -53,7 +53,7 @@ def main():
     failed = []
     try:
         wait_until_up(base + "/healthz", server)
-        tokens = {role: sign_in(base, role) for role in ROLES}
+        tokens = {role: sign_in(base, role, "demo") for role in ROLES}
         schema = workdir / "openapi.json"
         schema.write_bytes(get(base + "/api/v1/openapi.json", tokens["admin"]))
         for role in ROLES:
@@ -137,28 +137,6 @@ def ensure_schemathesis():
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "schemathesis"]
     if subprocess.run(pip).returncode != 0:
         subprocess.run(pip + ["--break-system-packages"], check=True)
-
-
-def wait_until_up(url, proc, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"the server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    sys.exit(f"{url} did not answer within {seconds} s")
-
-
-def sign_in(base, username):
-    body = json.dumps({"username": username, "password": "demo"}).encode()
-    request = urllib.request.Request(base + "/api/v1/login", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as r:
-        return json.loads(r.read())["token"]
 
 
 def get(url, token):

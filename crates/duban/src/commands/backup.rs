@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use super::folder_of;
 use crate::service::audit::verify;
 use crate::store::Db;
-use crate::store::backup::{self, Copied, RestoreTarget};
+use crate::store::backup::{self, Copied, RestoreTarget, sqlite_url};
 
 pub async fn backup(db_url: &str, out: &Path) -> anyhow::Result<()> {
     if out.exists() {
@@ -21,7 +22,7 @@ pub async fn backup(db_url: &str, out: &Path) -> anyhow::Result<()> {
     }
     // Written inside a temporary directory beside `out`, moved into place
     // once checked: an interrupted backup leaves no file that looks whole.
-    let dir = parent_of(out);
+    let dir = folder_of(out);
     let work = tempfile::Builder::new()
         .prefix(".duban-backup-")
         .tempdir_in(dir)
@@ -90,7 +91,7 @@ async fn restore_into(source: &Db, db_url: &str) -> anyhow::Result<Vec<Copied>> 
                 path.display()
             );
         }
-        return Ok(backup::restore(source, db_url, RestoreTarget::SqliteFile(&path)).await?);
+        return Ok(backup::restore(source, RestoreTarget::SqliteFile(&path)).await?);
     }
     let target = Db::connect(db_url)
         .await
@@ -102,7 +103,7 @@ async fn restore_into(source: &Db, db_url: &str) -> anyhow::Result<Vec<Copied>> 
                 redacted(db_url)
             );
         }
-        Ok(backup::restore(source, db_url, RestoreTarget::Postgres(&target)).await?)
+        Ok(backup::restore(source, RestoreTarget::Postgres(&target)).await?)
     }
     .await;
     target.close().await;
@@ -147,17 +148,6 @@ fn summary(copied: &[Copied]) -> String {
         of("attachments"),
         of("users")
     )
-}
-
-fn parent_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
-}
-
-fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}", path.display())
 }
 
 /// A database URL without its password, for messages.

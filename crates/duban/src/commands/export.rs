@@ -49,10 +49,7 @@ pub async fn data(db_url: &str, plan: i64, out: &Path) -> anyhow::Result<()> {
 async fn write_data(db: &Db, plan: i64, out: &Path) -> anyhow::Result<u64> {
     let mut export =
         crate::service::plan_data::export(db, &SystemClock, &Actor::operator(), plan).await?;
-    let dir = match out.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = super::folder_of(out);
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     let mut bytes = 0;

@@ -16,6 +16,15 @@ use std::path::Path;
 use anyhow::Context;
 use duban_plan::Registry;
 
+/// The folder a file is written in: its temporary twin goes there too, so
+/// the final rename stays on one file system.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// The built-in unit registry, or the one in `path`.
 pub fn load_registry(path: Option<&Path>) -> anyhow::Result<Registry> {
     match path {

@@ -124,14 +124,14 @@ pub async fn backup(db: &Db, out: &Path) -> StoreResult<Vec<Copied>> {
 
 /// Restores the backup at `from` (an opened copy, migrated to this version)
 /// into `to`: a new SQLite file, or an empty PostgreSQL database.
-pub async fn restore(from: &Db, to_url: &str, to: RestoreTarget<'_>) -> StoreResult<Vec<Copied>> {
+pub async fn restore(from: &Db, to: RestoreTarget<'_>) -> StoreResult<Vec<Copied>> {
     let Db::Sqlite(source, _) = from else {
         return Err(StoreError::Corrupt("a backup is a SQLite file".into()));
     };
     match to {
         RestoreTarget::SqliteFile(path) => {
             vacuum_into(source, path).await?;
-            let restored = Db::connect(to_url).await?;
+            let restored = Db::connect(&sqlite_url(path)).await?;
             let counts = counts(&restored).await;
             restored.close().await;
             counts
@@ -203,7 +203,8 @@ pub async fn counts(db: &Db) -> StoreResult<Vec<Copied>> {
     Ok(counts)
 }
 
-fn sqlite_url(path: &Path) -> String {
+/// The URL `Db::connect` opens the SQLite file at `path` by.
+pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
