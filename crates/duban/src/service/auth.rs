@@ -45,9 +45,20 @@ pub async fn login(
     password: &str,
     address: &str,
 ) -> ServiceResult<SignedIn> {
-    let now = clock.now_millis();
     let user = check_password(db, clock, username, password, address).await?;
-    let actor = actor_of(&user)?;
+    open_session(db, clock, &user, address).await
+}
+
+/// A new session for a user who has just proved who they are (signing in,
+/// or changing their password, which ends every other session).
+pub async fn open_session(
+    db: &Db,
+    clock: &dyn Clock,
+    user: &users::UserRow,
+    address: &str,
+) -> ServiceResult<SignedIn> {
+    let now = clock.now_millis();
+    let actor = actor_of(user)?;
     let token = new_token().map_err(ServiceError::Invalid)?;
     let mut tx = db.begin().await?;
     sessions::create(
@@ -76,7 +87,7 @@ pub async fn login(
         token,
         actor,
         user_id: user.id,
-        display_name: user.display_name,
+        display_name: user.display_name.clone(),
     })
 }
 

@@ -19,7 +19,7 @@ use crate::api::{SESSION_COOKIE, cookie};
 use crate::app::AppState;
 use crate::domain::secrets::NewPassword;
 use crate::service::ServiceError;
-use crate::service::auth::{check_password, login, logout};
+use crate::service::auth::{check_password, login, logout, open_session};
 use crate::service::users::set_password;
 
 pub fn router() -> Router<AppState> {
@@ -206,7 +206,7 @@ async fn change_password(
         Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
     };
     // The current password proves it is the owner at the keyboard.
-    match check_password(
+    let user = match check_password(
         &state.db,
         state.clock.as_ref(),
         &page.username,
@@ -215,12 +215,12 @@ async fn change_password(
     )
     .await
     {
-        Ok(_) => {}
+        Ok(user) => user,
         Err(ServiceError::Unauthorized(_)) => {
             return again(lang.t("当前密码不正确。", "The current password is wrong."));
         }
         Err(other) => return Err(other.into()),
-    }
+    };
     if form.new_password != form.repeat {
         return again(lang.t("两次输入的新密码不一致。", "The new passwords differ."));
     }
@@ -239,12 +239,11 @@ async fn change_password(
     )
     .await?;
     // Every session of the account ended with the old password, this one
-    // too: the owner, who just proved both passwords, goes on in a new one.
-    let renewed = login(
+    // too: the owner, who just proved it, goes on in a new one.
+    let renewed = open_session(
         &state.db,
         state.clock.as_ref(),
-        &page.username,
-        &form.new_password,
+        &user,
         &peer.ip().to_string(),
     )
     .await?;
