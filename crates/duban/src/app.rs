@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -109,11 +110,30 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
             state.clone(),
             lights_current,
         ))
+        // A bug must cost one request a 500, not the connection: the caller
+        // learns the server failed, and the log says where.
+        .layer(CatchPanicLayer::custom(answer_panic))
         .layer(axum::middleware::from_fn(crate::web::error::render_errors))
         .layer(axum::middleware::from_fn(crate::web::security_headers::add))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The answer to a request whose handler panicked: logged with its message,
+/// answered like any internal failure.
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a handler panicked");
+    axum::response::IntoResponse::into_response(ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the server could not complete the request",
+    ))
 }
 
 /// The API routes with the OpenAPI document they generate.
@@ -185,4 +205,22 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_answered_as_an_internal_failure() {
+        let response = answer_panic(Box::new("attempt to multiply with overflow"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal");
+        // The panic's text is for the log, never for the caller.
+        assert!(!body.to_string().contains("overflow"));
+    }
 }

@@ -113,6 +113,15 @@ async fn sign_in_and_read_the_plan(test: &TestDb) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "per_page");
+    // The page the API fuzzer found: its offset overflowed an i64.
+    let (status, body) = app
+        .get(
+            &client,
+            &format!("/api/v1/plans/{plan_id}/tasks?per_page=47&page=9223372036854775807"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "page");
     let (status, _) = app.get(&client, "/api/v1/plans/999/tasks").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 

@@ -154,7 +154,13 @@ pub async fn tasks_of_visible_plan(
             message: format!("per_page is between 1 and {MAX_PER_PAGE}"),
         });
     }
-    let offset = (page - 1) * per_page;
+    // A page number past any list is refused rather than left to overflow.
+    let Some(offset) = (page - 1).checked_mul(per_page) else {
+        return Err(ServiceError::Field {
+            field: "page",
+            message: format!("page {page} is beyond any list"),
+        });
+    };
     // Lights are stored (service::lights): the filter reads an index.
     let filter = plans::TaskFilter {
         light: light.map(|l| l.as_str().to_string()),
