@@ -54,18 +54,7 @@ async fn assign(
         &request.role,
     )
     .await?;
-    let units = rows
-        .iter()
-        .map(|a| AssignmentView {
-            assignment_id: a.id,
-            unit_id: a.unit_id,
-            name: a.unit_name.clone(),
-            role: a.role.clone(),
-            state: a.state.clone(),
-            version: a.version,
-            light: None,
-        })
-        .collect();
+    let units = rows.iter().map(|a| AssignmentView::of(a, None)).collect();
     Ok(Json(TaskAssignmentsBody { units }))
 }
 

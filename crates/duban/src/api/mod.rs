@@ -5,6 +5,8 @@ pub mod assignments;
 pub mod auth;
 pub mod coordination;
 pub mod evaluations;
+pub mod item_views;
+pub mod items;
 pub mod plans;
 pub mod reminders;
 pub mod reports;
@@ -38,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(evaluations::router())
         .merge(coordination::router())
         .merge(reminders::router())
+        .merge(items::router())
 }
 
 #[derive(OpenApi)]
@@ -56,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "evaluations", description = "完成情况、方法创新、实际效果、工作状态, weighted"),
         (name = "coordination", description = "Difficulties, urgent situation reports, instructions (批示) and comments"),
         (name = "reminders", description = "Reminders by rule and 催办, the inbox and its read receipts"),
+        (name = "items", description = "Items opened from any source (立项), leaders' approval, returns (退回) and extensions (延期)"),
     )
 )]
 pub struct ApiDoc;

@@ -163,6 +163,36 @@ pub struct AssignmentView {
     /// This unit's light on the task (none outside a plan listing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub light: Option<String>,
+    /// 签收时限 (YYYY-MM-DD), when the office gave one.
+    pub sign_by: Option<String>,
+    /// When the unit signed (签收), milliseconds since the epoch.
+    pub claimed_at: Option<i64>,
+    /// True while the unit's return (退回) waits for the office's decision.
+    pub returned: bool,
+    /// The unit's deadline after a granted extension (延期); the task's own
+    /// deadline stays as published.
+    pub extended_to: Option<String>,
+}
+
+impl AssignmentView {
+    pub fn of(
+        a: &crate::store::assignments::AssignmentRow,
+        light: Option<String>,
+    ) -> AssignmentView {
+        AssignmentView {
+            assignment_id: a.id,
+            unit_id: a.unit_id,
+            name: a.unit_name.clone(),
+            role: a.role.clone(),
+            state: a.state.clone(),
+            version: a.version,
+            light,
+            sign_by: a.sign_by.clone(),
+            claimed_at: a.claimed_at,
+            returned: a.returned_at.is_some(),
+            extended_to: a.extended_to.clone(),
+        }
+    }
 }
 
 impl From<&TaskWithUnits> for TaskView {
@@ -188,15 +218,7 @@ impl From<&TaskWithUnits> for TaskView {
                 .assignments
                 .iter()
                 .zip(&t.lights)
-                .map(|(a, light)| AssignmentView {
-                    assignment_id: a.id,
-                    unit_id: a.unit_id,
-                    name: a.unit_name.clone(),
-                    role: a.role.clone(),
-                    state: a.state.clone(),
-                    version: a.version,
-                    light: Some(light.as_str().to_string()),
-                })
+                .map(|(a, light)| AssignmentView::of(a, Some(light.as_str().to_string())))
                 .collect(),
             light: t.light.as_str().to_string(),
             targets: t
@@ -226,6 +248,14 @@ pub struct AssignmentDetailBody {
     pub version: i64,
     /// Why a declared completion was sent back.
     pub note: Option<String>,
+    /// 签收时限 (YYYY-MM-DD), when the office gave one.
+    pub sign_by: Option<String>,
+    /// When the unit signed (签收), milliseconds since the epoch.
+    pub claimed_at: Option<i64>,
+    /// True while the unit's return (退回) waits for the office's decision.
+    pub returned: bool,
+    /// The unit's deadline after a granted extension (延期).
+    pub extended_to: Option<String>,
     pub measures: Vec<MeasureView>,
 }
 
@@ -269,6 +299,10 @@ impl AssignmentDetailBody {
             state: a.state.clone(),
             version: a.version,
             note: a.note.clone(),
+            sign_by: a.sign_by.clone(),
+            claimed_at: a.claimed_at,
+            returned: a.returned_at.is_some(),
+            extended_to: a.extended_to.clone(),
             measures,
         }
     }

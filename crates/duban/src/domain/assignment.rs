@@ -124,6 +124,24 @@ pub fn may_edit_measures(actor: &Actor, unit_id: i64) -> bool {
     actor.role == Role::Admin || (actor.role == Role::Liaison && actor.unit_id == Some(unit_id))
 }
 
+/// The deadline a unit works to: a granted extension's date, else the task's
+/// own deadline, else the last day of the plan's year.
+pub fn deadline_in_force(
+    extended_to: Option<&str>,
+    task_deadline: Option<&str>,
+    plan_year: Option<i64>,
+) -> Option<jiff::civil::Date> {
+    let date = |text: &str| text.parse::<jiff::civil::Date>().ok();
+    extended_to
+        .and_then(date)
+        .or_else(|| task_deadline.and_then(date))
+        .or_else(|| {
+            plan_year
+                .and_then(|y| i16::try_from(y).ok())
+                .and_then(|y| jiff::civil::Date::new(y, 12, 31).ok())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +197,23 @@ mod tests {
         assert!(!Move::Claim.allowed(&actor(Role::Leader, None), 7));
         assert!(!may_edit_measures(&actor(Role::Viewer, None), 7));
         assert!(may_edit_measures(&own, 7));
+    }
+
+    #[test]
+    fn the_deadline_in_force_is_the_extension_then_the_task_then_the_year_end() {
+        let d = |t: &str| t.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(
+            deadline_in_force(Some("2021-07-31"), Some("2021-07-05"), Some(2021)),
+            Some(d("2021-07-31"))
+        );
+        assert_eq!(
+            deadline_in_force(None, Some("2021-07-05"), Some(2021)),
+            Some(d("2021-07-05"))
+        );
+        assert_eq!(
+            deadline_in_force(None, None, Some(2021)),
+            Some(d("2021-12-31"))
+        );
+        assert_eq!(deadline_in_force(None, None, None), None);
     }
 }

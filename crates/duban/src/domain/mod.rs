@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod evidence;
 pub mod finding;
 pub mod indicators;
+pub mod item;
 pub mod light;
 pub mod milestones;
 pub mod period;

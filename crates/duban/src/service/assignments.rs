@@ -91,6 +91,11 @@ pub async fn act(
     if assignment.version != version {
         return Err(stale("assignment", assignment_id, version));
     }
+    if assignment.returned_at.is_some() {
+        return Err(ServiceError::Transition(
+            "this assignment was returned (退回) and waits for the office's decision".into(),
+        ));
+    }
     let from = state_of(&assignment)?;
     let to = mv.apply(from).map_err(ServiceError::Transition)?;
     let note = if mv == Move::Reject {
@@ -99,6 +104,10 @@ pub async fn act(
         assignment.note.as_deref()
     };
     assignments::set_state(&mut tx, assignment_id, version, to.as_str(), note).await?;
+    if mv == Move::Claim {
+        // 签收: when the unit signed is part of the record.
+        crate::store::handover::mark_claimed(&mut tx, assignment_id, now).await?;
+    }
     audit::append(
         &mut tx,
         now,

@@ -160,7 +160,8 @@ pub async fn assignment_record(
 }
 
 /// Display names for the actors named in a record ("user:NAME" → 张三).
-async fn display_names(
+/// Display names by actor ("user:NAME") of the given usernames.
+pub async fn display_names(
     db: &Db,
     mut usernames: Vec<String>,
 ) -> ServiceResult<HashMap<String, String>> {

@@ -20,15 +20,24 @@ pub struct AssignmentRow {
     pub assigned_at: i64,
     /// The stored light (green, yellow, red, done), kept current by service::lights.
     pub light: String,
+    /// 签收时限 (YYYY-MM-DD), set when the office gives one.
+    pub sign_by: Option<String>,
+    /// When the unit signed for it (签收), in milliseconds.
+    pub claimed_at: Option<i64>,
+    /// Set while a return (退回) waits for the office's decision.
+    pub returned_at: Option<i64>,
+    /// The unit's deadline after a granted extension (延期); the task's own stays.
+    pub extended_to: Option<String>,
 }
 
-pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light FROM assignments a JOIN units u ON u.id = a.unit_id";
+pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to FROM assignments a JOIN units u ON u.id = a.unit_id";
 
 pub(crate) fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
     Ok(AssignmentRow {
@@ -42,6 +51,10 @@ where
         note: r.try_get(7)?,
         assigned_at: r.try_get(8)?,
         light: r.try_get(9)?,
+        sign_by: r.try_get(10)?,
+        claimed_at: r.try_get(11)?,
+        returned_at: r.try_get(12)?,
+        extended_to: r.try_get(13)?,
     })
 }
 

@@ -47,7 +47,7 @@ pub async fn items(
     Ok(on_db!(db, pool => {
         sqlx::query(
             "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, \
-             a.assigned_at, a.light, \
+             a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
              t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
              FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id \
              LEFT JOIN categories c ON c.id = t.category_id \
@@ -61,14 +61,14 @@ pub async fn items(
         .iter()
         .map(|r| -> StoreResult<(TaskRow, AssignmentRow)> {
             let task = TaskRow {
-                id: r.try_get(10)?,
-                number: r.try_get(11)?,
-                category_ordinal: r.try_get(12)?,
-                category_title: r.try_get(13)?,
-                title: r.try_get(14)?,
-                body: r.try_get(15)?,
-                deadline_date: r.try_get(16)?,
-                deadline_text: r.try_get(17)?,
+                id: r.try_get(14)?,
+                number: r.try_get(15)?,
+                category_ordinal: r.try_get(16)?,
+                category_title: r.try_get(17)?,
+                title: r.try_get(18)?,
+                body: r.try_get(19)?,
+                deadline_date: r.try_get(20)?,
+                deadline_text: r.try_get(21)?,
             };
             Ok((task, assignment(r)?))
         })

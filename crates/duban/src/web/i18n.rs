@@ -277,6 +277,22 @@ pub fn transition_message(lang: Lang, message: &str) -> String {
         "该难点问题已协调解决".to_string()
     } else if message == "the report is acknowledged already" {
         "该重要情况已确认".to_string()
+    } else if message.contains("was returned (退回) and waits")
+        || message.contains("already returned and waits")
+    {
+        "该任务已退回，等待督查室处理".to_string()
+    } else if message.contains("has already signed for this assignment") {
+        "已签收的任务不能退回；如有困难，请提出难点问题".to_string()
+    } else if message.starts_with("a request for this assignment is already waiting") {
+        "已有一项延期申请等待审批".to_string()
+    } else if message.starts_with("an extension is for work still open") {
+        "该项工作已申报完成或已销号，无需延期".to_string()
+    } else if message.contains("is not waiting for approval") {
+        "该事项不在待审核状态".to_string()
+    } else if message.contains("was already decided")
+        || message.contains("extension") && message.contains("was already")
+    {
+        "该申请已处理".to_string()
     } else if message.starts_with("this body already evaluated the assignment in round") {
         "本督查机构已在该轮次评价过此项任务".to_string()
     } else {
@@ -293,7 +309,20 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
     let zh = match field {
         "description" => "请填写内容（1–2000 字）",
         "responsible_person" => "请填写责任人（1–100 字）",
+        "deadline" if message.contains("has passed") => "时限不能早于今天",
         "deadline" => "请填写日期，格式为 年-月-日（如 2021-06-30）",
+        "source" => "请选择立项来源",
+        "source_ref" => "请填写来源依据（如会议名称、批示件号、文号），200 字以内",
+        "content" => "请填写督办内容",
+        "required_result" => "请填写办理要求（应达到的结果）",
+        "lead_units" => return format!("牵头单位有误：{message}"),
+        "co_units" => return format!("配合单位有误：{message}"),
+        "unit" => return format!("改派单位有误：{message}"),
+        "requested_to" => return format!("延期日期有误：{message}"),
+        "reason_kind" => "请选择退回原因",
+        "note" => "请填写意见或理由",
+        "number_format" => "编号格式须包含 {seq}（如 督〔{year}〕{seq}号），40 字以内",
+        "sign_days" => "签收时限为 0–60 个工作日",
         "reason" => "请说明理由",
         "period" => "请选择报告期（如 2021-06 或 2021-Q2）",
         "narrative" => "请填写进展情况",

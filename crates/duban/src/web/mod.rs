@@ -17,8 +17,10 @@ pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod form;
+pub mod handover;
 pub mod i18n;
 pub mod inbox;
+pub mod items;
 pub mod ledger;
 pub mod ledger_download;
 pub mod ledger_import;
@@ -67,6 +69,8 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(supervision::router())
         .merge(plans::router())
+        .merge(items::router())
+        .merge(handover::router())
 }
 
 /// Each role starts where its work is.

@@ -166,15 +166,24 @@ fn nav_for(role: Role, lang: Lang, here: &str) -> Vec<NavItem> {
     const WORKSPACE: (&str, &str, &str) = ("/workspace", "本单位工作", "My unit");
     const LEDGER: (&str, &str, &str) = ("/ledger", "任务台账", "Ledger");
     const SUPERVISION: (&str, &str, &str) = ("/supervision", "督查督办", "Supervision");
+    const ITEMS: (&str, &str, &str) = ("/items", "督办事项", "Items");
     const IMPORT: (&str, &str, &str) = ("/plans", "计划导入", "Plans");
     const ADMIN: (&str, &str, &str) = ("/admin", "系统管理", "Administration");
     const ASSESSMENT: (&str, &str, &str) = ("/assessment", "年度考核", "Assessment");
     let items: &[(&str, &str, &str)] = match role {
-        Role::Admin => &[COCKPIT, LEDGER, SUPERVISION, ASSESSMENT, IMPORT, ADMIN],
-        Role::Supervisor => &[COCKPIT, LEDGER, SUPERVISION, ASSESSMENT, IMPORT],
-        Role::Leader => &[COCKPIT, LEDGER, ASSESSMENT],
-        Role::Viewer => &[COCKPIT, LEDGER],
-        Role::Liaison => &[WORKSPACE, LEDGER],
+        Role::Admin => &[
+            COCKPIT,
+            LEDGER,
+            ITEMS,
+            SUPERVISION,
+            ASSESSMENT,
+            IMPORT,
+            ADMIN,
+        ],
+        Role::Supervisor => &[COCKPIT, LEDGER, ITEMS, SUPERVISION, ASSESSMENT, IMPORT],
+        Role::Leader => &[COCKPIT, LEDGER, ITEMS, ASSESSMENT],
+        Role::Viewer => &[COCKPIT, LEDGER, ITEMS],
+        Role::Liaison => &[WORKSPACE, ITEMS, LEDGER],
     };
     let path = here.split('?').next().unwrap_or(here);
     items

@@ -1,0 +1,287 @@
+//! What the items API takes and answers: items (立项), returns (退回) and
+//! extensions (延期).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::views::AssignmentView;
+use crate::service::items::ItemDetail;
+use crate::store::handover::{ExtensionRow, ReturnRow};
+use crate::store::items::{ItemRow, ItemUnit};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenItemRequest {
+    /// meeting, leader_instruction, higher_document, npc_suggestion, cppcc_proposal or public_clue.
+    pub source: String,
+    /// The meeting, the instruction's author and date, the document's number…
+    pub source_ref: String,
+    pub title: String,
+    pub content: String,
+    pub required_result: String,
+    /// YYYY-MM-DD, today or later.
+    pub deadline: String,
+    pub lead_units: Vec<String>,
+    #[serde(default)]
+    pub co_units: Vec<String>,
+    /// A leader approves the item before it goes to its units.
+    #[serde(default)]
+    pub needs_approval: bool,
+    /// Completion must carry evidence to be accepted.
+    #[serde(default = "yes")]
+    pub evidence_required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemView {
+    pub id: i64,
+    /// The office's number: 督〔2021〕12号.
+    pub number: String,
+    pub year: i64,
+    pub source: String,
+    pub source_ref: String,
+    pub title: String,
+    pub content: String,
+    pub required_result: String,
+    /// YYYY-MM-DD, as opened.
+    pub deadline: Option<String>,
+    pub evidence_required: bool,
+    /// awaiting_approval, refused or assigned.
+    pub state: String,
+    /// The task that carries the work (its page, its reports, its light).
+    pub task_id: i64,
+    pub plan_id: i64,
+    pub light: String,
+    pub opened_by: String,
+    pub opened_at: i64,
+    pub decided_by: Option<String>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+impl From<&ItemRow> for ItemView {
+    fn from(i: &ItemRow) -> ItemView {
+        ItemView {
+            id: i.id,
+            number: i.number.clone(),
+            year: i.year,
+            source: i.source.clone(),
+            source_ref: i.source_ref.clone(),
+            title: i.title.clone(),
+            content: i.body.clone(),
+            required_result: i.required_result.clone(),
+            deadline: i.deadline.clone(),
+            evidence_required: i.evidence_required,
+            state: i.state.clone(),
+            task_id: i.task_id,
+            plan_id: i.plan_id,
+            light: i.light.clone(),
+            opened_by: i.opened_by.clone(),
+            opened_at: i.opened_at,
+            decided_by: i.decided_by.clone(),
+            decision_note: i.decision_note.clone(),
+            version: i.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemsBody {
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemUnitView {
+    pub unit_id: i64,
+    pub name: String,
+    /// lead or co.
+    pub role: String,
+}
+
+impl From<&ItemUnit> for ItemUnitView {
+    fn from(u: &ItemUnit) -> ItemUnitView {
+        ItemUnitView {
+            unit_id: u.unit_id,
+            name: u.unit_name.clone(),
+            role: u.role.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemDetailBody {
+    pub item: ItemView,
+    /// The units named at 立项.
+    pub units: Vec<ItemUnitView>,
+    /// The assignments as they stand (after any re-assignment).
+    pub assignments: Vec<AssignmentView>,
+    pub returns: Vec<ReturnView>,
+    pub extensions: Vec<ExtensionView>,
+}
+
+impl From<&ItemDetail> for ItemDetailBody {
+    fn from(d: &ItemDetail) -> ItemDetailBody {
+        ItemDetailBody {
+            item: ItemView::from(&d.item),
+            units: d.units.iter().map(ItemUnitView::from).collect(),
+            assignments: d
+                .assignments
+                .iter()
+                .map(|a| AssignmentView::of(a, Some(a.light.clone())))
+                .collect(),
+            returns: d.returns.iter().map(ReturnView::from).collect(),
+            extensions: d.extensions.iter().map(ExtensionView::from).collect(),
+        }
+    }
+}
+
+/// A decision on the version last read: approve, or refuse with a note.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub version: i64,
+    pub approve: bool,
+    /// Required to refuse.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub version: i64,
+    /// not_our_remit, wrong_unit or other.
+    pub reason_kind: String,
+    pub reason: String,
+    /// The unit the returning unit thinks is right, if it knows.
+    pub suggested_unit: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnDecisionRequest {
+    pub version: i64,
+    /// reassign (to `unit`) or keep.
+    pub decision: String,
+    pub unit: Option<String>,
+    /// Required to keep.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReturnView {
+    pub id: i64,
+    pub assignment_id: i64,
+    /// The unit that returned it.
+    pub unit: String,
+    pub reason_kind: String,
+    pub reason: String,
+    pub suggested_unit: Option<String>,
+    pub returned_by: String,
+    pub returned_at: i64,
+    /// reassigned or kept; none while waiting.
+    pub decision: Option<String>,
+    pub to_unit: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+impl From<&ReturnRow> for ReturnView {
+    fn from(r: &ReturnRow) -> ReturnView {
+        ReturnView {
+            id: r.id,
+            assignment_id: r.assignment_id,
+            unit: r.unit_name.clone(),
+            reason_kind: r.reason_kind.clone(),
+            reason: r.reason.clone(),
+            suggested_unit: r.suggested_unit.clone(),
+            returned_by: r.returned_by.clone(),
+            returned_at: r.returned_at,
+            decision: r.decision.clone(),
+            to_unit: r.to_unit_name.clone(),
+            decided_by: r.decided_by.clone(),
+            decided_at: r.decided_at,
+            decision_note: r.decision_note.clone(),
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRequest {
+    /// YYYY-MM-DD, after the deadline in force.
+    pub requested_to: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub task_id: i64,
+    pub unit: String,
+    /// The deadline in force when asked.
+    pub deadline_before: String,
+    pub requested_to: String,
+    pub reason: String,
+    /// Asked after the deadline had passed.
+    pub late: bool,
+    pub requested_by: String,
+    pub requested_at: i64,
+    /// pending, approved or refused.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+impl From<&ExtensionRow> for ExtensionView {
+    fn from(e: &ExtensionRow) -> ExtensionView {
+        ExtensionView {
+            id: e.id,
+            assignment_id: e.assignment_id,
+            task_id: e.task_id,
+            unit: e.unit_name.clone(),
+            deadline_before: e.deadline_before.clone(),
+            requested_to: e.requested_to.clone(),
+            reason: e.reason.clone(),
+            late: e.late,
+            requested_by: e.requested_by.clone(),
+            requested_at: e.requested_at,
+            state: e.state.clone(),
+            decided_by: e.decided_by.clone(),
+            decided_at: e.decided_at,
+            decision_note: e.decision_note.clone(),
+            version: e.version,
+        }
+    }
+}
+
+/// Returns and extension requests, of one assignment or waiting for the office.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoverBody {
+    pub returns: Vec<ReturnView>,
+    pub extensions: Vec<ExtensionView>,
+}
+
+impl HandoverBody {
+    pub fn new(returns: &[ReturnRow], extensions: &[ExtensionRow]) -> HandoverBody {
+        HandoverBody {
+            returns: returns.iter().map(ReturnView::from).collect(),
+            extensions: extensions.iter().map(ExtensionView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ItemsQuery {
+    /// Only this year's items.
+    pub year: Option<i64>,
+}

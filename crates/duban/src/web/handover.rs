@@ -1,0 +1,289 @@
+//! One assignment's handover page: 签收 or 退回 by the unit, the office's
+//! re-assignment or keeping of a return, 延期申请 and its decision, with the
+//! whole history of each. Forms that fail show the page again with messages.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::form::FieldErrors;
+use super::page::{Ctx, Page, Posted};
+use super::render;
+use crate::app::AppState;
+use crate::domain::item::ReturnReason;
+use crate::domain::roles::Role;
+use crate::service::handover::{self, HandoverRecord, ReturnDecision};
+use crate::service::item_rules;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assignments/{id}/handover", get(show))
+        .route("/assignments/{id}/return", post(return_it))
+        .route("/assignments/{id}/extensions", post(ask_extension))
+        .route("/returns/{id}/decision", post(decide_return))
+        .route("/extensions/{id}/decision", post(decide_extension))
+}
+
+#[derive(Template)]
+#[template(path = "handover.html")]
+struct HandoverPage {
+    ctx: Ctx,
+    r: HandoverRecord,
+    /// The unit's liaison (or an admin): signs, returns, asks for time.
+    works_here: bool,
+    /// The office: decides returns.
+    decides_returns: bool,
+    /// The role the office chose to decide extensions (or an admin).
+    decides_extensions: bool,
+    reasons: Vec<(&'static str, &'static str)>,
+    /// Which form failed: "return", "extension", "return-decision", "extension-decision".
+    form: &'static str,
+    errors: FieldErrors,
+    typed: Typed,
+    units: Vec<String>,
+}
+
+/// What was typed into the form that failed.
+#[derive(Default, Deserialize)]
+struct Typed {
+    #[serde(default)]
+    reason_kind: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    suggested_unit: String,
+    #[serde(default)]
+    requested_to: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl HandoverPage {
+    fn reason_label(&self, kind: &str) -> &'static str {
+        kind.parse::<ReturnReason>()
+            .map(|r| self.ctx.lang.t(r.zh(), r.en()))
+            .unwrap_or("")
+    }
+
+    fn open_for_time(&self) -> bool {
+        !matches!(self.r.assignment.state.as_str(), "done" | "verified")
+            && !self.r.extensions.iter().any(|e| e.state == "pending")
+    }
+
+    fn deadline(&self) -> String {
+        self.r.deadline.map(|d| d.to_string()).unwrap_or_default()
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    show_with(&state, &page, id, "", FieldErrors::new(), Typed::default()).await
+}
+
+async fn show_with(
+    state: &AppState,
+    page: &Page,
+    assignment_id: i64,
+    form: &'static str,
+    errors: FieldErrors,
+    typed: Typed,
+) -> Result<Response, WebError> {
+    let r = handover::record_of(&state.db, &page.actor, assignment_id).await?;
+    let (rules, _) = item_rules::rules(&state.db).await?;
+    let role = page.actor.role;
+    let works_here = role == Role::Admin
+        || (role == Role::Liaison && page.actor.unit_id == Some(r.assignment.unit_id));
+    let decides_returns = matches!(role, Role::Admin | Role::Supervisor);
+    let decides_extensions = role == Role::Admin || role == rules.extension_approver.role();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut ctx = page.ctx();
+    let actors = r
+        .returns
+        .iter()
+        .flat_map(|x| [Some(&x.returned_by), x.decided_by.as_ref()])
+        .chain(
+            r.extensions
+                .iter()
+                .flat_map(|x| [Some(&x.requested_by), x.decided_by.as_ref()]),
+        )
+        .flatten()
+        .filter_map(|a| a.strip_prefix("user:"))
+        .map(str::to_string)
+        .collect();
+    ctx.names = crate::service::tasks::display_names(&state.db, actors).await?;
+    let units = if decides_returns {
+        crate::store::units::known_names(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    let view = HandoverPage {
+        ctx,
+        r,
+        works_here,
+        decides_returns,
+        decides_extensions,
+        reasons: ReturnReason::ALL
+            .iter()
+            .map(|x| (x.as_str(), page.lang.t(x.zh(), x.en())))
+            .collect(),
+        form,
+        errors,
+        typed,
+        units,
+    };
+    Ok((status, render(&view)?).into_response())
+}
+
+fn back_to(assignment_id: i64) -> Response {
+    Redirect::to(&format!("/assignments/{assignment_id}/handover")).into_response()
+}
+
+#[derive(Deserialize)]
+struct ReturnForm {
+    version: i64,
+    #[serde(flatten)]
+    typed: Typed,
+}
+
+async fn return_it(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<ReturnForm>,
+) -> Result<Response, WebError> {
+    let t = &form.typed;
+    let done = handover::return_assignment(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        form.version,
+        &t.reason_kind,
+        &t.reason,
+        Some(&t.suggested_unit),
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            show_with(&state, &page, id, "return", errors, form.typed).await
+        }
+    }
+}
+
+async fn ask_extension(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, typed): Posted<Typed>,
+) -> Result<Response, WebError> {
+    let done = handover::request_extension(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        &typed.requested_to,
+        &typed.reason,
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            show_with(&state, &page, id, "extension", errors, typed).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    version: i64,
+    /// The assignment whose page to show again.
+    assignment_id: i64,
+    /// "reassign" / "keep" for returns, "approve" / "refuse" for extensions.
+    decision: String,
+    #[serde(flatten)]
+    typed: Typed,
+}
+
+async fn decide_return(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<DecisionForm>,
+) -> Result<Response, WebError> {
+    let decision = if form.decision == "keep" {
+        ReturnDecision::Keep
+    } else {
+        ReturnDecision::Reassign(form.typed.unit.clone())
+    };
+    let done = handover::decide_return(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        form.version,
+        &decision,
+        Some(&form.typed.note),
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(form.assignment_id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            show_with(
+                &state,
+                &page,
+                form.assignment_id,
+                "return-decision",
+                errors,
+                form.typed,
+            )
+            .await
+        }
+    }
+}
+
+async fn decide_extension(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<DecisionForm>,
+) -> Result<Response, WebError> {
+    let done = handover::decide_extension(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        form.version,
+        form.decision == "approve",
+        Some(&form.typed.note),
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(form.assignment_id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            show_with(
+                &state,
+                &page,
+                form.assignment_id,
+                "extension-decision",
+                errors,
+                form.typed,
+            )
+            .await
+        }
+    }
+}
