@@ -45,6 +45,11 @@ fn text(blocks: &[Block]) -> String {
                 }
                 all
             }
+            Block::Fields(fields) => fields
+                .iter()
+                .map(|(label, value)| format!("{label}|{value}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
         })
         .collect::<Vec<_>>()
         .join("\n")

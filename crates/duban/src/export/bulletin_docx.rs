@@ -137,6 +137,38 @@ fn table(widths: &[u32], header: &[String], rows: &[Vec<String>]) -> Table {
         .align(docx_rs::TableAlignmentType::Center)
 }
 
+/// A form's fields: the label column a fifth of the width, the value left-aligned.
+fn fields(fields: &[(String, String)]) -> Table {
+    let grid = vec![(TEXT_WIDTH / 5) as usize, (TEXT_WIDTH * 4 / 5) as usize];
+    let rows = fields
+        .iter()
+        .map(|(label, value)| {
+            let label = TableCell::new()
+                .width(grid[0], WidthType::Dxa)
+                .add_paragraph(
+                    Paragraph::new()
+                        .add_run(run(label, HEITI, 14))
+                        .align(AlignmentType::Center),
+                );
+            // A value of several lines keeps them as paragraphs.
+            let mut value_cell = TableCell::new().width(grid[1], WidthType::Dxa);
+            for line in value.lines() {
+                value_cell = value_cell.add_paragraph(
+                    Paragraph::new()
+                        .add_run(run(line, FANGSONG, 14))
+                        .align(AlignmentType::Both),
+                );
+            }
+            TableRow::new(vec![label, value_cell])
+        })
+        .collect();
+    Table::new(rows)
+        .set_grid(grid)
+        .layout(TableLayoutType::Fixed)
+        .width(TEXT_WIDTH as usize, WidthType::Dxa)
+        .align(docx_rs::TableAlignmentType::Center)
+}
+
 /// The document as .docx bytes.
 pub fn write(doc: &BulletinDoc) -> std::io::Result<Vec<u8>> {
     let mut docx = Docx::new()
@@ -196,6 +228,9 @@ pub fn write(doc: &BulletinDoc) -> std::io::Result<Vec<u8>> {
                 docx = docx
                     .add_table(table(widths, header, rows))
                     .add_paragraph(blank());
+            }
+            Block::Fields(list) => {
+                docx = docx.add_table(fields(list)).add_paragraph(blank());
             }
         }
     }

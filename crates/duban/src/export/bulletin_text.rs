@@ -33,6 +33,9 @@ pub enum Block {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// A form's fields: a bordered two-column table, label (黑体) and value
+    /// (仿宋, left-aligned, as long as it needs), as on a 交办单.
+    Fields(Vec<(String, String)>),
 }
 
 const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];

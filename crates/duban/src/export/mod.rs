@@ -2,6 +2,7 @@
 //! in, data out); no database, no HTTP, no clock.
 
 pub mod assessment_xlsx;
+pub mod assignment_notice;
 pub mod bulletin_docx;
 pub mod bulletin_text;
 pub mod bulletin_words;

@@ -49,20 +49,20 @@ struct BulletinPage {
     doc: Option<HtmlDoc>,
 }
 
-struct HtmlDoc {
-    title: String,
-    number: Option<String>,
-    office: String,
-    date: String,
-    blocks: Vec<HtmlBlock>,
+pub(super) struct HtmlDoc {
+    pub(super) title: String,
+    pub(super) number: Option<String>,
+    pub(super) office: String,
+    pub(super) date: String,
+    pub(super) blocks: Vec<HtmlBlock>,
 }
 
 /// A block as the template reads it: kind is heading, subheading, paragraph or table.
-struct HtmlBlock {
-    kind: &'static str,
-    text: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(super) struct HtmlBlock {
+    pub(super) kind: &'static str,
+    pub(super) text: String,
+    pub(super) header: Vec<String>,
+    pub(super) rows: Vec<Vec<String>>,
 }
 
 fn given(value: &Option<String>) -> Option<String> {
@@ -207,7 +207,7 @@ async fn download(
         .into_response())
 }
 
-fn html(doc: BulletinDoc) -> HtmlDoc {
+pub(super) fn html(doc: BulletinDoc) -> HtmlDoc {
     let blocks = doc
         .blocks
         .into_iter()
@@ -217,9 +217,14 @@ fn html(doc: BulletinDoc) -> HtmlDoc {
                 Block::Subheading(t) => ("subheading", t.clone()),
                 Block::Paragraph(t) => ("paragraph", t.clone()),
                 Block::Table { .. } => ("table", String::new()),
+                Block::Fields(_) => ("fields", String::new()),
             };
             let (header, rows) = match block {
                 Block::Table { header, rows, .. } => (header, rows),
+                Block::Fields(fields) => (
+                    Vec::new(),
+                    fields.into_iter().map(|(l, v)| vec![l, v]).collect(),
+                ),
                 _ => (Vec::new(), Vec::new()),
             };
             HtmlBlock {

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod assessment;
 pub mod assets;
+pub mod assignment_notice;
 pub mod assignments;
 pub mod auth;
 pub mod bulletin;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(items::router())
         .merge(handover::router())
+        .merge(assignment_notice::router())
 }
 
 /// Each role starts where its work is.
