@@ -263,7 +263,7 @@ async fn set_rules(
         sign_days: r.sign_days,
         extension_approver: approver,
     };
-    let version = item_rules::set_rules(
+    let (rules, version) = item_rules::set_rules(
         &state.db,
         state.clock.as_ref(),
         &caller.actor,
@@ -271,7 +271,6 @@ async fn set_rules(
         r.version,
     )
     .await?;
-    let (rules, _) = item_rules::rules(&state.db).await?;
     Ok(Json(ItemRulesBody::new(&rules, version)))
 }
 

@@ -31,14 +31,6 @@ fn state_of(assignment: &AssignmentRow) -> ServiceResult<State> {
         .map_err(|e: String| ServiceError::Invalid(e))
 }
 
-fn stale(entity: &'static str, id: i64, expected: i64) -> ServiceError {
-    ServiceError::Store(crate::store::StoreError::Conflict {
-        entity,
-        id,
-        expected,
-    })
-}
-
 /// An audit event for a change of `entity` `id`, from `before` to `after`.
 fn change<'a>(
     actor: &'a Actor,
@@ -89,7 +81,7 @@ pub async fn act(
         )));
     }
     if assignment.version != version {
-        return Err(stale("assignment", assignment_id, version));
+        return Err(ServiceError::stale("assignment", assignment_id, version));
     }
     if assignment.returned_at.is_some() {
         return Err(ServiceError::Transition(
@@ -306,7 +298,7 @@ pub async fn update_measure(
         ));
     }
     if measure.version != version {
-        return Err(stale("measure", measure_id, version));
+        return Err(ServiceError::stale("measure", measure_id, version));
     }
     let deadline = input.deadline.to_string();
     // Keep the original completion time when a done measure is edited again.

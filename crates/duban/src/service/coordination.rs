@@ -3,22 +3,11 @@
 
 use serde_json::json;
 
-use super::{ServiceError, ServiceResult, require};
+use super::{ServiceError, ServiceResult, require, text};
 use crate::clock::Clock;
 use crate::domain::roles::{Actor, Role};
 use crate::store::coordination::{self, DifficultyRow, NoteRow, SituationRow};
 use crate::store::{Db, assignments};
-
-fn text(field: &'static str, value: &str, max: usize) -> ServiceResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(ServiceError::Field {
-            field,
-            message: format!("1–{max} characters"),
-        });
-    }
-    Ok(value.to_string())
-}
 
 fn own_unit(actor: &Actor, unit_id: i64) -> bool {
     actor.role == Role::Liaison && actor.unit_id == Some(unit_id)

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{ServiceError, ServiceResult, record, require};
+use super::{ServiceError, ServiceResult, record, require, text};
 use crate::clock::Clock;
 use crate::domain::assignment::{State, deadline_in_force};
 use crate::domain::item::ReturnReason;
@@ -15,17 +15,25 @@ use crate::store::assignments::{self, AssignmentRow};
 use crate::store::handover::{self, ExtensionRow, NewExtension, NewReturn, ReturnRow};
 use crate::store::{Db, audit};
 
-fn field(name: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Field {
-        field: name,
-        message: message.into(),
-    }
+/// Whether the actor acts for the assignment's unit: its liaison, or an admin.
+pub fn acts_for(actor: &Actor, assignment: &AssignmentRow) -> bool {
+    actor.role == Role::Admin
+        || (actor.role == Role::Liaison && actor.unit_id == Some(assignment.unit_id))
+}
+
+/// Whether the actor decides returns: the office.
+pub fn decides_returns(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Supervisor)
+}
+
+/// Whether the actor decides extensions under the office's rules.
+pub fn decides_extensions(actor: &Actor, rules: &super::item_rules::ItemRules) -> bool {
+    actor.role == Role::Admin || actor.role == rules.extension_approver.role()
 }
 
 /// Only the unit itself (its liaison) or an admin acts for a unit.
 fn acts_for_unit(actor: &Actor, assignment: &AssignmentRow, doing: &str) -> ServiceResult<()> {
-    let own = actor.role == Role::Liaison && actor.unit_id == Some(assignment.unit_id);
-    if own || actor.role == Role::Admin {
+    if acts_for(actor, assignment) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden(format!(
@@ -33,14 +41,6 @@ fn acts_for_unit(actor: &Actor, assignment: &AssignmentRow, doing: &str) -> Serv
             assignment.unit_name
         )))
     }
-}
-
-fn stale(entity: &'static str, id: i64, expected: i64) -> ServiceError {
-    ServiceError::Store(crate::store::StoreError::Conflict {
-        entity,
-        id,
-        expected,
-    })
 }
 
 /// The unit hands an assignment back (退回) with its reason. Only what it has
@@ -59,11 +59,8 @@ pub async fn return_assignment(
     let kind: ReturnReason = reason_kind
         .trim()
         .parse()
-        .map_err(|e: String| field("reason_kind", e))?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2_000 {
-        return Err(field("reason", "say why, in 1–2000 characters"));
-    }
+        .map_err(|e: String| ServiceError::field("reason_kind", e))?;
+    let reason = text("reason", reason, 2_000)?;
     let suggested = suggested_unit.map(str::trim).filter(|s| !s.is_empty());
     let now = clock.now_millis();
     let lights = super::lights::Refresher::load(db, clock).await?;
@@ -71,7 +68,7 @@ pub async fn return_assignment(
     let assignment = assignments::get(&mut tx, assignment_id).await?;
     acts_for_unit(actor, &assignment, "return this assignment")?;
     if assignment.version != version {
-        return Err(stale("assignment", assignment_id, version));
+        return Err(ServiceError::stale("assignment", assignment_id, version));
     }
     if assignment.returned_at.is_some() {
         return Err(ServiceError::Transition(
@@ -90,7 +87,7 @@ pub async fn return_assignment(
             assignment_id,
             unit_id: assignment.unit_id,
             reason_kind: kind.as_str(),
-            reason,
+            reason: &reason,
             suggested_unit: suggested,
             returned_by: &actor.name,
             returned_at: now,
@@ -135,14 +132,15 @@ pub async fn decide_return(
     decision: &ReturnDecision,
     note: Option<&str>,
 ) -> ServiceResult<ReturnRow> {
-    require(
-        actor,
-        &[Role::Admin, Role::Supervisor],
-        "decide returned assignments",
-    )?;
+    if !decides_returns(actor) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not decide returned assignments",
+            actor.name, actor.role
+        )));
+    }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if *decision == ReturnDecision::Keep && note.is_none() {
-        return Err(field(
+        return Err(ServiceError::field(
             "note",
             "say why the unit keeps the assignment it returned",
         ));
@@ -169,9 +167,11 @@ pub async fn decide_return(
             let found = crate::store::units::resolve(&mut tx, unit)
                 .await?
                 .filter(|u| !u.is_group)
-                .ok_or_else(|| field("unit", format!("'{unit}' is not a known unit")))?;
+                .ok_or_else(|| {
+                    ServiceError::field("unit", format!("'{unit}' is not a known unit"))
+                })?;
             if found.id == returned.unit_id {
-                return Err(field(
+                return Err(ServiceError::field(
                     "unit",
                     "re-assign to another unit, or keep it with the one that returned it",
                 ));
@@ -186,7 +186,10 @@ pub async fn decide_return(
             )
             .await?;
             if !moved {
-                return Err(field("unit", format!("{unit} already holds this task")));
+                return Err(ServiceError::field(
+                    "unit",
+                    format!("{unit} already holds this task"),
+                ));
             }
             ("reassigned", Some((found.id, found.name)))
         }
@@ -241,15 +244,12 @@ pub async fn request_extension(
     reason: &str,
 ) -> ServiceResult<ExtensionRow> {
     let requested: Date = requested_to.trim().parse().map_err(|_| {
-        field(
+        ServiceError::field(
             "requested_to",
             format!("'{requested_to}' is not a date (YYYY-MM-DD)"),
         )
     })?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2_000 {
-        return Err(field("reason", "say why, in 1–2000 characters"));
-    }
+    let reason = text("reason", reason, 2_000)?;
     let today = super::lights::today(clock)?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
@@ -272,9 +272,9 @@ pub async fn request_extension(
         task_deadline.as_deref(),
         year,
     )
-    .ok_or_else(|| field("requested_to", "this work has no deadline to extend"))?;
+    .ok_or_else(|| ServiceError::field("requested_to", "this work has no deadline to extend"))?;
     if requested <= current {
-        return Err(field(
+        return Err(ServiceError::field(
             "requested_to",
             format!("ask for a date after the deadline in force, {current}"),
         ));
@@ -286,7 +286,7 @@ pub async fn request_extension(
             assignment_id,
             deadline_before: &current.to_string(),
             requested_to: &requested.to_string(),
-            reason,
+            reason: &reason,
             late,
             requested_by: &actor.name,
             requested_at: now,
@@ -322,14 +322,18 @@ pub async fn decide_extension(
     note: Option<&str>,
 ) -> ServiceResult<ExtensionRow> {
     let (rules, _) = super::item_rules::rules(db).await?;
-    require(
-        actor,
-        &[Role::Admin, rules.extension_approver.role()],
-        "decide extensions",
-    )?;
+    if !decides_extensions(actor, &rules) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not decide extensions",
+            actor.name, actor.role
+        )));
+    }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if !approve && note.is_none() {
-        return Err(field("note", "say why the extension is refused"));
+        return Err(ServiceError::field(
+            "note",
+            "say why the extension is refused",
+        ));
     }
     let now = clock.now_millis();
     let lights = super::lights::Refresher::load(db, clock).await?;
@@ -438,7 +442,8 @@ pub async fn record_of(
     let (plan_id, task) = crate::store::plans::task_by_id(db, assignment.task_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
-    let plan = crate::store::plans::summary(db, plan_id)
+    // The header only: a plan's summary counts its whole size.
+    let plan = crate::store::plans::header(db, plan_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("plan {plan_id}")))?;
     let deadline = deadline_in_force(

@@ -73,14 +73,15 @@ pub async fn rules(db: &Db) -> ServiceResult<(ItemRules, i64)> {
     }
 }
 
-/// Saves new rules if they are still at `version`; returns the new version.
+/// Saves new rules if they are still at `version`; returns them as saved
+/// (the format trimmed) with their new version.
 pub async fn set_rules(
     db: &Db,
     clock: &dyn Clock,
     actor: &Actor,
     new: ItemRules,
     version: i64,
-) -> ServiceResult<i64> {
+) -> ServiceResult<(ItemRules, i64)> {
     require(actor, &[Role::Admin], "change the item rules")?;
     let new = ItemRules {
         number_format: new.number_format.trim().to_string(),
@@ -117,5 +118,5 @@ pub async fn set_rules(
     )
     .await?;
     tx.commit().await?;
-    Ok(next)
+    Ok((new, next))
 }

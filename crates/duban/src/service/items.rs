@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{ServiceError, ServiceResult, record, require};
+use super::{ServiceError, ServiceResult, record, require, text};
 use crate::clock::Clock;
 use crate::domain::item::{ItemState, Source, number};
 use crate::domain::roles::{Actor, Role};
@@ -31,24 +31,6 @@ pub struct OpenItem {
     pub evidence_required: bool,
 }
 
-fn field(name: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Field {
-        field: name,
-        message: message.into(),
-    }
-}
-
-fn text(name: &'static str, value: &str, max: usize) -> ServiceResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(field(name, "is required"));
-    }
-    if value.chars().count() > max {
-        return Err(field(name, format!("at most {max} characters")));
-    }
-    Ok(value.to_string())
-}
-
 /// Unit names as the form gives them: trimmed, empty ones dropped.
 fn names(list: &[String]) -> Vec<String> {
     list.iter()
@@ -65,7 +47,7 @@ async fn resolve_units(
     co: &[String],
 ) -> ServiceResult<Vec<(i64, String, &'static str)>> {
     if lead.is_empty() {
-        return Err(field(
+        return Err(ServiceError::field(
             "lead_units",
             "name at least one lead unit (牵头单位)",
         ));
@@ -75,11 +57,13 @@ async fn resolve_units(
         for unit in list {
             let found = crate::store::units::resolve(tx, unit)
                 .await?
-                .ok_or_else(|| field(name, format!("'{unit}' is not a known unit")))?;
+                .ok_or_else(|| {
+                    ServiceError::field(name, format!("'{unit}' is not a known unit"))
+                })?;
             let ids = if found.is_group {
                 let members = crate::store::units::members(tx, found.id).await?;
                 if members.is_empty() {
-                    return Err(field(
+                    return Err(ServiceError::field(
                         name,
                         format!("'{unit}' names no fixed units: name its members"),
                     ));
@@ -90,7 +74,7 @@ async fn resolve_units(
             };
             for id in ids {
                 if resolved.iter().any(|(seen, _, _)| *seen == id) {
-                    return Err(field(
+                    return Err(ServiceError::field(
                         name,
                         format!("'{unit}' is named twice (as lead and co, or through a group)"),
                     ));
@@ -102,6 +86,17 @@ async fn resolve_units(
     Ok(resolved)
 }
 
+/// Who opens items: the office.
+pub fn may_open(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Supervisor)
+}
+
+/// Who decides an item awaiting approval: a leader (or an admin), never the
+/// one who opened it.
+pub fn may_decide(actor: &Actor, item: &ItemRow) -> bool {
+    matches!(actor.role, Role::Admin | Role::Leader) && item.opened_by != actor.name
+}
+
 /// Opens an item (立项). Without approval it is assigned at once; with it, it
 /// waits for a leader.
 pub async fn open(
@@ -110,25 +105,30 @@ pub async fn open(
     actor: &Actor,
     new: &OpenItem,
 ) -> ServiceResult<ItemRow> {
-    require(actor, &[Role::Admin, Role::Supervisor], "open items")?;
+    if !may_open(actor) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} ({}) may not open items",
+            actor.name, actor.role
+        )));
+    }
     let source: Source = new
         .source
         .trim()
         .parse()
-        .map_err(|e: String| field("source", e))?;
+        .map_err(|e: String| ServiceError::field("source", e))?;
     let source_ref = text("source_ref", &new.source_ref, 200)?;
     let title = text("title", &new.title, 200)?;
     let content = text("content", &new.content, 20_000)?;
     let required_result = text("required_result", &new.required_result, 2_000)?;
     let deadline: Date = new.deadline.trim().parse().map_err(|_| {
-        field(
+        ServiceError::field(
             "deadline",
             format!("'{}' is not a date (YYYY-MM-DD)", new.deadline),
         )
     })?;
     let today = super::lights::today(clock)?;
     if deadline < today {
-        return Err(field(
+        return Err(ServiceError::field(
             "deadline",
             format!("{deadline} has passed: an item's deadline is today or later"),
         ));
@@ -258,14 +258,14 @@ pub async fn decide(
     )?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if !approve && note.is_none() {
-        return Err(field("note", "say why the item is refused"));
+        return Err(ServiceError::field("note", "say why the item is refused"));
     }
     let (rules, _) = super::item_rules::rules(db).await?;
     let lights = super::lights::Refresher::load(db, clock).await?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let item = items::get(&mut tx, item_id).await?;
-    if item.opened_by == actor.name {
+    if !may_decide(actor, &item) {
         return Err(ServiceError::Forbidden(
             "an item is approved by someone other than who opened it".into(),
         ));
@@ -327,22 +327,13 @@ pub async fn decide(
 /// Items of a year, for anyone who reads the whole record; a liaison sees
 /// the items its unit was given.
 pub async fn list(db: &Db, actor: &Actor, year: Option<i64>) -> ServiceResult<Vec<ItemRow>> {
-    let all = items::list(db, year).await?;
     if actor.role != Role::Liaison {
-        return Ok(all);
+        return Ok(items::list(db, year, None).await?);
     }
-    let Some(unit_id) = actor.unit_id else {
-        return Ok(Vec::new());
-    };
-    let mine: std::collections::HashSet<i64> = crate::store::assignments::of_unit(db, unit_id)
-        .await?
-        .into_iter()
-        .map(|a| a.task_id)
-        .collect();
-    Ok(all
-        .into_iter()
-        .filter(|i| mine.contains(&i.task_id))
-        .collect())
+    match actor.unit_id {
+        Some(unit_id) => Ok(items::list(db, year, Some(unit_id)).await?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// One item with its named units and its assignments as they stand.

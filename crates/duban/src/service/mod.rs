@@ -81,6 +81,34 @@ pub enum ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+impl ServiceError {
+    /// Bad input in the named field.
+    pub(crate) fn field(field: &'static str, message: impl Into<String>) -> ServiceError {
+        ServiceError::Field {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The record changed since the caller read it at `expected`.
+    pub(crate) fn stale(entity: &'static str, id: i64, expected: i64) -> ServiceError {
+        ServiceError::Store(StoreError::Conflict {
+            entity,
+            id,
+            expected,
+        })
+    }
+}
+
+/// A required text field, trimmed, of 1 to `max` characters.
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> ServiceResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(ServiceError::field(field, format!("1–{max} characters")));
+    }
+    Ok(value.to_string())
+}
+
 /// A liaison reads only its own unit's records (`what`: "reports",
 /// "findings"…); every other role reads them all.
 pub fn may_read_unit(actor: &Actor, unit_id: i64, what: &str) -> ServiceResult<()> {

@@ -4,34 +4,19 @@
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{ServiceError, ServiceResult, require};
+use super::{ServiceError, ServiceResult, require, text};
 use crate::clock::Clock;
 use crate::domain::finding::{self, Action, FindingState};
 use crate::domain::roles::{Actor, Role};
 use crate::store::Db;
 use crate::store::supervision::{self, FindingRow, NewFinding, NewInspection};
 
-fn field(field: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Field {
-        field,
-        message: message.into(),
-    }
-}
-
-fn text(name: &'static str, value: &str, max: usize) -> ServiceResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(field(name, format!("1–{max} characters")));
-    }
-    Ok(value.to_string())
-}
-
 fn date(name: &'static str, value: &str) -> ServiceResult<String> {
     value
         .trim()
         .parse::<Date>()
         .map(|d| d.to_string())
-        .map_err(|_| field(name, format!("'{value}' is not a date (YYYY-MM-DD)")))
+        .map_err(|_| ServiceError::field(name, format!("'{value}' is not a date (YYYY-MM-DD)")))
 }
 
 pub async fn open_inspection(
@@ -54,13 +39,16 @@ pub async fn open_inspection(
         ));
     }
     if !supervision::body_exists(&mut tx, body_id).await? {
-        return Err(field(
+        return Err(ServiceError::field(
             "body_id",
             format!("supervision body {body_id} does not exist"),
         ));
     }
     if !supervision::plan_exists(&mut tx, plan_id).await? {
-        return Err(field("plan_id", format!("plan {plan_id} does not exist")));
+        return Err(ServiceError::field(
+            "plan_id",
+            format!("plan {plan_id} does not exist"),
+        ));
     }
     let new = NewInspection {
         body_id,
@@ -98,12 +86,15 @@ pub async fn raise_finding(
     let action: Action = input
         .action
         .parse()
-        .map_err(|m: String| field("action", m))?;
+        .map_err(|m: String| ServiceError::field("action", m))?;
     let description = text("description", input.description, 4000)?;
     let deadline = match (action, input.deadline) {
         (_, Some(d)) => Some(date("deadline", d)?),
         (Action::Rectification, None) => {
-            return Err(field("deadline", "a rectification needs a deadline"));
+            return Err(ServiceError::field(
+                "deadline",
+                "a rectification needs a deadline",
+            ));
         }
         (_, None) => None,
     };
@@ -118,7 +109,7 @@ pub async fn raise_finding(
     }
     let assignment_plan = supervision::assignment_plan(&mut tx, assignment_id).await?;
     if plan != assignment_plan {
-        return Err(field(
+        return Err(ServiceError::field(
             "assignment_id",
             "the assignment is not in the plan this inspection looks at",
         ));

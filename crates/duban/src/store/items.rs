@@ -203,13 +203,16 @@ pub async fn of_task(db: &Db, task_id: i64) -> StoreResult<Option<ItemRow>> {
     }))
 }
 
-/// Items of a year (every year when `None`), newest number first.
-pub async fn list(db: &Db, year: Option<i64>) -> StoreResult<Vec<ItemRow>> {
+/// Items of a year (every year when `None`), given to a unit (any when
+/// `None`), newest number first.
+pub async fn list(db: &Db, year: Option<i64>, unit_id: Option<i64>) -> StoreResult<Vec<ItemRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {ITEM_COLUMNS} WHERE ($1 IS NULL OR i.year = $1) ORDER BY i.year DESC, i.seq DESC"
+        "SELECT {ITEM_COLUMNS} WHERE ($1 IS NULL OR i.year = $1) AND ($2 IS NULL OR EXISTS \
+         (SELECT 1 FROM assignments a WHERE a.task_id = i.task_id AND a.unit_id = $2 \
+         AND a.withdrawn_in IS NULL)) ORDER BY i.year DESC, i.seq DESC"
     ));
     Ok(on_db!(db, pool => {
-        sqlx::query(sql).bind(year).fetch_all(pool).await?.iter().map(item).collect::<StoreResult<Vec<_>>>()?
+        sqlx::query(sql).bind(year).bind(unit_id).fetch_all(pool).await?.iter().map(item).collect::<StoreResult<Vec<_>>>()?
     }))
 }
 
@@ -221,33 +224,32 @@ pub struct ItemUnit {
     pub role: String,
 }
 
+const ITEM_UNITS: &str = "SELECT x.unit_id, u.name, x.role FROM item_units x \
+     JOIN units u ON u.id = x.unit_id WHERE x.item_id = $1 ORDER BY x.position";
+
+fn item_unit<R: Row>(r: &R) -> StoreResult<ItemUnit>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(ItemUnit {
+        unit_id: r.try_get(0)?,
+        unit_name: r.try_get(1)?,
+        role: r.try_get(2)?,
+    })
+}
+
 pub async fn units_of(db: &Db, item_id: i64) -> StoreResult<Vec<ItemUnit>> {
     Ok(on_db!(db, pool => {
-        sqlx::query(
-            "SELECT x.unit_id, u.name, x.role FROM item_units x JOIN units u ON u.id = x.unit_id \
-             WHERE x.item_id = $1 ORDER BY x.position",
-        )
-        .bind(item_id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| Ok(ItemUnit { unit_id: r.try_get(0)?, unit_name: r.try_get(1)?, role: r.try_get(2)? }))
-        .collect::<StoreResult<Vec<_>>>()?
+        sqlx::query(ITEM_UNITS).bind(item_id).fetch_all(pool).await?.iter().map(item_unit).collect::<StoreResult<Vec<_>>>()?
     }))
 }
 
+/// The same, inside a write transaction.
 pub async fn units_in(tx: &mut Tx, item_id: i64) -> StoreResult<Vec<ItemUnit>> {
     Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "SELECT x.unit_id, u.name, x.role FROM item_units x JOIN units u ON u.id = x.unit_id \
-             WHERE x.item_id = $1 ORDER BY x.position",
-        )
-        .bind(item_id)
-        .fetch_all(&mut **conn)
-        .await?
-        .iter()
-        .map(|r| Ok(ItemUnit { unit_id: r.try_get(0)?, unit_name: r.try_get(1)?, role: r.try_get(2)? }))
-        .collect::<StoreResult<Vec<_>>>()?
+        sqlx::query(ITEM_UNITS).bind(item_id).fetch_all(&mut **conn).await?.iter().map(item_unit).collect::<StoreResult<Vec<_>>>()?
     }))
 }
 

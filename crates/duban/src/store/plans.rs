@@ -253,6 +253,19 @@ pub async fn headers(db: &Db) -> StoreResult<Vec<PlanHeader>> {
     }))
 }
 
+/// One plan's header, without counting its size.
+pub async fn header(db: &Db, plan_id: i64) -> StoreResult<Option<PlanHeader>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("SELECT id, year, title, state FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(header_of)
+            .transpose()?
+    }))
+}
+
 /// A header from the columns `id, year, title, state`.
 pub(crate) fn header_of<R: Row>(r: &R) -> StoreResult<PlanHeader>
 where

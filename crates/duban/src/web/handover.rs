@@ -16,7 +16,6 @@ use super::page::{Ctx, Page, Posted};
 use super::render;
 use crate::app::AppState;
 use crate::domain::item::ReturnReason;
-use crate::domain::roles::Role;
 use crate::service::handover::{self, HandoverRecord, ReturnDecision};
 use crate::service::item_rules;
 
@@ -100,11 +99,9 @@ async fn show_with(
 ) -> Result<Response, WebError> {
     let r = handover::record_of(&state.db, &page.actor, assignment_id).await?;
     let (rules, _) = item_rules::rules(&state.db).await?;
-    let role = page.actor.role;
-    let works_here = role == Role::Admin
-        || (role == Role::Liaison && page.actor.unit_id == Some(r.assignment.unit_id));
-    let decides_returns = matches!(role, Role::Admin | Role::Supervisor);
-    let decides_extensions = role == Role::Admin || role == rules.extension_approver.role();
+    let works_here = handover::acts_for(&page.actor, &r.assignment);
+    let decides_returns = handover::decides_returns(&page.actor);
+    let decides_extensions = handover::decides_extensions(&page.actor, &rules);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -79,15 +79,11 @@ async fn list(State(state): State<AppState>, page: Page) -> Result<Response, Web
     let view = ItemsPage {
         ctx: page.ctx(),
         items: rows,
-        may_open: may_open(page.actor.role),
+        may_open: items::may_open(&page.actor),
         returns,
         extensions,
     };
     Ok(render(&view)?.into_response())
-}
-
-fn may_open(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Supervisor)
 }
 
 /// What the 立项 form holds, as typed.
@@ -148,7 +144,7 @@ async fn new_page(
     form: OpenForm,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    if !may_open(page.actor.role) {
+    if !items::may_open(&page.actor) {
         return Err(WebError::forbidden(
             "督查室或管理员方可立项 / only the office opens items",
         ));
@@ -234,8 +230,7 @@ async fn show_with(
 ) -> Result<Response, WebError> {
     let d = items::detail(&state.db, &page.actor, id).await?;
     let may_decide = d.item.state == ItemState::AwaitingApproval.as_str()
-        && matches!(page.actor.role, Role::Admin | Role::Leader)
-        && d.item.opened_by != page.actor.name;
+        && items::may_decide(&page.actor, &d.item);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
