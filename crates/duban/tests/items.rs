@@ -591,6 +591,197 @@ async fn extensions_are_asked_and_decided(test: &TestDb) {
     );
 }
 
+async fn completed_rejected_once_and_closed_late(test: &TestDb) {
+    let (app, clock) = app_with_clock(test).await;
+    let office = app.signed_in("supervisor").await;
+    let housing = app.signed_in("区房管局").await;
+    let (_, item) = app
+        .post(
+            &office,
+            "/api/v1/items",
+            instruction("虹桥路积水点专项整治", false),
+        )
+        .await;
+    let item_path = format!("/api/v1/items/{}", item["id"]);
+    let (_, detail) = app.get(&office, &item_path).await;
+    let lead = assignment_of(&detail, "区房管局")["assignment_id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = app
+        .post(
+            &housing,
+            &format!("/api/v1/assignments/{lead}/claim"),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Evidence is required: neither a bare declaration nor an empty report will do.
+    let (status, body) = app
+        .post(
+            &housing,
+            &format!("/api/v1/assignments/{lead}/declare-done"),
+            json!({"version": 2}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "invalid_transition"),
+        "{body}"
+    );
+    let complete = format!("/api/v1/assignments/{lead}/completion");
+    let (status, body) = app
+        .post(
+            &housing,
+            &complete,
+            json!({"version": 2, "summary": "积水点已整改完毕"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("file"))
+    );
+    let (_, body) = app
+        .post(&housing, &complete, json!({"version": 2, "summary": "积水点已整改完毕", "evidence": [{"name": "验收.txt", "content_base64": "not base64!"}]}))
+        .await;
+    assert_eq!(body["error"]["field"], "evidence");
+    let (_, listed) = app
+        .get(&housing, &format!("/api/v1/assignments/{lead}/completions"))
+        .await;
+    assert_eq!(
+        listed["completions"].as_array().unwrap().len(),
+        0,
+        "nothing half-written"
+    );
+
+    // Submitted with evidence: the work is declared done.
+    let evidence = json!([{"name": "验收报告.txt", "content_base64": "6aqM5pS25oql5ZGK77ya56ev5rC054K55bey5pW05pS5"}]);
+    let (status, first) = app
+        .post(
+            &housing,
+            &complete,
+            json!({"version": 2, "summary": "积水点已整改完毕", "evidence": evidence}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["deadline"], "2021-07-05");
+    let (_, a) = app
+        .get(&housing, &format!("/api/v1/assignments/{lead}"))
+        .await;
+    assert_eq!(a["state"], "done");
+
+    // The office sends it back once (驳回), with its reason.
+    let (status, _) = app
+        .post(
+            &office,
+            &format!("/api/v1/assignments/{lead}/reject"),
+            json!({"version": a["version"]}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    let (status, _) = app
+        .post(
+            &office,
+            &format!("/api/v1/assignments/{lead}/reject"),
+            json!({"version": a["version"], "reason": "缺少整改前后对比照片"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Past the deadline, work not yet closed is not completed.
+    clock.set(duban::commands::demo::start_of("2021-07-08").unwrap());
+    let (office, housing) = (
+        app.signed_in("supervisor").await,
+        app.signed_in("区房管局").await,
+    );
+    let (_, detail) = app.get(&office, &item_path).await;
+    let results: Vec<&str> = detail["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(results, ["not_completed", "not_completed"]);
+
+    // Submitted again and accepted (办结): late, against the deadline in force.
+    let (_, a) = app
+        .get(&housing, &format!("/api/v1/assignments/{lead}"))
+        .await;
+    let (status, _) = app
+        .post(
+            &housing,
+            &complete,
+            json!({"version": a["version"], "summary": "已补充对比照片", "evidence": evidence}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, a) = app
+        .get(&office, &format!("/api/v1/assignments/{lead}"))
+        .await;
+    let (status, _) = app
+        .post(
+            &office,
+            &format!("/api/v1/assignments/{lead}/verify"),
+            json!({"version": a["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, listed) = app
+        .get(&office, &format!("/api/v1/assignments/{lead}/completions"))
+        .await;
+    let decisions: Vec<(&str, &str)> = listed["completions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["decision"].as_str().unwrap(),
+                c["outcome"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(decisions, [("rejected", "-"), ("accepted", "late")]);
+    assert_eq!(listed["completions"][0]["reason"], "缺少整改前后对比照片");
+    let (_, detail) = app.get(&office, &item_path).await;
+    assert_eq!(detail["results"][0]["result"], "late");
+    assert_eq!(
+        detail["results"][1]["result"], "not_completed",
+        "the co unit never finished"
+    );
+
+    // The evidence is kept and served as it was sent.
+    let file = listed["completions"][1]["files"][0]["id"].as_i64().unwrap();
+    let bytes = housing
+        .get(format!("{}/api/v1/completion-files/{file}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&bytes), "验收报告：积水点已整改");
+    let stranger = app.signed_in("区教育局").await;
+    let status = stranger
+        .get(format!("{}/api/v1/completion-files/{file}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        duban::service::audit::verify(&test.db)
+            .await
+            .unwrap()
+            .broken,
+        None
+    );
+}
+
 on_both_backends!(open_approve_and_hand_out);
+on_both_backends!(completed_rejected_once_and_closed_late);
 on_both_backends!(sign_return_and_reassign);
 on_both_backends!(extensions_are_asked_and_decided);

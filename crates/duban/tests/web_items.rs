@@ -2,8 +2,10 @@
 //! office opens an item from a leader's instruction (a missing unit said by
 //! its field, what was typed kept), a leader approves it, the lead unit
 //! returns it, the office re-assigns it, the new unit signs for it and asks
-//! for more time, the office grants it; the 交办单 prints with the number
-//! and the extended deadline, as a page and as .docx.
+//! for more time, the office grants it, the unit submits its completion
+//! (refused without evidence), the office sends it back once and accepts it
+//! the second time; the 交办单 prints with the number and the extended
+//! deadline, as a page and as .docx.
 
 mod common;
 
@@ -144,6 +146,77 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
         deadline.contains("2021-07-05") && deadline.contains("2021-07-31"),
         "{deadline}"
     );
+
+    b.logout().await;
+
+    // 办结: evidence is required; sent back once; accepted the second time.
+    let evidence = std::env::temp_dir().join(format!("验收报告-{}.txt", std::process::id()));
+    std::fs::write(&evidence, "积水点整改验收报告").unwrap();
+    b.login("区民政局", "demo").await;
+    b.open(&handover_path).await;
+    b.fill("textarea[name=summary]", "积水点已全部整改").await;
+    b.click("[data-test=complete]").await;
+    assert!(
+        b.body().await.contains("须附佐证材料"),
+        "evidence is required"
+    );
+    assert_eq!(
+        value_of(&b, "textarea[name=summary]").await,
+        "积水点已全部整改"
+    );
+    b.find("[data-test=completion-form] input[type=file]")
+        .await
+        .send_keys(&evidence.display().to_string())
+        .await
+        .unwrap();
+    b.click("[data-test=complete]").await;
+    assert_eq!(
+        b.find_all("[data-completion][data-decision=waiting]")
+            .await
+            .len(),
+        1
+    );
+    b.logout().await;
+    b.login("supervisor", "demo").await;
+    b.open(&handover_path).await;
+    b.fill(
+        "[data-test=reject-form] input[name=reason]",
+        "请补充整改前后对比照片",
+    )
+    .await;
+    b.click("[data-test=reject-completion]").await;
+    b.open(&handover_path).await;
+    assert!(
+        b.text("[data-completion][data-decision=rejected]")
+            .await
+            .contains("请补充整改前后对比照片")
+    );
+    b.logout().await;
+    b.login("区民政局", "demo").await;
+    b.open(&handover_path).await;
+    b.fill("textarea[name=summary]", "已补充对比照片").await;
+    b.find("[data-test=completion-form] input[type=file]")
+        .await
+        .send_keys(&evidence.display().to_string())
+        .await
+        .unwrap();
+    b.click("[data-test=complete]").await;
+    b.logout().await;
+    b.login("supervisor", "demo").await;
+    b.open(&handover_path).await;
+    b.click("[data-test=accept-completion]").await;
+    b.open(&handover_path).await;
+    assert!(
+        b.text("[data-completion][data-decision=accepted]")
+            .await
+            .contains("按期完成")
+    );
+    b.open(&item_path).await;
+    assert_eq!(
+        b.text("tr[data-unit=区民政局] [data-test=result]").await,
+        "按期完成"
+    );
+    std::fs::remove_file(&evidence).ok();
 
     // The 交办单: the number, the unit, the extended deadline.
     b.open(&handover_path.replace("/handover", "/notice")).await;

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::views::AssignmentView;
 use crate::service::items::ItemDetail;
+use crate::store::completions::{CompletionRow, FileRow};
 use crate::store::handover::{ExtensionRow, ReturnRow};
 use crate::store::items::{ItemRow, ItemUnit};
 
@@ -121,6 +122,9 @@ pub struct ItemDetailBody {
     pub assignments: Vec<AssignmentView>,
     pub returns: Vec<ReturnView>,
     pub extensions: Vec<ExtensionView>,
+    pub completions: Vec<CompletionView>,
+    /// Each assignment's result: on time, late, or not completed.
+    pub results: Vec<ResultView>,
 }
 
 impl From<&ItemDetail> for ItemDetailBody {
@@ -135,6 +139,20 @@ impl From<&ItemDetail> for ItemDetailBody {
                 .collect(),
             returns: d.returns.iter().map(ReturnView::from).collect(),
             extensions: d.extensions.iter().map(ExtensionView::from).collect(),
+            completions: d
+                .completions
+                .iter()
+                .map(|(c, files)| CompletionView::new(c, files))
+                .collect(),
+            results: d
+                .assignments
+                .iter()
+                .zip(&d.results)
+                .map(|(a, r)| ResultView {
+                    assignment_id: a.id,
+                    result: r.map(str::to_string),
+                })
+                .collect(),
         }
     }
 }
@@ -284,4 +302,92 @@ impl HandoverBody {
 pub struct ItemsQuery {
     /// Only this year's items.
     pub year: Option<i64>,
+}
+
+/// One evidence file, its content in base64.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceUpload {
+    /// The file's name: .pdf, .docx, .xlsx, .jpg, .png or .txt, its content what the name says.
+    pub name: String,
+    pub content_base64: String,
+}
+
+/// A completion report (办结申请) on the version last read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompletionRequest {
+    pub version: i64,
+    pub summary: String,
+    /// Required when the item asks for evidence.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceUpload>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionFileView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionView {
+    pub id: i64,
+    pub assignment_id: i64,
+    pub summary: String,
+    pub submitted_by: String,
+    pub submitted_at: i64,
+    /// The deadline in force when submitted.
+    pub deadline: Option<String>,
+    /// accepted or rejected; none while waiting for review.
+    pub decision: Option<String>,
+    /// on_time or late, once accepted.
+    pub outcome: Option<String>,
+    pub decided_by: Option<String>,
+    /// Why it was sent back.
+    pub reason: Option<String>,
+    pub files: Vec<CompletionFileView>,
+}
+
+impl CompletionView {
+    pub fn new(c: &CompletionRow, files: &[FileRow]) -> CompletionView {
+        CompletionView {
+            id: c.id,
+            assignment_id: c.assignment_id,
+            summary: c.summary.clone(),
+            submitted_by: c.submitted_by.clone(),
+            submitted_at: c.submitted_at,
+            deadline: c.deadline.clone(),
+            decision: c.decision.clone(),
+            outcome: c.outcome.clone(),
+            decided_by: c.decided_by.clone(),
+            reason: c.reason.clone(),
+            files: files
+                .iter()
+                .map(|f| CompletionFileView {
+                    id: f.id,
+                    file_name: f.file_name.clone(),
+                    content_type: f.content_type.clone(),
+                    size: f.size,
+                    sha256: f.sha256.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionsBody {
+    pub completions: Vec<CompletionView>,
+}
+
+/// How one unit's work ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultView {
+    pub assignment_id: i64,
+    /// on_time, late (逾期完成), not_completed; none while the work runs.
+    pub result: Option<String>,
 }

@@ -7,8 +7,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::item_views::{
-    DecisionRequest, ExtensionRequest, ExtensionView, HandoverBody, ItemDetailBody, ItemView,
-    ItemsBody, ItemsQuery, OpenItemRequest, ReturnDecisionRequest, ReturnRequest, ReturnView,
+    CompletionRequest, CompletionView, CompletionsBody, DecisionRequest, ExtensionRequest,
+    ExtensionView, HandoverBody, ItemDetailBody, ItemView, ItemsBody, ItemsQuery, OpenItemRequest,
+    ReturnDecisionRequest, ReturnRequest, ReturnView,
 };
 use super::views::ErrorBody;
 use super::{ApiJson, ApiQuery, Caller};
@@ -16,7 +17,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::service::handover::{self, ReturnDecision};
 use crate::service::items::{self, OpenItem};
-use crate::service::{ServiceError, item_rules};
+use crate::service::{ServiceError, completions, item_rules};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -30,6 +31,78 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(routes!(waiting))
         .routes(routes!(rules, set_rules))
+        .routes(routes!(complete))
+        .routes(routes!(completions))
+        .routes(routes!(completion_file))
+}
+
+/// The unit's completion report (办结): a summary and evidence files (base64),
+/// which declares the work done. The office reviews it with the assignment's
+/// verify (accepted, on time or late) or reject (驳回, with a reason).
+#[utoipa::path(post, path = "/assignments/{id}/completion", tag = "items", params(("id" = i64, Path)), request_body = CompletionRequest,
+    responses((status = 200, body = CompletionView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<CompletionRequest>,
+) -> Result<Json<CompletionView>, ApiError> {
+    use base64::Engine;
+    let mut decoded = Vec::with_capacity(r.evidence.len());
+    for file in &r.evidence {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file.content_base64.trim())
+            .map_err(|e| ServiceError::Field {
+                field: "evidence",
+                message: format!("{}: the content is not base64 ({e})", file.name),
+            })?;
+        decoded.push((file.name.as_str(), bytes));
+    }
+    let files: Vec<(&str, &[u8])> = decoded.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let row = completions::complete(
+        &state.db,
+        state.clock.as_ref(),
+        &caller.actor,
+        id,
+        r.version,
+        &r.summary,
+        &files,
+    )
+    .await?;
+    Ok(Json(CompletionView::new(&row, &[])))
+}
+
+/// An assignment's completion reports with their evidence files.
+#[utoipa::path(get, path = "/assignments/{id}/completions", tag = "items", params(("id" = i64, Path)),
+    responses((status = 200, body = CompletionsBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn completions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<CompletionsBody>, ApiError> {
+    let rows = completions::of_assignment(&state.db, &caller.actor, id).await?;
+    Ok(Json(CompletionsBody {
+        completions: rows
+            .iter()
+            .map(|(c, files)| CompletionView::new(c, files))
+            .collect(),
+    }))
+}
+
+/// Download a completion's evidence file.
+#[utoipa::path(get, path = "/completion-files/{id}", tag = "items", params(("id" = i64, Path)),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn completion_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let (row, content) = completions::file(&state.db, &caller.actor, id).await?;
+    Ok(super::file_response(
+        &row.file_name,
+        &row.content_type,
+        content,
+    ))
 }
 
 /// Items, newest first; a liaison sees those given to its unit.
@@ -79,7 +152,7 @@ async fn detail(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<ItemDetailBody>, ApiError> {
-    let found = items::detail(&state.db, &caller.actor, id).await?;
+    let found = items::detail(&state.db, state.clock.as_ref(), &caller.actor, id).await?;
     Ok(Json(ItemDetailBody::from(&found)))
 }
 

@@ -147,3 +147,32 @@ where
         }
     }
 }
+
+/// An evidence file as a download. RFC 6266: the UTF-8 name percent-encoded,
+/// so Chinese names survive.
+pub fn file_response(
+    file_name: &str,
+    content_type: &str,
+    content: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let headers = [
+        (CONTENT_TYPE, content_type.to_string()),
+        (
+            CONTENT_DISPOSITION,
+            format!("attachment; filename*=UTF-8''{encoded}"),
+        ),
+    ];
+    (headers, content).into_response()
+}

@@ -6,8 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use axum::body::Bytes;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -93,26 +92,11 @@ async fn download(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let (row, content) = reports::download(&state.db, &caller.actor, id).await?;
-    // RFC 6266: the UTF-8 name percent-encoded, so Chinese names survive.
-    let encoded: String = row
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let headers = [
-        (CONTENT_TYPE, row.content_type.clone()),
-        (
-            CONTENT_DISPOSITION,
-            format!("attachment; filename*=UTF-8''{encoded}"),
-        ),
-    ];
-    Ok((headers, content).into_response())
+    Ok(super::file_response(
+        &row.file_name,
+        &row.content_type,
+        content,
+    ))
 }
 
 /// An assignment's progress reports, newest period first.

@@ -50,7 +50,9 @@ fn change<'a>(
     }
 }
 
-/// Makes a move on an assignment the caller holds at `version`.
+/// Makes a move on an assignment the caller holds at `version`. An item
+/// whose completion needs evidence is declared done only through its
+/// completion report (`service::completions::complete`).
 pub async fn act(
     db: &Db,
     clock: &dyn Clock,
@@ -60,17 +62,43 @@ pub async fn act(
     mv: Move,
     reason: Option<&str>,
 ) -> ServiceResult<AssignmentRow> {
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if mv == Move::Reject && reason.is_none() {
-        return Err(ServiceError::Field {
-            field: "reason",
-            message: "say why the work is sent back".into(),
-        });
-    }
     let now = clock.now_millis();
     let lights = super::lights::Refresher::load(db, clock).await?;
     let mut tx = db.begin().await?;
-    let assignment = assignments::get(&mut tx, assignment_id).await?;
+    if mv == Move::DeclareDone
+        && crate::store::completions::evidence_required(&mut tx, assignment_id).await?
+    {
+        return Err(ServiceError::Transition(
+            "this item is completed with a completion report and its evidence".into(),
+        ));
+    }
+    let updated = make_move(&mut tx, now, actor, assignment_id, version, mv, reason).await?;
+    lights.assignments(&mut tx, &[assignment_id]).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// A move inside the caller's transaction, with its audit event: the rules
+/// of who may make it and from which state, shared by every path that moves
+/// an assignment. Verifying or sending back work also decides the completion
+/// report waiting for review, if there is one (办结 on time or late, or 驳回).
+pub(super) async fn make_move(
+    tx: &mut crate::store::Tx,
+    now: i64,
+    actor: &Actor,
+    assignment_id: i64,
+    version: i64,
+    mv: Move,
+    reason: Option<&str>,
+) -> ServiceResult<AssignmentRow> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if mv == Move::Reject && reason.is_none() {
+        return Err(ServiceError::field(
+            "reason",
+            "say why the work is sent back",
+        ));
+    }
+    let assignment = assignments::get(tx, assignment_id).await?;
     check_unit(actor, &assignment)?;
     if !mv.allowed(actor, assignment.unit_id) {
         return Err(ServiceError::Forbidden(format!(
@@ -95,13 +123,19 @@ pub async fn act(
     } else {
         assignment.note.as_deref()
     };
-    assignments::set_state(&mut tx, assignment_id, version, to.as_str(), note).await?;
+    assignments::set_state(tx, assignment_id, version, to.as_str(), note).await?;
     if mv == Move::Claim {
         // 签收: when the unit signed is part of the record.
-        crate::store::handover::mark_claimed(&mut tx, assignment_id, now).await?;
+        crate::store::handover::mark_claimed(tx, assignment_id, now).await?;
     }
+    let outcome = match mv {
+        Move::Verify | Move::Reject => {
+            super::completions::decide_waiting(tx, now, actor, assignment_id, mv, reason).await?
+        }
+        _ => None,
+    };
     audit::append(
-        &mut tx,
+        tx,
         now,
         change(
             actor,
@@ -109,14 +143,11 @@ pub async fn act(
             "assignment",
             assignment_id,
             json!({"state": from.as_str(), "version": version}),
-            json!({"state": to.as_str(), "version": version + 1, "reason": reason}),
+            json!({"state": to.as_str(), "version": version + 1, "reason": reason, "outcome": outcome}),
         ),
     )
     .await?;
-    let updated = assignments::get(&mut tx, assignment_id).await?;
-    lights.assignments(&mut tx, &[assignment_id]).await?;
-    tx.commit().await?;
-    Ok(updated)
+    Ok(assignments::get(tx, assignment_id).await?)
 }
 
 /// An assignment with its measures.

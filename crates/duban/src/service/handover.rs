@@ -430,6 +430,11 @@ pub struct HandoverRecord {
     pub deadline: Option<Date>,
     pub returns: Vec<ReturnRow>,
     pub extensions: Vec<ExtensionRow>,
+    /// Completion reports (办结) with their evidence, oldest first.
+    pub completions: Vec<(
+        crate::store::completions::CompletionRow,
+        Vec<crate::store::completions::FileRow>,
+    )>,
 }
 
 pub async fn record_of(
@@ -455,6 +460,7 @@ pub async fn record_of(
         item: crate::store::items::of_task(db, task.id).await?,
         returns: handover::returns_of(db, &[assignment_id]).await?,
         extensions: handover::extensions_of(db, &[assignment_id]).await?,
+        completions: crate::store::completions::of_assignments(db, &[assignment_id]).await?,
         plan_title: plan.title,
         plan_year: plan.year,
         deadline,

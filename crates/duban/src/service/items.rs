@@ -10,6 +10,7 @@ use super::{ServiceError, ServiceResult, record, require, text};
 use crate::clock::Clock;
 use crate::domain::item::{ItemState, Source, number};
 use crate::domain::roles::{Actor, Role};
+use crate::store::completions::{CompletionRow, FileRow};
 use crate::store::items::{self, ItemRow, ItemUnit, NewItem};
 use crate::store::{Db, Tx, handover, plans};
 
@@ -344,9 +345,19 @@ pub struct ItemDetail {
     pub assignments: Vec<crate::store::assignments::AssignmentRow>,
     pub returns: Vec<handover::ReturnRow>,
     pub extensions: Vec<handover::ExtensionRow>,
+    /// Completion reports (办结) with their evidence, oldest first.
+    pub completions: Vec<(CompletionRow, Vec<FileRow>)>,
+    /// Each assignment's result in the same order: on_time, late,
+    /// not_completed, or none yet.
+    pub results: Vec<Option<&'static str>>,
 }
 
-pub async fn detail(db: &Db, actor: &Actor, item_id: i64) -> ServiceResult<ItemDetail> {
+pub async fn detail(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    item_id: i64,
+) -> ServiceResult<ItemDetail> {
     let item = items::read(db, item_id).await?;
     let assignments = crate::store::assignments::of_tasks(db, &[item.task_id]).await?;
     if actor.role == Role::Liaison && !assignments.iter().any(|a| Some(a.unit_id) == actor.unit_id)
@@ -357,10 +368,31 @@ pub async fn detail(db: &Db, actor: &Actor, item_id: i64) -> ServiceResult<ItemD
         )));
     }
     let ids: Vec<i64> = assignments.iter().map(|a| a.id).collect();
+    let completions = crate::store::completions::of_assignments(db, &ids).await?;
+    let today = super::lights::today(clock)?;
+    let results = assignments
+        .iter()
+        .map(|a| {
+            let accepted = completions
+                .iter()
+                .rev()
+                .find(|(c, _)| c.assignment_id == a.id && c.decision.as_deref() == Some("accepted"))
+                .and_then(|(c, _)| c.outcome.as_deref());
+            let deadline = crate::domain::assignment::deadline_in_force(
+                a.extended_to.as_deref(),
+                item.deadline.as_deref(),
+                // The register's year is the item's.
+                Some(item.year),
+            );
+            super::completions::result(&a.state, accepted, deadline, today)
+        })
+        .collect();
     Ok(ItemDetail {
         units: items::units_of(db, item_id).await?,
         returns: handover::returns_of(db, &ids).await?,
         extensions: handover::extensions_of(db, &ids).await?,
+        completions,
+        results,
         assignments,
         item,
     })

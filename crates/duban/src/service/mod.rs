@@ -12,6 +12,7 @@ pub mod calendar_feeds;
 pub mod channels;
 pub mod cockpit;
 pub mod cockpit_cache;
+pub mod completions;
 pub mod coordination;
 pub mod delivery_plan;
 pub mod evaluations;

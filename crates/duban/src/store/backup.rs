@@ -43,6 +43,8 @@ pub const TABLES: &[&str] = &[
     "item_units",
     "assignment_returns",
     "extensions",
+    "completions",
+    "completion_files",
     "measures",
     "progress_reports",
     "report_actuals",

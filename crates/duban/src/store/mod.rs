@@ -14,6 +14,7 @@ pub mod bulk;
 pub mod bulletin;
 pub mod calendar_feeds;
 pub mod cockpit;
+pub mod completions;
 pub mod coordination;
 pub mod deliveries;
 pub mod evaluations;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::WebError;
 use super::form::FieldErrors;
-use super::page::{Ctx, Page, Posted};
+use super::page::{Ctx, Page, Posted, PostedMultipart};
 use super::render;
 use crate::app::AppState;
 use crate::domain::item::ReturnReason;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/assignments/{id}/extensions", post(ask_extension))
         .route("/returns/{id}/decision", post(decide_return))
         .route("/extensions/{id}/decision", post(decide_extension))
+        .route("/assignments/{id}/completion", post(complete))
 }
 
 #[derive(Template)]
@@ -62,6 +63,8 @@ struct Typed {
     unit: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    summary: String,
 }
 
 impl HandoverPage {
@@ -74,6 +77,16 @@ impl HandoverPage {
     fn open_for_time(&self) -> bool {
         !matches!(self.r.assignment.state.as_str(), "done" | "verified")
             && !self.r.extensions.iter().any(|e| e.state == "pending")
+    }
+
+    /// The unit may submit its completion report (办结).
+    fn may_complete(&self) -> bool {
+        self.works_here && matches!(self.r.assignment.state.as_str(), "claimed" | "in_progress")
+    }
+
+    /// The office reviews a completion waiting on work declared done.
+    fn reviews(&self) -> bool {
+        self.decides_returns && self.r.assignment.state == "done"
     }
 
     fn deadline(&self) -> String {
@@ -281,6 +294,47 @@ async fn decide_extension(
                 form.typed,
             )
             .await
+        }
+    }
+}
+
+/// The unit's completion report with its evidence files (multipart).
+async fn complete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    posted: PostedMultipart,
+) -> Result<Response, WebError> {
+    let summary = posted.field("summary").unwrap_or_default().to_string();
+    let version = posted
+        .field("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| WebError::bad_request("the form lacks its version"))?;
+    let files: Vec<(&str, &[u8])> = posted
+        .files
+        .iter()
+        .filter(|(name, file)| name == "evidence" && !file.bytes.is_empty())
+        .map(|(_, file)| (file.name.as_str(), file.bytes.as_ref()))
+        .collect();
+    let page = &posted.page;
+    let done = crate::service::completions::complete(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        version,
+        &summary,
+        &files,
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            let typed = Typed {
+                summary,
+                ..Typed::default()
+            };
+            show_with(&state, page, id, "completion", errors, typed).await
         }
     }
 }

@@ -287,6 +287,8 @@ pub fn transition_message(lang: Lang, message: &str) -> String {
         "已有一项延期申请等待审批".to_string()
     } else if message.starts_with("an extension is for work still open") {
         "该项工作已申报完成或已销号，无需延期".to_string()
+    } else if message == "this item is completed with a completion report and its evidence" {
+        "该事项须通过办结申请提交佐证材料".to_string()
     } else if message.contains("is not waiting for approval") {
         "该事项不在待审核状态".to_string()
     } else if message.contains("was already decided")
@@ -320,6 +322,10 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "unit" => return format!("改派单位有误：{message}"),
         "requested_to" => return format!("延期日期有误：{message}"),
         "reason_kind" => "请选择退回原因",
+        "summary" => "请填写办理结果（1–4000 字）",
+        "file" if message.contains("needs evidence") => {
+            "该事项办结须附佐证材料，请至少上传一个文件"
+        }
         "note" => "请填写意见或理由",
         "number_format" => "编号格式须包含 {seq}（如 督〔{year}〕{seq}号），40 字以内",
         "sign_days" => "签收时限为 0–60 个工作日",

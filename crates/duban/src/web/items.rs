@@ -211,6 +211,17 @@ impl ItemPage {
     fn state(&self) -> &'static str {
         item_state_label(self.ctx.lang, &self.d.item.state)
     }
+
+    /// The result of the assignment at `index`: 按期完成, 逾期完成, 未完成, or nothing yet.
+    fn result(&self, index: &usize) -> &'static str {
+        let lang = self.ctx.lang;
+        match self.d.results.get(*index).copied().flatten() {
+            Some("on_time") => lang.t("按期完成", "On time"),
+            Some("late") => lang.t("逾期完成", "Late"),
+            Some("not_completed") => lang.t("未完成", "Not completed"),
+            _ => "",
+        }
+    }
 }
 
 async fn show(
@@ -228,7 +239,7 @@ async fn show_with(
     errors: FieldErrors,
     note: String,
 ) -> Result<Response, WebError> {
-    let d = items::detail(&state.db, &page.actor, id).await?;
+    let d = items::detail(&state.db, state.clock.as_ref(), &page.actor, id).await?;
     let may_decide = d.item.state == ItemState::AwaitingApproval.as_str()
         && items::may_decide(&page.actor, &d.item);
     let status = if errors.is_empty() {
