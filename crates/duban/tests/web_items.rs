@@ -5,7 +5,8 @@
 //! for more time, the office grants it, the unit submits its completion
 //! (refused without evidence), the office sends it back once and accepts it
 //! the second time; the 交办单 prints with the number and the extended
-//! deadline, as a page and as .docx.
+//! deadline, as a page and as .docx; a yellow 督办单 is issued, acknowledged
+//! by the unit and printed.
 
 mod common;
 
@@ -147,13 +148,60 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
         "{deadline}"
     );
 
+    // A yellow 督办单: the reason is required; then it is numbered and listed.
+    b.select("[data-test=notice-form] select[name=color]", "yellow")
+        .await;
+    b.set_value(
+        "[data-test=notice-form] input[name=respond_by]",
+        "2021-06-25",
+    )
+    .await;
+    b.fill(
+        "[data-test=notice-form] textarea[name=required_action]",
+        "6月25日前报送整治方案",
+    )
+    .await;
+    b.click("[data-test=issue-notice]").await;
+    assert!(
+        b.body().await.contains("请说明理由"),
+        "an empty reason is said"
+    );
+    b.fill(
+        "[data-test=notice-form] textarea[name=reason]",
+        "排查进度滞后于序时进度",
+    )
+    .await;
+    b.click("[data-test=issue-notice]").await;
+    assert_eq!(
+        b.text("[data-test=notice-number]").await,
+        "黄色督办单〔2021〕1号"
+    );
+    b.open("/notices").await;
+    assert_eq!(
+        b.find_all("table[data-test=notices] tr[data-color=yellow]")
+            .await
+            .len(),
+        1
+    );
     b.logout().await;
 
     // 办结: evidence is required; sent back once; accepted the second time.
+    // The unit first acknowledges the notice with its answer.
     let evidence = std::env::temp_dir().join(format!("验收报告-{}.txt", std::process::id()));
     std::fs::write(&evidence, "积水点整改验收报告").unwrap();
     b.login("区民政局", "demo").await;
     b.open(&handover_path).await;
+    b.fill(
+        "[data-test=acknowledge-form] input[name=response]",
+        "已收到，6月25日前报送方案",
+    )
+    .await;
+    b.click("[data-test=acknowledge]").await;
+    assert!(
+        b.text("[data-test=notice-acknowledged]")
+            .await
+            .contains("6月25日前报送方案")
+    );
     b.fill("textarea[name=summary]", "积水点已全部整改").await;
     b.click("[data-test=complete]").await;
     assert!(
@@ -217,6 +265,16 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
         "按期完成"
     );
     std::fs::remove_file(&evidence).ok();
+
+    // The 督办单 prints as a numbered document.
+    b.open("/notices").await;
+    b.click("table[data-test=notices] td a[href^='/notices/']")
+        .await;
+    let printed = b.text("[data-test=bulletin]").await;
+    assert!(
+        printed.contains("黄色督办单〔2021〕1号") && printed.contains("排查进度滞后于序时进度"),
+        "{printed}"
+    );
 
     // The 交办单: the number, the unit, the extended deadline.
     b.open(&handover_path.replace("/handover", "/notice")).await;

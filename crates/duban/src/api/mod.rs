@@ -7,6 +7,7 @@ pub mod coordination;
 pub mod evaluations;
 pub mod item_views;
 pub mod items;
+pub mod notices;
 pub mod plans;
 pub mod reminders;
 pub mod reports;
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(coordination::router())
         .merge(reminders::router())
         .merge(items::router())
+        .merge(notices::router())
 }
 
 #[derive(OpenApi)]

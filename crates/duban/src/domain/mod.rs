@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod item;
 pub mod light;
 pub mod milestones;
+pub mod notice;
 pub mod period;
 pub mod quiet_hours;
 pub mod red_reasons;

@@ -11,3 +11,4 @@ pub mod ledger_read;
 pub mod ledger_xlsx;
 mod row_heights;
 pub mod sheet_dates;
+pub mod supervision_notice;

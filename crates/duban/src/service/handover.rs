@@ -435,6 +435,8 @@ pub struct HandoverRecord {
         crate::store::completions::CompletionRow,
         Vec<crate::store::completions::FileRow>,
     )>,
+    /// 督办单 issued on it, newest first.
+    pub notices: Vec<crate::store::notices::NoticeRow>,
 }
 
 pub async fn record_of(
@@ -461,6 +463,7 @@ pub async fn record_of(
         returns: handover::returns_of(db, &[assignment_id]).await?,
         extensions: handover::extensions_of(db, &[assignment_id]).await?,
         completions: crate::store::completions::of_assignments(db, &[assignment_id]).await?,
+        notices: crate::store::notices::list(db, Some(assignment_id), None).await?,
         plan_title: plan.title,
         plan_year: plan.year,
         deadline,

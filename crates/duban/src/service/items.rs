@@ -142,7 +142,7 @@ pub async fn open(
     let mut tx = db.begin().await?;
     let units = resolve_units(&mut tx, &lead, &co).await?;
     let plan_id = items::register_of(&mut tx, year, now).await?;
-    let seq = items::take_number(&mut tx, "item", year).await?;
+    let seq = crate::store::document_numbers::take(&mut tx, "item", year).await?;
     let item_number = number(&rules.number_format, year, seq);
     let deadline_text = deadline.to_string();
     let task_id = plans::insert_task(

@@ -28,6 +28,7 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod ledger_progress;
 pub mod lights;
+pub mod notices;
 pub mod notify_admin;
 pub mod notify_settings;
 pub mod plan_data;

@@ -215,40 +215,21 @@ pub async fn urge(
         .map_or("督查室", |u| u.display_name.as_str());
     let body = format!("{message}（{signed}催办）");
     let link = format!("/assignments/{assignment_id}");
-    let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;
-    let key = format!("manual:{assignment_id}:{now}:{}", &token[..12]);
     let created_by = sender.map(|u| u.id);
     let mut tx = db.begin().await?;
-    let id = store::insert(
+    let id = send_to_unit(
         &mut tx,
-        &NewReminder {
-            cause: Cause::Manual.as_str(),
-            dedup_key: &key,
-            level: if to_head { 2 } else { 1 },
-            unit_id: Some(assignment.unit_id),
-            assignment_id: Some(assignment_id),
+        &mut setup,
+        &Outgoing {
+            assignment: &assignment,
             subject: &subject,
             body: &body,
             link: &link,
-            due_on: &today.to_string(),
+            to_head,
             created_by,
-            created_at: now,
         },
-    )
-    .await?
-    .ok_or_else(|| ServiceError::Invalid("the 催办 could not be stored".into()))?;
-    let audience = Audience::Unit {
-        head: to_head,
-        leaders: false,
-    };
-    super::delivery_plan::plan(
-        &mut tx,
-        id,
-        assignment.unit_id,
-        audience,
-        true,
-        &mut setup,
         now,
+        today,
     )
     .await?;
     super::record(
@@ -265,6 +246,54 @@ pub async fn urge(
     store::get(db, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("reminder {id}")))
+}
+
+/// A message from the office to an assignment's unit: a 催办, or a 督办单.
+pub(super) struct Outgoing<'a> {
+    pub assignment: &'a crate::store::assignments::AssignmentRow,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub link: &'a str,
+    /// The unit's head is told too.
+    pub to_head: bool,
+    pub created_by: Option<i64>,
+}
+
+/// Stores a manual reminder and plans its deliveries to the unit (inbox,
+/// e-mail, robots) inside the caller's transaction; the sender sends them.
+pub(super) async fn send_to_unit(
+    tx: &mut crate::store::Tx,
+    setup: &mut super::delivery_plan::Setup,
+    out: &Outgoing<'_>,
+    now: i64,
+    today: Date,
+) -> ServiceResult<i64> {
+    let token = crate::domain::secrets::new_token().map_err(ServiceError::Invalid)?;
+    let key = format!("manual:{}:{now}:{}", out.assignment.id, &token[..12]);
+    let id = store::insert(
+        tx,
+        &NewReminder {
+            cause: Cause::Manual.as_str(),
+            dedup_key: &key,
+            level: if out.to_head { 2 } else { 1 },
+            unit_id: Some(out.assignment.unit_id),
+            assignment_id: Some(out.assignment.id),
+            subject: out.subject,
+            body: out.body,
+            link: out.link,
+            due_on: &today.to_string(),
+            created_by: out.created_by,
+            created_at: now,
+        },
+    )
+    .await?
+    .ok_or_else(|| ServiceError::Invalid("the reminder could not be stored".into()))?;
+    let audience = Audience::Unit {
+        head: out.to_head,
+        leaders: false,
+    };
+    super::delivery_plan::plan(tx, id, out.assignment.unit_id, audience, true, setup, now).await?;
+    Ok(id)
 }
 
 /// A reminder with what became of each of its deliveries.

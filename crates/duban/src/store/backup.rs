@@ -61,6 +61,7 @@ pub const TABLES: &[&str] = &[
     "notify_targets",
     "deliveries",
     "delivery_attempts",
+    "notices",
     "leases",
     "calendar_feeds",
     "ledger_uploads",

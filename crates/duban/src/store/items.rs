@@ -1,28 +1,10 @@
 //! Supervised items (督办事项) opened by hand, their year's register (a plan
-//! of kind 'register'), the units named at 立项, and the office's document
-//! numbers.
+//! of kind 'register'), and the units named at 立项.
 
 use sqlx::Row;
 
 use super::{Db, StoreError, StoreResult, Tx};
 use crate::{on_db, on_tx};
-
-/// The next number of a series (`kind`, `year`): 1 for the first. One upsert,
-/// so that concurrent writers on PostgreSQL queue on the row instead of
-/// reading the same maximum.
-pub async fn take_number(tx: &mut Tx, kind: &str, year: i64) -> StoreResult<i64> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO document_numbers (kind, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (kind, year) DO UPDATE SET last = document_numbers.last + 1 RETURNING last",
-        )
-        .bind(kind)
-        .bind(year)
-        .fetch_one(&mut **conn)
-        .await?
-        .try_get::<i64, _>(0)?
-    }))
-}
 
 /// The year's register of items, made the first time an item of that year
 /// is opened: a published plan of kind 'register' with no source document.

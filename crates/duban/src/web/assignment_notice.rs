@@ -4,11 +4,10 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::bulletin::{HtmlDoc, html};
+use super::bulletin::{HtmlDoc, docx_download, html};
 use super::error::WebError;
 use super::page::{Ctx, Page};
 use super::render;
@@ -16,7 +15,6 @@ use crate::app::AppState;
 use crate::domain::item::Source;
 use crate::domain::light::china_date;
 use crate::export::assignment_notice::{NoticeFacts, document};
-use crate::export::bulletin_docx;
 use crate::service::handover;
 
 pub fn router() -> Router<AppState> {
@@ -88,21 +86,9 @@ async fn docx(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let facts = facts(&state, &page, id).await?;
-    let bytes = bulletin_docx::write(&document(&facts))
-        .map_err(|e| WebError::from(crate::service::ServiceError::Internal(e.to_string())))?;
-    let name = format!(
-        "attachment; filename=\"notice-{id}.docx\"; filename*=UTF-8''{}",
-        super::url_encode(&format!("交办单-{}-{}.docx", facts.unit, facts.title))
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                bulletin_docx::CONTENT_TYPE.to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        bytes,
+    docx_download(
+        &document(&facts),
+        &format!("notice-{id}.docx"),
+        &format!("交办单-{}-{}.docx", facts.unit, facts.title),
     )
-        .into_response())
 }

@@ -181,18 +181,34 @@ async fn download(
         detail: period_message(&page, &detail),
     })?;
     let found = bulletin(&state.db, state.clock.as_ref(), &page.actor, request).await?;
-    let bytes = crate::export::bulletin_docx::write(&document(&found)).map_err(|error| {
-        tracing::error!(%error, "bulletin not written");
+    let ascii = format!(
+        "bulletin-{}.docx",
+        found.period.to_string().replace("..", "_")
+    );
+    docx_download(
+        &document(&found),
+        &ascii,
+        &format!("督查通报-{}.docx", found.period),
+    )
+}
+
+/// A document written as .docx and sent as a download: `ascii_name` for old
+/// clients, `name` (UTF-8, percent-encoded) for the rest.
+pub(super) fn docx_download(
+    doc: &BulletinDoc,
+    ascii_name: &str,
+    name: &str,
+) -> Result<Response, WebError> {
+    let bytes = crate::export::bulletin_docx::write(doc).map_err(|error| {
+        tracing::error!(%error, "document not written");
         WebError::Status {
             status: StatusCode::INTERNAL_SERVER_ERROR,
-            detail: "the bulletin could not be written".into(),
+            detail: "the document could not be written".into(),
         }
     })?;
-    let name = format!("督查通报-{}.docx", found.period);
     let disposition = format!(
-        "attachment; filename=\"bulletin-{}.docx\"; filename*=UTF-8''{}",
-        found.period.to_string().replace("..", "_"),
-        url_encode(&name)
+        "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+        url_encode(name)
     );
     Ok((
         [

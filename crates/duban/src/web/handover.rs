@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/returns/{id}/decision", post(decide_return))
         .route("/extensions/{id}/decision", post(decide_extension))
         .route("/assignments/{id}/completion", post(complete))
+        .route("/assignments/{id}/notices", post(issue_notice))
+        .route("/notices/{id}/acknowledge", post(acknowledge_notice))
 }
 
 #[derive(Template)]
@@ -41,6 +43,9 @@ struct HandoverPage {
     /// The role the office chose to decide extensions (or an admin).
     decides_extensions: bool,
     reasons: Vec<(&'static str, &'static str)>,
+    colors: Vec<(&'static str, &'static str)>,
+    /// The office issues 督办单.
+    issues_notices: bool,
     /// Which form failed: "return", "extension", "return-decision", "extension-decision".
     form: &'static str,
     errors: FieldErrors,
@@ -65,6 +70,16 @@ struct Typed {
     note: String,
     #[serde(default)]
     summary: String,
+    #[serde(default)]
+    color: String,
+    #[serde(default)]
+    required_action: String,
+    #[serde(default)]
+    respond_by: String,
+    #[serde(default)]
+    to_head: Option<String>,
+    #[serde(default)]
+    response: String,
 }
 
 impl HandoverPage {
@@ -87,6 +102,22 @@ impl HandoverPage {
     /// The office reviews a completion waiting on work declared done.
     fn reviews(&self) -> bool {
         self.decides_returns && self.r.assignment.state == "done"
+    }
+
+    /// The colour the issue form proposes: the one typed, else the one the light calls for.
+    fn proposed_color(&self) -> &str {
+        if self.typed.color.is_empty() {
+            crate::domain::notice::Color::for_light(&self.r.assignment.light).as_str()
+        } else {
+            &self.typed.color
+        }
+    }
+
+    fn color_label(&self, color: &str) -> &'static str {
+        color
+            .parse::<crate::domain::notice::Color>()
+            .map(|c| self.ctx.lang.t(c.zh(), c.en()))
+            .unwrap_or("")
     }
 
     fn deadline(&self) -> String {
@@ -146,6 +177,11 @@ async fn show_with(
         works_here,
         decides_returns,
         decides_extensions,
+        colors: crate::domain::notice::Color::ALL
+            .iter()
+            .map(|c| (c.as_str(), page.lang.t(c.zh(), c.en())))
+            .collect(),
+        issues_notices: crate::service::notices::may_issue(&page.actor),
         reasons: ReturnReason::ALL
             .iter()
             .map(|x| (x.as_str(), page.lang.t(x.zh(), x.en())))
@@ -335,6 +371,71 @@ async fn complete(
                 ..Typed::default()
             };
             show_with(&state, page, id, "completion", errors, typed).await
+        }
+    }
+}
+
+async fn issue_notice(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, typed): Posted<Typed>,
+) -> Result<Response, WebError> {
+    let new = crate::service::notices::IssueNotice {
+        color: typed.color.clone(),
+        reason: typed.reason.clone(),
+        required_action: typed.required_action.clone(),
+        respond_by: typed.respond_by.clone(),
+        to_head: typed.to_head.is_some(),
+    };
+    match crate::service::notices::issue(&state.db, state.clock.as_ref(), &page.actor, id, &new)
+        .await
+    {
+        Ok(_) => Ok(back_to(id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            show_with(&state, &page, id, "notice", errors, typed).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AcknowledgeForm {
+    /// The assignment whose page to show again.
+    assignment_id: i64,
+    #[serde(default)]
+    response: String,
+}
+
+async fn acknowledge_notice(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<AcknowledgeForm>,
+) -> Result<Response, WebError> {
+    let done = crate::service::notices::acknowledge(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        &form.response,
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(back_to(form.assignment_id)),
+        Err(e) => {
+            let errors = FieldErrors::from_service(page.lang, e)?;
+            let typed = Typed {
+                response: form.response,
+                ..Typed::default()
+            };
+            show_with(
+                &state,
+                &page,
+                form.assignment_id,
+                "acknowledge",
+                errors,
+                typed,
+            )
+            .await
         }
     }
 }

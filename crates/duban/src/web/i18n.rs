@@ -289,6 +289,10 @@ pub fn transition_message(lang: Lang, message: &str) -> String {
         "该项工作已申报完成或已销号，无需延期".to_string()
     } else if message == "this item is completed with a completion report and its evidence" {
         "该事项须通过办结申请提交佐证材料".to_string()
+    } else if message.ends_with("is already acknowledged") {
+        "该督办单已签收".to_string()
+    } else if message.starts_with("the work is verified (销号); a 督办单") {
+        "该项工作已销号，无需督办".to_string()
     } else if message.contains("is not waiting for approval") {
         "该事项不在待审核状态".to_string()
     } else if message.contains("was already decided")
@@ -323,6 +327,10 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "requested_to" => return format!("延期日期有误：{message}"),
         "reason_kind" => "请选择退回原因",
         "summary" => "请填写办理结果（1–4000 字）",
+        "color" => "请选择督办单类别（蓝、黄、红）",
+        "required_action" => "请填写督办要求",
+        "respond_by" if message.contains("has passed") => "反馈时限不能早于今天",
+        "respond_by" => "请填写反馈时限，格式为 年-月-日",
         "file" if message.contains("needs evidence") => {
             "该事项办结须附佐证材料，请至少上传一个文件"
         }

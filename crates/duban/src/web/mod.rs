@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod ledger_download;
 pub mod ledger_import;
 pub mod me;
+pub mod notices;
 pub mod page;
 pub mod plans;
 pub mod security_headers;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(items::router())
         .merge(handover::router())
         .merge(assignment_notice::router())
+        .merge(notices::router())
 }
 
 /// Each role starts where its work is.
