@@ -123,7 +123,7 @@ async fn thresholds_are_a_setting_and_the_lights_follow(test: &TestDb) {
     assert_eq!(next, 1);
     let (read, version) = thresholds(&test.db).await.unwrap();
     assert_eq!(read.claim_days, 10);
-    assert!(read.monthly_reports);
+    assert_eq!(read.report_period, ReportPeriod::Monthly);
     assert_eq!(version, 1);
     // A form loaded before that save is stale now.
     let stale = set_thresholds(&test.db, &week_later, &admin(), stored(3), 0)
@@ -147,7 +147,10 @@ async fn thresholds_are_a_setting_and_the_lights_follow(test: &TestDb) {
     set_thresholds(&test.db, &week_later, &admin(), quarterly, 1)
         .await
         .unwrap();
-    assert!(!thresholds(&test.db).await.unwrap().0.monthly_reports);
+    assert_eq!(
+        thresholds(&test.db).await.unwrap().0.report_period,
+        ReportPeriod::Quarterly
+    );
 }
 
 async fn aliases_and_group_members(test: &TestDb) {

@@ -79,6 +79,7 @@ async fn a_hand_built_year_is_scored_and_ranked(test: &TestDb) {
     submit(db, &at("2021-04-02"), &unit, housing.id, &report("2021-03"))
         .await
         .unwrap();
+    common::record::reopen(db, &at("2021-05-12"), housing.id, "2021-04").await;
     submit(db, &at("2021-05-12"), &unit, housing.id, &report("2021-04"))
         .await
         .unwrap();

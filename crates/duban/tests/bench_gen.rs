@@ -60,11 +60,24 @@ async fn writes_the_scale_asked_for(test: &TestDb) {
     }
     // One plan per year (2021–2026) for the city and each of its two districts.
     assert_eq!(manifest.plans.len(), 3 * 6);
+    // The writes the load test makes: periods whose window is open on the
+    // data's "today" by the data set's thresholds (a closed one is locked).
     assert!(
-        manifest.open_reports.len() > 100,
+        manifest.open_reports.len() >= 10,
         "{}",
         manifest.open_reports.len()
     );
+    let thresholds = duban::bench::writer::bench_thresholds();
+    let today: jiff::civil::Date = "2026-11-30".parse().unwrap();
+    for open in &manifest.open_reports {
+        let period: duban::domain::period::Period = open.period.parse().unwrap();
+        let (opens, due) = duban::domain::report_window::window(period.last_day(), &thresholds);
+        assert!(
+            opens <= today && today <= due,
+            "{} is not open",
+            open.period
+        );
+    }
 
     // The stored lights are the rule's on the data's "today", and not all green.
     let mismatches = duban::service::lights::verify(&test.db, &as_of_clock())

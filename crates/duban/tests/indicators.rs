@@ -115,6 +115,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
     )
     .await
     .unwrap();
+    common::record::reopen(db, &on("2021-05-12"), id, "2021-04").await;
     submit(
         db,
         &on("2021-05-12"),

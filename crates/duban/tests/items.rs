@@ -785,3 +785,41 @@ on_both_backends!(open_approve_and_hand_out);
 on_both_backends!(completed_rejected_once_and_closed_late);
 on_both_backends!(sign_return_and_reassign);
 on_both_backends!(extensions_are_asked_and_decided);
+
+/// Items stand beside the annual plan's tasks: at the end of its ledger (not
+/// under a category filter) and in its bulletin's section on items, with
+/// each item's result by the item's own rule.
+async fn items_stand_beside_the_annual_plan(test: &TestDb) {
+    let (app, clock) = app_with_clock(test).await;
+    let office = app.signed_in("supervisor").await;
+    let (status, item) = app
+        .post(
+            &office,
+            "/api/v1/items",
+            instruction("虹桥路积水点专项整治", false),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{item}");
+    let html = app.html(&office, "/ledger?plan=1").await;
+    assert!(html.contains("督办事项（2021年督办事项）"), "{html}");
+    assert!(html.contains("data-task=\"督〔2021〕1号\""));
+    assert!(html.contains("虹桥路积水点专项整治"));
+    let filtered = app.html(&office, "/ledger?plan=1&category=一").await;
+    assert!(
+        !filtered.contains("虹桥路积水点专项整治"),
+        "items have no category"
+    );
+    let bulletin = app.html(&office, "/bulletin?plan=1&period=2021-06").await;
+    assert!(bulletin.contains("七、督办事项办理情况"), "{bulletin}");
+    assert!(bulletin.contains("共交办督办事项1项（2021年6月新立项1项）"));
+    assert!(bulletin.contains("正在办理"));
+
+    // Past its deadline (July 5) undone: 逾期未办结.
+    clock.set(duban::commands::demo::start_of("2021-07-06").unwrap());
+    let office = app.signed_in("supervisor").await;
+    let bulletin = app.html(&office, "/bulletin?plan=1&period=2021-07").await;
+    assert!(bulletin.contains("逾期未办结"), "{bulletin}");
+    assert!(bulletin.contains("共交办督办事项1项（2021年7月新立项0项）"));
+}
+
+on_both_backends!(items_stand_beside_the_annual_plan);

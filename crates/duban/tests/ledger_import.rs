@@ -412,6 +412,16 @@ async fn edited_progress_becomes_the_current_report(test: &TestDb) {
     let unit = housing_with_measures(&app).await;
     let (id, none) = housing_reports(&app, &unit).await;
     assert!(none.is_empty(), "{none:?}");
+    // May's window has closed: the office reopens it for the late report.
+    let office = app.signed_in("supervisor").await;
+    let (status, body) = app
+        .post(
+            &office,
+            &format!("/api/v1/assignments/{id}/period-reopenings"),
+            json!({"period": "2021-05", "reason": "补报五月进展"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
         .post(
             &unit,

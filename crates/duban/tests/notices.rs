@@ -58,20 +58,14 @@ async fn notices_are_numbered_sent_and_acknowledged(test: &TestDb) {
     assert_eq!(yellow["number"], "黄色督办单〔2021〕1号");
 
     // Each went out like a 催办: the unit finds them in its inbox.
-    let (_, inbox) = app.get(&unit, "/api/v1/inbox").await;
-    let subjects: Vec<&str> = inbox["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["reminder"]["subject"].as_str().unwrap())
-        .collect();
+    let (subjects, unread) = app.inbox_subjects(&unit).await;
     assert!(
         subjects
             .iter()
             .any(|s| s.starts_with("【红色督办单〔2021〕1号】区房管局")),
         "{subjects:?}"
     );
-    assert_eq!(inbox["unread"], 3);
+    assert_eq!(unread, 3);
 
     // Acknowledged once, by the unit, with its answer.
     let ack = format!("/api/v1/notices/{}/acknowledge", first["id"]);

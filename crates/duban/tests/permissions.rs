@@ -43,13 +43,23 @@ async fn every_write_endpoint_by_every_role(test: &TestDb) {
             json!({"description": "措施", "responsible_person": "张三", "deadline": "2021-12-31"}),
         )
         .await;
-    let (_, report) = app
+    // The plan year is over on the real clock: June is reopened for the report.
+    let (status, _) = app
+        .post(
+            &admin,
+            &format!("/api/v1/assignments/{assignment}/period-reopenings"),
+            json!({"period": "2021-06", "reason": "补报"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, report) = app
         .post(
             &unit,
             &format!("/api/v1/assignments/{assignment}/reports"),
             json!({"period": "2021-06", "narrative": "进展"}),
         )
         .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
     let (_, bodies) = app.get(&admin, "/api/v1/bodies").await;
     let body = bodies["bodies"][0]["id"].as_i64().unwrap();
     let (_, inspection) = app
@@ -128,6 +138,24 @@ async fn every_write_endpoint_by_every_role(test: &TestDb) {
             format!("/api/v1/assignments/{assignment}/reports"),
             json!({"period": "2021-07", "narrative": "x"}),
             &["admin", "own unit"],
+        ),
+        (
+            "post",
+            format!("/api/v1/assignments/{assignment}/period-reopenings"),
+            json!({"period": "2021-08", "reason": "x"}),
+            &["admin", "supervisor"],
+        ),
+        (
+            "post",
+            "/api/v1/plans/1/unreported/urge".to_string(),
+            json!({"message": "请报送"}),
+            &["admin", "supervisor"],
+        ),
+        (
+            "put",
+            "/api/v1/plans/1/public-page".to_string(),
+            json!({"enabled": false, "fields": [], "version": 99}),
+            &["admin", "supervisor"],
         ),
         (
             "post",

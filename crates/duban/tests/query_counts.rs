@@ -95,6 +95,8 @@ async fn record_work(
             .zip(&contents)
             .map(|(n, c)| (n.as_str(), c.as_bytes()))
             .collect();
+        // The periods written are closed on the test's day: reopened first.
+        common::record::reopen(db, clock, a.id, period).await;
         submit_with_evidence(db, clock, &unit, a.id, &report, &files)
             .await
             .unwrap();
@@ -333,11 +335,12 @@ async fn small_and_large(test: &TestDb) -> (Counts, Counts) {
     let office = app.signed_in("supervisor").await;
     let unit = app.signed_in(&s.assignment.unit_name).await;
     // A first round, so that what a process does once (a day's lights) is no page's cost.
-    let _ = visit(&app, &office, &unit, &s, "2021-04").await;
-    let small = visit(&app, &office, &unit, &s, "2021-03").await;
+    // Reports for periods not yet closed on June 15 (a closed one is locked).
+    let _ = visit(&app, &office, &unit, &s, "2021-07").await;
+    let small = visit(&app, &office, &unit, &s, "2021-08").await;
 
     grow(db, clock.as_ref(), inspection, &s).await;
-    let large = visit(&app, &office, &unit, &s, "2021-06").await;
+    let large = visit(&app, &office, &unit, &s, "2021-09").await;
     let units = of_tasks(db, &[s.task]).await.unwrap().len();
     println!(
         "statements per request on {}, small record → large ({units} units on the task):",

@@ -92,6 +92,8 @@ async fn a_plan_year_of_reminders(test: &TestDb) {
                 act(&test.db, c, &unit, a.id, current.version, Move::Claim, None)
                     .await
                     .unwrap();
+                // September's window closed on October 13: reopened for it.
+                common::record::reopen(&test.db, c, a.id, "2021-09").await;
                 submit(&test.db, c, &unit, a.id, &report(9)).await.unwrap();
                 let input = MeasureInput {
                     description: "完成加装电梯意愿征询".into(),

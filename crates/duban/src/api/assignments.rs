@@ -25,6 +25,55 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_measure))
         .routes(routes!(of_unit))
         .routes(routes!(assign))
+        .routes(routes!(light_history))
+}
+
+/// One span of days an assignment showed red (滞后).
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct RedSpanView {
+    /// The first day it was red (YYYY-MM-DD).
+    pub from_day: String,
+    /// The day it left red; absent while it is red.
+    pub until_day: Option<String>,
+    /// Why the rule turned it red: `deadline_passed`, `year_over`,
+    /// `overdue_measure`, `overdue_rectification`, `missed_report`, or
+    /// `before_history` (red before the history was kept).
+    pub reason: String,
+}
+
+/// The assignment's light history.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct LightHistoryBody {
+    /// Newest first. A catch-up does not erase a miss: every span stays.
+    pub red_spans: Vec<RedSpanView>,
+}
+
+/// The light history of an assignment: every span of days it showed red.
+#[utoipa::path(
+    get, path = "/assignments/{id}/light-history", tag = "assignments",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = LightHistoryBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Another unit's assignment", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    )
+)]
+async fn light_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<LightHistoryBody>, ApiError> {
+    let spans = crate::service::lights::history(&state.db, &caller.actor, id).await?;
+    let red_spans = spans
+        .into_iter()
+        .map(|s| RedSpanView {
+            from_day: s.from_day,
+            until_day: s.until_day,
+            reason: s.reason,
+        })
+        .collect();
+    Ok(Json(LightHistoryBody { red_spans }))
 }
 
 /// Assign a unit (or a group's members) to a task by hand (supervisors).

@@ -9,7 +9,9 @@ pub mod item_views;
 pub mod items;
 pub mod notices;
 pub mod plans;
+pub mod public_page;
 pub mod reminders;
+pub mod report_periods;
 pub mod reports;
 pub mod supervision;
 pub mod views;
@@ -43,6 +45,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reminders::router())
         .merge(items::router())
         .merge(notices::router())
+        .merge(report_periods::router())
+        .merge(public_page::router())
 }
 
 #[derive(OpenApi)]

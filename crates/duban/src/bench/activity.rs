@@ -79,16 +79,7 @@ fn reportable(period: Period, deadline: Date, as_of: Date) -> bool {
 
 /// The first and last day of a period.
 pub fn bounds(period: Period) -> (Date, Date) {
-    let (year, first, months) = match period {
-        Period::Month { year, month } => (year, month, 1),
-        Period::Quarter { year, quarter } => (year, quarter * 3 - 2, 3),
-    };
-    let start = Date::new(year, first as i8, 1).unwrap_or(Date::MIN);
-    let end = start
-        .checked_add(months.months())
-        .and_then(|d| d.checked_sub(1.day()))
-        .unwrap_or(start);
-    (start, end)
+    period.bounds().unwrap_or((Date::MIN, Date::MIN))
 }
 
 /// Picks exactly `wanted` of `total` slots met one at a time, each with the

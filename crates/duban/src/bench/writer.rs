@@ -192,6 +192,20 @@ pub async fn write(db: &Db, scale: &Scale, progress: Progress<'_>) -> anyhow::Re
             bulk::set_states(&mut tx, state, ids).await?;
         }
     }
+    // The data set's office reports monthly with wide windows, so that on
+    // any day of the year some period is open for the write benchmark (a
+    // closed one is locked); lights and the manifest read the same setting.
+    let thresholds = bench_thresholds();
+    let stored = serde_json::to_string(&crate::service::settings::StoredThresholds::from(
+        thresholds.clone(),
+    ))?;
+    crate::store::evaluations::put_setting(
+        &mut tx,
+        crate::service::settings::THRESHOLDS_KEY,
+        &stored,
+        0,
+    )
+    .await?;
     tx.commit().await?;
     seconds.insert("states", started.elapsed().as_secs_f64());
 
@@ -393,12 +407,16 @@ async fn write_reports(
     let mut open = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
     let (mut reports, mut figures) = (0, 0);
+    // The manifest's writes: windows open on `as_of` by the data set's setting.
+    let thresholds = bench_thresholds();
     for ((f, state), periods) in facts.iter().zip(states).zip(&slots) {
         let liaison = liaison_of.get(&f.unit_id).map_or("", String::as_str);
         // Reports carry their author as the application records an actor.
         let author = format!("user:{liaison}");
+        let mut kept = Vec::new();
         for &period in periods {
             if selection.keep(rng) {
+                kept.push(period);
                 batch.push(activity::report(
                     next_id,
                     f,
@@ -408,12 +426,25 @@ async fn write_reports(
                     rng,
                 ));
                 next_id += 1;
-            } else if f.deadline >= scale.as_of && *state != "verified" && open.len() < OPEN_SLOTS {
-                open.push(OpenReport {
-                    username: liaison.to_string(),
-                    assignment_id: f.id,
-                    period: period.to_string(),
-                });
+            }
+        }
+        let at_work = matches!(*state, "claimed" | "in_progress" | "done");
+        if at_work && f.deadline >= scale.as_of && f.year == scale.as_of.year() {
+            let first_day = Date::new(f.year, 1, 1).unwrap_or(scale.as_of);
+            for owed in crate::domain::report_window::owed(
+                f.year,
+                first_day,
+                &kept,
+                scale.as_of,
+                &thresholds,
+            ) {
+                if !owed.missed && open.len() < OPEN_SLOTS {
+                    open.push(OpenReport {
+                        username: liaison.to_string(),
+                        assignment_id: f.id,
+                        period: owed.period.to_string(),
+                    });
+                }
             }
         }
         if batch.len() >= BATCH {
@@ -490,4 +521,14 @@ fn start_of_year(year: i16) -> anyhow::Result<jiff::Timestamp> {
 /// 09:00 in China on `day`.
 fn start_of(day: Date) -> anyhow::Result<jiff::Timestamp> {
     Ok(jiff::tz::offset(8).to_timestamp(day.at(9, 0, 0, 0))?)
+}
+
+/// The data set's light thresholds: the defaults, with 15 working days'
+/// grace, so that a month's window opens three weeks before it ends and the
+/// last month's closes three weeks after: some window is open every day.
+pub fn bench_thresholds() -> crate::domain::light::Thresholds {
+    crate::domain::light::Thresholds {
+        report_grace_days: 15,
+        ..crate::domain::light::Thresholds::default()
+    }
 }

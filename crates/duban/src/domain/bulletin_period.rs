@@ -43,6 +43,7 @@ impl BulletinPeriod {
             Some(Period::Quarter { year, quarter }) => {
                 format!("{year}年第{}季度", QUARTERS[usize::from(quarter - 1)])
             }
+            Some(period) => super::words::period_zh(period),
             None => format!("{}至{}", date_zh(self.from), date_zh(self.to)),
         }
     }
@@ -74,14 +75,7 @@ impl FromStr for BulletinPeriod {
             });
         }
         let period: Period = text.parse().map_err(|_| bad())?;
-        let (year, first, last) = match period {
-            Period::Month { year, month } => (year, month, month),
-            Period::Quarter { year, quarter } => (year, quarter * 3 - 2, quarter * 3),
-        };
-        let from = Date::new(year, first as i8, 1).map_err(|_| bad())?;
-        let to = Date::new(year, last as i8, 1)
-            .map_err(|_| bad())?
-            .last_of_month();
+        let (from, to) = period.bounds().ok_or_else(bad)?;
         Ok(BulletinPeriod {
             from,
             to,

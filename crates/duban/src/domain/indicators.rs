@@ -201,7 +201,7 @@ mod tests {
 
     fn quarterly() -> Thresholds {
         Thresholds {
-            monthly_reports: false,
+            report_period: crate::domain::period::Frequency::Quarterly,
             ..Thresholds::default()
         }
     }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::assignment::State;
 use super::calendar::WorkCalendar;
-use super::period::Period;
+use super::period::{Frequency, Period};
 use super::trajectory::Trajectory;
 pub use super::trajectory::{Pace, TRAJECTORY_TOLERANCE};
 
@@ -49,7 +49,7 @@ pub struct Thresholds {
     /// Reports are due this many working days after their period ends; later, missed (red).
     pub report_grace_days: i32,
     /// How often units report.
-    pub monthly_reports: bool,
+    pub report_period: Frequency,
     /// Working days, holidays and 调休 (the admin's holiday file, or the embedded one).
     pub calendar: Arc<WorkCalendar>,
 }
@@ -60,7 +60,7 @@ impl Default for Thresholds {
             claim_days: 5,
             measure_warning_days: 7,
             report_grace_days: 5,
-            monthly_reports: true,
+            report_period: Frequency::Monthly,
             calendar: embedded_calendar(),
         }
     }
@@ -87,27 +87,82 @@ pub struct Record {
     /// and any milestones; the latest actual reported, if any).
     pub targets: Vec<(Trajectory, Option<f64>)>,
     pub plan_year: Option<i16>,
+    /// The deadline in force where one is set: a granted extension (延期),
+    /// else the task's own date. Without one the plan year's end is it.
+    pub deadline: Option<Date>,
+    /// The last day this assignment showed red, from its light history.
+    pub last_red: Option<Date>,
 }
 
 /// The light an assignment shows whatever its record holds: verified work
-/// is done, and work not verified when its plan year ended is red. Relighting
-/// reads no measures, reports or findings for these (most of a city's
-/// assignments, once a few years have passed).
-pub fn settled_light(state: State, plan_year: Option<i16>, today: Date) -> Option<Light> {
+/// is done, and work past its deadline in force (or its plan year) is red.
+/// Relighting reads no measures, reports or findings for these (most of a
+/// city's assignments, once a few years have passed).
+pub fn settled_light(
+    state: State,
+    plan_year: Option<i16>,
+    deadline: Option<Date>,
+    today: Date,
+) -> Option<Light> {
     if state == State::Verified {
         return Some(Light::Done);
     }
-    if plan_year.is_some_and(|year| today.year() > year) {
-        return Some(Light::Red);
+    past_deadline(state, plan_year, deadline, today).then_some(Light::Red)
+}
+
+/// The deadline in force has passed with the work not verified. An
+/// extension may run past the plan year's end, and then it is the deadline.
+/// While the year runs, work declared done and waiting for its review is not
+/// late by its deadline (the office, not the unit, is holding it); once the
+/// year is over, work not verified is late whatever it declared.
+pub fn past_deadline(
+    state: State,
+    plan_year: Option<i16>,
+    deadline: Option<Date>,
+    today: Date,
+) -> bool {
+    if state == State::Verified {
+        return false;
     }
-    None
+    let year_end = plan_year.and_then(|y| Date::new(y, 12, 31).ok());
+    let Some(in_force) = deadline.or(year_end) else {
+        return false;
+    };
+    today > in_force && (state != State::Done || year_end.is_some_and(|end| today > end))
 }
 
 /// The light of one assignment on `today`.
 pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
-    if let Some(light) = settled_light(record.state, record.plan_year, today) {
+    if let Some(light) = settled_light(record.state, record.plan_year, record.deadline, today) {
         return light;
     }
+    remembered(record, live_light(record, today, t), today, t)
+}
+
+/// Lights remember history (DESIGN.md): work that went red shows yellow at
+/// best for the rest of the report period it was last red in, even once it
+/// has caught up; the red days themselves stay in the light history.
+fn remembered(record: &Record, light: Light, today: Date, t: &Thresholds) -> Light {
+    match record.last_red {
+        Some(day) if light == Light::Green && day <= today && today <= memory_ends(day, t) => {
+            Light::Yellow
+        }
+        _ => light,
+    }
+}
+
+/// The last day a red on `last_red` is remembered: the end of the report
+/// period (month or quarter, by the settings) that holds it.
+pub fn memory_ends(last_red: Date, t: &Thresholds) -> Date {
+    super::report_window::periods(last_red.year(), t)
+        .into_iter()
+        .map(|(_, end)| end)
+        .find(|end| *end >= last_red)
+        .unwrap_or_else(|| last_red.last_of_month())
+}
+
+/// The rule's reading of the record itself, before history.
+fn live_light(record: &Record, today: Date, t: &Thresholds) -> Light {
     let mut light = Light::Green;
     let calendar = &t.calendar;
     if record.state == State::Assigned {
@@ -220,6 +275,8 @@ mod tests {
             open_findings: Vec::new(),
             targets: Vec::new(),
             plan_year: Some(2021),
+            deadline: None,
+            last_red: None,
         }
     }
 
@@ -330,6 +387,93 @@ mod tests {
         assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Green);
         r.targets = vec![(ceiling, Some(6.0))];
         assert_eq!(assignment_light(&r, date("2021-08-16"), &t), Light::Yellow);
+    }
+
+    #[test]
+    fn the_deadline_in_force_turns_the_light_red() {
+        let t = Thresholds::default();
+        let mut r = record(State::InProgress);
+        r.reported = months(3, 6);
+        r.deadline = Some(date("2021-06-30"));
+        assert_eq!(assignment_light(&r, date("2021-06-30"), &t), Light::Green);
+        assert_eq!(
+            assignment_light(&r, date("2021-07-01"), &t),
+            Light::Red,
+            "the task's own deadline passed"
+        );
+        r.deadline = Some(date("2021-08-31"));
+        assert_eq!(
+            assignment_light(&r, date("2021-07-01"), &t),
+            Light::Green,
+            "an extension to August 31 is the deadline in force"
+        );
+        r.deadline = Some(date("2021-06-30"));
+        r.state = State::Done;
+        assert_eq!(
+            assignment_light(&r, date("2021-07-01"), &t),
+            Light::Green,
+            "declared done and waiting for review: the office holds it"
+        );
+        assert_eq!(
+            assignment_light(&r, date("2022-01-01"), &t),
+            Light::Red,
+            "not verified when the year ended"
+        );
+        r.state = State::Claimed;
+        r.deadline = Some(date("2022-03-31"));
+        assert!(
+            !past_deadline(r.state, r.plan_year, r.deadline, date("2022-01-05")),
+            "an extension past the year end holds"
+        );
+        assert!(past_deadline(
+            r.state,
+            r.plan_year,
+            r.deadline,
+            date("2022-04-01")
+        ));
+        r.state = State::Verified;
+        assert_eq!(assignment_light(&r, date("2022-04-01"), &t), Light::Done);
+    }
+
+    #[test]
+    fn a_red_period_turns_yellow_not_green_when_the_unit_catches_up() {
+        let t = Thresholds::default();
+        let mut r = record(State::InProgress);
+        // April's report was due May 11 and is missing on May 12: red.
+        r.reported = months(3, 3);
+        assert_eq!(assignment_light(&r, date("2021-05-12"), &t), Light::Red);
+        // Filed on May 20: the record alone reads green (May's window opens
+        // May 24), but May went red, so May stays yellow.
+        r.reported = months(3, 4);
+        r.last_red = Some(date("2021-05-19"));
+        assert_eq!(assignment_light(&r, date("2021-05-20"), &t), Light::Yellow);
+        assert_eq!(memory_ends(date("2021-05-19"), &t), date("2021-05-31"));
+        r.last_red = None;
+        assert_eq!(
+            assignment_light(&r, date("2021-05-20"), &t),
+            Light::Green,
+            "without the history the same record is green"
+        );
+        // June: a new period, May reported on time: green again.
+        r.last_red = Some(date("2021-05-19"));
+        r.reported = months(3, 5);
+        assert_eq!(assignment_light(&r, date("2021-06-01"), &t), Light::Green);
+        // History never softens a red, and never reads a day not yet come
+        // (a demo clock moved back).
+        r.measures = vec![(date("2021-06-02"), false)];
+        assert_eq!(assignment_light(&r, date("2021-06-03"), &t), Light::Red);
+        r.measures.clear();
+        r.last_red = Some(date("2021-06-10"));
+        assert_eq!(assignment_light(&r, date("2021-06-03"), &t), Light::Green);
+        // Quarterly reports remember a red for the rest of its quarter.
+        let quarterly = Thresholds {
+            report_period: Frequency::Quarterly,
+            ..Thresholds::default()
+        };
+        assert_eq!(
+            memory_ends(date("2021-05-12"), &quarterly),
+            date("2021-06-30")
+        );
     }
 
     #[test]

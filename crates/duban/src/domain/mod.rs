@@ -16,6 +16,7 @@ pub mod light;
 pub mod milestones;
 pub mod notice;
 pub mod period;
+pub mod public_page;
 pub mod quiet_hours;
 pub mod red_reasons;
 pub mod reminders;

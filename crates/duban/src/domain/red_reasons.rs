@@ -13,6 +13,9 @@ use super::period::Period;
 pub enum RedReason {
     /// The plan year ended and the work is not verified.
     YearOver { year: i16 },
+    /// The deadline in force (the task's own, or a granted extension) passed
+    /// with the work neither verified nor declared done.
+    DeadlinePassed { deadline: Date },
     /// A measure not done by its deadline.
     OverdueMeasure { deadline: Date },
     /// A rectification still open past its deadline.
@@ -21,14 +24,38 @@ pub enum RedReason {
     MissedReport { period: Period, due: Date },
 }
 
+impl RedReason {
+    /// The code kept in the light history (`red_spans.reason`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RedReason::YearOver { .. } => "year_over",
+            RedReason::DeadlinePassed { .. } => "deadline_passed",
+            RedReason::OverdueMeasure { .. } => "overdue_measure",
+            RedReason::OverdueRectification { .. } => "overdue_rectification",
+            RedReason::MissedReport { .. } => "missed_report",
+        }
+    }
+}
+
 /// Every reason the rule has to light the assignment red on `today`, in the
 /// order the rule reads them; empty exactly when the light is not red.
 pub fn red_reasons(record: &Record, today: Date, t: &Thresholds) -> Vec<RedReason> {
     if record.state == State::Verified {
         return Vec::new();
     }
-    if let Some(year) = record.plan_year.filter(|&y| today.year() > y) {
-        return vec![RedReason::YearOver { year }];
+    if super::light::past_deadline(record.state, record.plan_year, record.deadline, today) {
+        let year_end = record.plan_year.and_then(|y| Date::new(y, 12, 31).ok());
+        return match (record.deadline, record.plan_year) {
+            // A deadline of the year's last day reads as the year being over.
+            (Some(deadline), _) if Some(deadline) != year_end => {
+                vec![RedReason::DeadlinePassed { deadline }]
+            }
+            (_, Some(year)) => vec![RedReason::YearOver { year }],
+            (deadline, None) => deadline
+                .map(|deadline| RedReason::DeadlinePassed { deadline })
+                .into_iter()
+                .collect(),
+        };
     }
     if record.state == State::Assigned {
         return Vec::new();
@@ -86,6 +113,8 @@ mod tests {
             open_findings: vec![(true, Some(date("2021-07-20"))), (false, None)],
             targets: Vec::new(),
             plan_year: Some(2021),
+            deadline: None,
+            last_red: None,
         };
         let check = |r: &Record, day: &str, want: Vec<RedReason>| {
             let reasons = red_reasons(r, date(day), &t);
@@ -115,5 +144,12 @@ mod tests {
         r.state = State::Assigned;
         r.measures.clear();
         check(&r, "2021-07-21", vec![]);
+        r.deadline = Some(date("2021-07-20"));
+        let deadline = RedReason::DeadlinePassed {
+            deadline: date("2021-07-20"),
+        };
+        check(&r, "2021-07-21", vec![deadline]);
+        r.deadline = Some(date("2021-12-31"));
+        check(&r, "2022-01-01", vec![RedReason::YearOver { year: 2021 }]);
     }
 }

@@ -19,23 +19,10 @@ pub struct Owed {
     pub missed: bool,
 }
 
-/// The periods of `year` (months, or quarters when reports are quarterly)
-/// with the day each ends.
+/// The periods of `year` by how often units report (`Thresholds`), with
+/// the day each ends.
 pub fn periods(year: i16, t: &Thresholds) -> Vec<(Period, Date)> {
-    if t.monthly_reports {
-        (1..=12u8)
-            .map(|month| (Period::Month { year, month }, month_end(year, month)))
-            .collect()
-    } else {
-        (1..=4u8)
-            .map(|quarter| {
-                (
-                    Period::Quarter { year, quarter },
-                    month_end(year, quarter * 3),
-                )
-            })
-            .collect()
-    }
+    t.report_period.periods(year)
 }
 
 /// The reports owed on `today`, oldest first: periods whose window is open
@@ -81,10 +68,6 @@ pub fn current(year: i16, today: Date, t: &Thresholds) -> Option<Period> {
     });
     open.or_else(|| all.iter().rev().find(|(_, end)| *end < today))
         .map(|(period, _)| *period)
-}
-
-fn month_end(year: i16, month: u8) -> Date {
-    Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
 }
 
 #[cfg(test)]
@@ -158,7 +141,7 @@ mod tests {
     #[test]
     fn periods_before_the_assignment_are_not_owed_and_quarters_follow_the_setting() {
         let t = Thresholds {
-            monthly_reports: false,
+            report_period: crate::domain::period::Frequency::Quarterly,
             ..Thresholds::default()
         };
         let owed_now = owed(2021, date("2021-04-02"), &[], date("2021-07-03"), &t);

@@ -15,6 +15,13 @@ pub fn period_zh(period: Period) -> String {
     match period {
         Period::Month { year, month } => format!("{year}年{month}月"),
         Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
+        Period::Week { year, week } => format!("{year}年第{week}周"),
+        Period::HalfMonth { year, month, half } => {
+            format!(
+                "{year}年{month}月{}",
+                if half == 1 { "上半月" } else { "下半月" }
+            )
+        }
     }
 }
 

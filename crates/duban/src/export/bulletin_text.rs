@@ -281,6 +281,52 @@ pub fn document(b: &Bulletin) -> BulletinDoc {
         ));
     }
 
+    if let Some(items) = &b.items {
+        blocks.push(Block::Heading("七、督办事项办理情况".into()));
+        blocks.push(Block::Paragraph(format!(
+            "{}共交办督办事项{}项（{label}新立项{}项），其中按期办结{}项、逾期办结{}项、逾期未办结{}项、正在办理{}项。",
+            items.register_title,
+            items.total,
+            items.opened_in_period,
+            items.on_time,
+            items.late,
+            items.not_completed,
+            items.running
+        )));
+        let rows = items
+            .lines
+            .iter()
+            .map(|i| {
+                vec![
+                    i.number.clone(),
+                    i.title.clone(),
+                    i.source.to_string(),
+                    i.lead.join("、"),
+                    i.deadline.clone(),
+                    match i.result {
+                        "on_time" => "按期办结",
+                        "late" => "逾期办结",
+                        "not_completed" => "逾期未办结",
+                        _ => "正在办理",
+                    }
+                    .to_string(),
+                ]
+            })
+            .collect();
+        blocks.push(table(
+            &[3, 6, 2, 3, 2, 2],
+            &[
+                "编号",
+                "督办事项",
+                "来源",
+                "牵头单位",
+                "办理时限",
+                "办理情况",
+            ],
+            rows,
+        ));
+    }
+
     BulletinDoc {
         title: format!("关于{label}重点任务推进情况的督查通报"),
         number: b.number.clone(),

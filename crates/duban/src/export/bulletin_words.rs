@@ -22,6 +22,9 @@ pub fn reason(line: &RedLine) -> String {
     };
     let text = match line.reason {
         RedReason::YearOver { year } => format!("{year}年度已结束，任务尚未办结销号"),
+        RedReason::DeadlinePassed { deadline } => {
+            format!("办理时限为{}，逾期未办结", date_zh(deadline))
+        }
         RedReason::OverdueMeasure { deadline } => {
             format!(
                 "{}时限为{}，逾期未完成",

@@ -56,6 +56,8 @@ pub struct Bulletin {
     /// Raised and closed in the period, by action: reminder, service, rectification.
     pub findings: Vec<FindingFigures>,
     pub targets: Vec<TargetProgress>,
+    /// The year's supervised items beside an annual plan's tasks.
+    pub items: Option<super::bulletin_items::ItemsSection>,
 }
 
 /// Progress reports submitted in the period, and those missed on `as_of`.
@@ -175,7 +177,7 @@ pub async fn bulletin(
         let due = text
             .parse::<Period>()
             .ok()
-            .map(|p| report_window::window(period_end(p), &cockpit.thresholds).1);
+            .map(|p| report_window::window(p.last_day(), &cockpit.thresholds).1);
         match (due, china_date(submitted_at)) {
             (Some(due), Some(day)) if day > due => reports.late += 1,
             _ => reports.on_time += 1,
@@ -197,6 +199,7 @@ pub async fn bulletin(
     }
 
     let red_tasks = red_tasks(db, plan_id, &cockpit, today).await?;
+    let items = super::bulletin_items::section(db, plan_id, from, until, today).await?;
     Ok(Bulletin {
         plan_id,
         plan_title: cockpit.plan.title.clone(),
@@ -217,6 +220,7 @@ pub async fn bulletin(
         units,
         findings,
         targets: cockpit.targets,
+        items,
     })
 }
 
@@ -292,15 +296,6 @@ async fn red_tasks(
         });
     }
     Ok(tasks)
-}
-
-/// The last day of a report period.
-fn period_end(period: Period) -> Date {
-    let (year, month) = match period {
-        Period::Month { year, month } => (year, month),
-        Period::Quarter { year, quarter } => (year, quarter * 3),
-    };
-    Date::new(year, month as i8, 1).map_or(Date::constant(2000, 1, 31), |d| d.last_of_month())
 }
 
 /// The first instant of a civil day in China, in milliseconds.

@@ -189,7 +189,11 @@ pub(super) async fn build(
     let (inputs, actuals) = store::light_inputs_of_plan(db, plan.id).await?;
     // The thresholds are settings (service::settings): read once for the page.
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let lit = super::lights::light_all(&assignments, &inputs, year, today, &thresholds);
+    let deadlines: HashMap<i64, String> = tasks
+        .iter()
+        .filter_map(|t| Some((t.id, t.deadline_date.clone()?)))
+        .collect();
+    let lit = super::lights::light_all(&assignments, &inputs, &deadlines, year, today, &thresholds);
 
     let mut task_lights: HashMap<i64, Vec<Light>> = HashMap::new();
     let mut units: Vec<UnitFigures> = Vec::new();

@@ -44,6 +44,50 @@ pub fn result(
     deadline.filter(|d| today > *d).map(|_| "not_completed")
 }
 
+/// Each assignment's result on an item (`result`), in the same order, from
+/// its accepted completion and its deadline in force.
+pub fn results_of(
+    item: &crate::store::items::ItemRow,
+    assignments: &[crate::store::assignments::AssignmentRow],
+    completions: &[(CompletionRow, Vec<FileRow>)],
+    today: jiff::civil::Date,
+) -> Vec<Option<&'static str>> {
+    assignments
+        .iter()
+        .map(|a| {
+            let accepted = completions
+                .iter()
+                .rev()
+                .find(|(c, _)| c.assignment_id == a.id && c.decision.as_deref() == Some("accepted"))
+                .and_then(|(c, _)| c.outcome.as_deref());
+            let deadline = deadline_in_force(
+                a.extended_to.as_deref(),
+                item.deadline.as_deref(),
+                // The register's year is the item's.
+                Some(item.year),
+            );
+            result(&a.state, accepted, deadline, today)
+        })
+        .collect()
+}
+
+/// How an item stands as a whole: 按期办结 when every unit's work was
+/// accepted on time, 逾期办结 when all were accepted and one late, 逾期未办结
+/// when one is past its deadline undone, else 办理中.
+pub fn item_result(results: &[Option<&str>]) -> &'static str {
+    if results.contains(&Some("not_completed")) {
+        "not_completed"
+    } else if !results.is_empty() && results.iter().all(|r| r.is_some()) {
+        if results.contains(&Some("late")) {
+            "late"
+        } else {
+            "on_time"
+        }
+    } else {
+        "running"
+    }
+}
+
 /// The unit's completion report (办结申请): a summary and evidence files,
 /// every file checked before anything is written. It declares the work done.
 pub async fn complete(

@@ -437,6 +437,8 @@ pub struct HandoverRecord {
     )>,
     /// 督办单 issued on it, newest first.
     pub notices: Vec<crate::store::notices::NoticeRow>,
+    /// Its light history: every span it showed red, newest first.
+    pub red_spans: Vec<crate::store::lights::RedSpan>,
 }
 
 pub async fn record_of(
@@ -464,6 +466,7 @@ pub async fn record_of(
         extensions: handover::extensions_of(db, &[assignment_id]).await?,
         completions: crate::store::completions::of_assignments(db, &[assignment_id]).await?,
         notices: crate::store::notices::list(db, Some(assignment_id), None).await?,
+        red_spans: crate::store::lights::red_spans_of(db, assignment_id).await?,
         plan_title: plan.title,
         plan_year: plan.year,
         deadline,

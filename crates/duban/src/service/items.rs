@@ -370,23 +370,7 @@ pub async fn detail(
     let ids: Vec<i64> = assignments.iter().map(|a| a.id).collect();
     let completions = crate::store::completions::of_assignments(db, &ids).await?;
     let today = super::lights::today(clock)?;
-    let results = assignments
-        .iter()
-        .map(|a| {
-            let accepted = completions
-                .iter()
-                .rev()
-                .find(|(c, _)| c.assignment_id == a.id && c.decision.as_deref() == Some("accepted"))
-                .and_then(|(c, _)| c.outcome.as_deref());
-            let deadline = crate::domain::assignment::deadline_in_force(
-                a.extended_to.as_deref(),
-                item.deadline.as_deref(),
-                // The register's year is the item's.
-                Some(item.year),
-            );
-            super::completions::result(&a.state, accepted, deadline, today)
-        })
-        .collect();
+    let results = super::completions::results_of(&item, &assignments, &completions, today);
     Ok(ItemDetail {
         units: items::units_of(db, item_id).await?,
         returns: handover::returns_of(db, &ids).await?,

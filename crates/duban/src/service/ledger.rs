@@ -23,6 +23,17 @@ pub struct Ledger {
     pub measures: HashMap<i64, Vec<MeasureRow>>,
     /// The latest report by assignment id: (period, narrative).
     pub latest: HashMap<i64, (String, String)>,
+    /// The year's supervised items beside an annual plan's tasks, on the
+    /// ledger's last page (their measures and reports are in the maps above).
+    pub register: Option<Register>,
+}
+
+/// The register of supervised items (督办事项) shown beside the annual plan.
+pub struct Register {
+    pub plan: PlanHeader,
+    pub tasks: Vec<super::plans::TaskWithUnits>,
+    /// Each item's number (督〔2021〕3号) by its task.
+    pub numbers: HashMap<i64, String>,
 }
 
 /// The plan a reader lands on: the one asked for, else the newest published
@@ -59,9 +70,11 @@ pub async fn ledger(
 ) -> ServiceResult<Ledger> {
     let (plan, plans) = plan_for(db, actor, plan_id).await?;
     let page = super::plans::tasks_of_visible_plan(db, plan.id, query).await?;
+    let register = register_beside(db, &plan, &page, query).await?;
     let ids: Vec<i64> = page
         .tasks
         .iter()
+        .chain(register.iter().flat_map(|r| r.tasks.iter()))
         .flat_map(|t| t.assignments.iter().map(|a| a.id))
         .collect();
     let mut measures: HashMap<i64, Vec<MeasureRow>> = HashMap::new();
@@ -88,5 +101,34 @@ pub async fn ledger(
         page,
         measures,
         latest,
+        register,
     })
+}
+
+/// The year's items, filtered like the plan's tasks, after the plan's last
+/// page; none under a category filter (items have no category).
+async fn register_beside(
+    db: &Db,
+    plan: &PlanHeader,
+    page: &super::plans::TaskPage,
+    query: &TaskQuery,
+) -> ServiceResult<Option<Register>> {
+    let last_page = page.page * page.per_page >= page.total;
+    if !last_page || query.filter.category.is_some() {
+        return Ok(None);
+    }
+    let Some(register) = plans::register_beside(db, plan.id).await? else {
+        return Ok(None);
+    };
+    let tasks = super::plans::all_tasks_of_visible_plan(db, register.id, query).await?;
+    let numbers = crate::store::items::list(db, register.year, None)
+        .await?
+        .into_iter()
+        .map(|i| (i.task_id, i.number))
+        .collect();
+    Ok(Some(Register {
+        plan: register,
+        tasks,
+        numbers,
+    }))
 }

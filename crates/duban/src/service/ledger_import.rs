@@ -233,7 +233,7 @@ pub async fn apply(
         touched.push(change.assignment_id);
     }
     for change in &diff.progress {
-        super::ledger_progress::apply(&mut tx, now, actor, id, change).await?;
+        super::ledger_progress::apply(&mut tx, &lights, now, actor, id, change).await?;
         touched.push(change.assignment_id);
     }
     touched.sort_unstable();

@@ -62,6 +62,18 @@ pub async fn changes(
     let current = plan_year
         .and_then(|y| i16::try_from(y).ok())
         .and_then(|year| report_window::current(year, today, &thresholds));
+    // The current period is the last that ended when no window is open: its
+    // window has closed and it is locked, except where the office reopened it.
+    let locked_since = current
+        .map(|p| report_window::window(p.last_day(), &thresholds).1)
+        .filter(|due| today > *due);
+    let reopened = match (locked_since, current) {
+        (Some(_), Some(period)) => {
+            crate::store::report_periods::reopened_until(db, &ids, &period.to_string(), today)
+                .await?
+        }
+        _ => HashMap::new(),
+    };
     let mut found = Vec::new();
     for cell in cells {
         let mut fail = |col: u16, message: String| {
@@ -107,6 +119,19 @@ pub async fn changes(
             );
             continue;
         };
+        if let Some(due) = locked_since
+            && !reopened.contains_key(&(a.id, period.to_string()))
+        {
+            fail(
+                COL_PROGRESS,
+                format!(
+                    "{} {}：报送窗口已于{due}关闭，该期已锁定，不能通过台账补报；确需补报的，请联系督查室重新开放",
+                    a.unit_name,
+                    crate::domain::words::period_zh(period)
+                ),
+            );
+            continue;
+        }
         if reported.contains(&(a.id, period.to_string())) {
             fail(
                 COL_PROGRESS,
@@ -161,11 +186,21 @@ fn refusal(actor: &Actor, a: &AssignmentRow, holds_task: bool) -> Option<String>
 /// with the store calls `reports::submit` makes.
 pub async fn apply(
     tx: &mut Tx,
+    lights: &super::lights::Refresher,
     now: i64,
     actor: &Actor,
     upload_id: i64,
     change: &ProgressChange,
 ) -> ServiceResult<i64> {
+    // Confirmed on another day than the preview, the period may have locked.
+    super::report_periods::check_open(
+        tx,
+        &lights.thresholds,
+        change.assignment_id,
+        change.period,
+        lights.today,
+    )
+    .await?;
     let period = change.period.to_string();
     let id = reports::create(
         tx,

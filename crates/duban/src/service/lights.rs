@@ -16,6 +16,7 @@ use crate::domain::assignment::State;
 use crate::domain::light::{
     Light, Record, Thresholds, assignment_light, china_date, settled_light, task_light,
 };
+use crate::domain::red_reasons::red_reasons;
 use crate::store::assignments::{AssignmentRow, LightInputs};
 use crate::store::lights::{self as store, LitRow, Scope};
 use crate::store::{Db, Tx};
@@ -69,17 +70,33 @@ impl Refresher {
 }
 
 /// Lights the assignments of `scope` by the rule and writes those that
-/// changed, then their tasks (the worst of their live assignments).
+/// changed, with their light history (a red span opened when one turns red,
+/// closed when it leaves red), then their tasks (the worst of their live
+/// assignments).
 async fn refresh(tx: &mut Tx, today: Date, t: &Thresholds, scope: Scope<'_>) -> ServiceResult<()> {
     let rows = store::rows(tx, scope).await?;
     let inputs = store::inputs(tx, &unsettled(&rows, today)).await?;
     let mut changed: BTreeMap<&'static str, Vec<i64>> = BTreeMap::new();
-    for (row, light) in light_rows(&rows, &inputs, today, t) {
-        if row.light != light.as_str() {
-            changed.entry(light.as_str()).or_default().push(row.id);
+    let mut turned_red: Vec<(i64, &'static str)> = Vec::new();
+    let mut left_red: Vec<i64> = Vec::new();
+    for (row, record, light) in light_rows(&rows, &inputs, today, t) {
+        if row.light == light.as_str() {
+            continue;
+        }
+        changed.entry(light.as_str()).or_default().push(row.id);
+        if light == Light::Red {
+            let reason = red_reasons(&record, today, t)
+                .first()
+                .map_or("other", |r| r.code());
+            turned_red.push((row.id, reason));
+        } else if row.light == Light::Red.as_str() {
+            left_red.push(row.id);
         }
     }
     store::set_assignment_lights(tx, &changed).await?;
+    let day = today.to_string();
+    store::close_red_spans(tx, &day, &left_red).await?;
+    store::open_red_spans(tx, &day, &turned_red).await?;
     let tasks: Vec<(i64, String)> = match scope {
         Scope::All => store::tasks_in(tx, None).await?,
         Scope::Plan(plan_id) => store::tasks_in(tx, Some(plan_id)).await?,
@@ -111,7 +128,8 @@ fn unsettled(rows: &[LitRow], today: Date) -> Vec<i64> {
         .filter(|r| {
             let state = r.state.parse().unwrap_or(State::Assigned);
             let year = r.year.and_then(|y| i16::try_from(y).ok());
-            settled_light(state, year, today).is_none()
+            let deadline = r.deadline.as_deref().and_then(|d| d.parse().ok());
+            settled_light(state, year, deadline, today).is_none()
         })
         .map(|r| r.id)
         .collect()
@@ -128,21 +146,27 @@ pub fn parse_light(text: &str) -> Light {
     }
 }
 
-/// Each row lit by the rule.
+/// Each row lit by the rule, with what the rule read of it.
 fn light_rows<'a>(
     rows: &'a [LitRow],
     inputs: &LightInputs,
     today: Date,
     t: &Thresholds,
-) -> Vec<(&'a LitRow, Light)> {
+) -> Vec<(&'a LitRow, Record, Light)> {
     let own = by_assignment(inputs);
     let none = LightInputs::default();
     rows.iter()
         .map(|row| {
-            let year = row.year.and_then(|y| i16::try_from(y).ok());
-            let inputs = own.get(&row.id).unwrap_or(&none);
-            let record = record_from(row.id, &row.state, row.assigned_at, inputs, year);
-            (row, assignment_light(&record, today, t))
+            let lit = LitAssignment {
+                id: row.id,
+                state: &row.state,
+                assigned_at: row.assigned_at,
+                deadline: row.deadline.as_deref(),
+                year: row.year.and_then(|y| i16::try_from(y).ok()),
+            };
+            let record = record_from(&lit, own.get(&row.id).unwrap_or(&none), today);
+            let light = assignment_light(&record, today, t);
+            (row, record, light)
         })
         .collect()
 }
@@ -185,6 +209,18 @@ pub async fn ensure_current(db: &Db, clock: &dyn Clock, gate: &DailyGate) -> Ser
     Ok(())
 }
 
+/// An assignment's light history: every span of days it showed red, newest
+/// first, for those who may read its unit's record.
+pub async fn history(
+    db: &Db,
+    actor: &crate::domain::roles::Actor,
+    assignment_id: i64,
+) -> ServiceResult<Vec<store::RedSpan>> {
+    let assignment = crate::store::assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "light history")?;
+    Ok(store::red_spans_of(db, assignment_id).await?)
+}
+
 /// An assignment whose stored light is not the rule's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
@@ -204,7 +240,7 @@ pub async fn verify(db: &Db, clock: &dyn Clock) -> ServiceResult<Vec<Mismatch>> 
     let inputs = store::inputs(&mut tx, &unsettled(&rows, refresher.today)).await?;
     let mut mismatches = Vec::new();
     let mut per_task: HashMap<i64, Vec<Light>> = HashMap::new();
-    for (row, light) in light_rows(&rows, &inputs, refresher.today, &refresher.thresholds) {
+    for (row, _, light) in light_rows(&rows, &inputs, refresher.today, &refresher.thresholds) {
         per_task.entry(row.task_id).or_default().push(light);
         if row.light != light.as_str() {
             mismatches.push(Mismatch {
@@ -248,15 +284,20 @@ fn by_assignment(inputs: &LightInputs) -> HashMap<i64, LightInputs> {
     for m in &inputs.milestones {
         own.entry(m.0).or_default().milestones.push(m.clone());
     }
+    for r in &inputs.red_spans {
+        own.entry(r.0).or_default().red_spans.push(r.clone());
+    }
     own
 }
 
 /// Every assignment given, lit by the rule: what the rule read of each (its
 /// record) and its light, in the same order. For views that need the record
-/// too (the cockpit counts missed reports from it).
+/// too (the cockpit counts missed reports from it). `task_deadlines` holds
+/// each task's own deadline where it has one.
 pub fn light_all(
     rows: &[AssignmentRow],
     inputs: &LightInputs,
+    task_deadlines: &HashMap<i64, String>,
     year: Option<i16>,
     today: Date,
     thresholds: &Thresholds,
@@ -265,26 +306,55 @@ pub fn light_all(
     let none = LightInputs::default();
     rows.iter()
         .map(|a| {
-            let inputs = own.get(&a.id).unwrap_or(&none);
-            let record = record_from(a.id, &a.state, a.assigned_at, inputs, year);
+            let lit = LitAssignment {
+                id: a.id,
+                state: &a.state,
+                assigned_at: a.assigned_at,
+                deadline: a
+                    .extended_to
+                    .as_deref()
+                    .or_else(|| task_deadlines.get(&a.task_id).map(String::as_str)),
+                year,
+            };
+            let record = record_from(&lit, own.get(&a.id).unwrap_or(&none), today);
             let light = assignment_light(&record, today, thresholds);
             (record, light)
         })
         .collect()
 }
 
-/// What the light rule reads of one assignment, from the rows fetched.
-pub fn record_from(
-    id: i64,
-    state: &str,
-    assigned_at: i64,
-    inputs: &LightInputs,
-    year: Option<i16>,
-) -> Record {
+/// What the rule needs of an assignment's own row.
+pub struct LitAssignment<'a> {
+    pub id: i64,
+    pub state: &'a str,
+    pub assigned_at: i64,
+    /// The deadline in force where one is set ('YYYY-MM-DD').
+    pub deadline: Option<&'a str>,
+    pub year: Option<i16>,
+}
+
+/// What the light rule reads of one assignment on `today`, from the rows
+/// fetched.
+pub fn record_from(a: &LitAssignment<'_>, inputs: &LightInputs, today: Date) -> Record {
+    let id = a.id;
+    let year = a.year;
     let date = |text: &str| text.parse::<Date>().ok();
     Record {
-        state: state.parse().unwrap_or(State::Assigned),
-        assigned_on: china_date(assigned_at).unwrap_or(Date::constant(2000, 1, 1)),
+        state: a.state.parse().unwrap_or(State::Assigned),
+        assigned_on: china_date(a.assigned_at).unwrap_or(Date::constant(2000, 1, 1)),
+        deadline: a.deadline.and_then(date),
+        // The last day seen red: an open span is red until today. Spans
+        // from days not yet come (a demo clock moved back) are not read.
+        last_red: inputs
+            .red_spans
+            .iter()
+            .filter(|(s, _, _)| *s == id)
+            .filter_map(|(_, from, until)| {
+                let from = date(from)?;
+                let until = until.as_deref().and_then(date).unwrap_or(today);
+                (from <= today).then_some(until.min(today))
+            })
+            .max(),
         measures: inputs
             .measures
             .iter()

@@ -123,6 +123,30 @@ pub async fn tasks(
 
 /// [`tasks`] of a plan the caller has already found visible (the ledger
 /// picks it through `ledger::plan_for`), without asking again.
+/// Every task of a plan the caller may see that `query`'s filters match,
+/// page after page, in document order.
+pub async fn all_tasks_of_visible_plan(
+    db: &Db,
+    plan_id: i64,
+    query: &TaskQuery,
+) -> ServiceResult<Vec<TaskWithUnits>> {
+    let mut query = TaskQuery {
+        page: 1,
+        per_page: MAX_PER_PAGE,
+        ..query.clone()
+    };
+    let mut tasks = Vec::new();
+    loop {
+        let page = tasks_of_visible_plan(db, plan_id, &query).await?;
+        let got = page.tasks.len();
+        tasks.extend(page.tasks);
+        if got == 0 || tasks.len() as i64 >= page.total {
+            return Ok(tasks);
+        }
+        query.page += 1;
+    }
+}
+
 pub async fn tasks_of_visible_plan(
     db: &Db,
     plan_id: i64,

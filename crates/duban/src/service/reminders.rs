@@ -180,6 +180,17 @@ fn watched(inputs: store::WatchedInputs) -> Vec<Watched> {
         .collect()
 }
 
+/// The account behind an actor, who signs a 催办 (none for the system).
+pub(crate) async fn sender_of(
+    db: &Db,
+    actor: &Actor,
+) -> ServiceResult<Option<crate::store::users::UserRow>> {
+    Ok(match actor.name.strip_prefix("user:") {
+        Some(username) => crate::store::users::by_username(db, username).await?,
+        None => None,
+    })
+}
+
 /// A supervisor's 催办 on an assignment, with a message; the unit's head is
 /// told too when `to_head`. Returns the reminder.
 pub async fn urge(
@@ -206,10 +217,7 @@ pub async fn urge(
     let now = clock.now_millis();
     let today = super::lights::today(clock)?;
     let subject = format!("【催办】{}：{}", assignment.unit_name, task.title);
-    let sender = match actor.name.strip_prefix("user:") {
-        Some(username) => crate::store::users::by_username(db, username).await?,
-        None => None,
-    };
+    let sender = sender_of(db, actor).await?;
     let signed = sender
         .as_ref()
         .map_or("督查室", |u| u.display_name.as_str());
@@ -249,7 +257,7 @@ pub async fn urge(
 }
 
 /// A message from the office to an assignment's unit: a 催办, or a 督办单.
-pub(super) struct Outgoing<'a> {
+pub(crate) struct Outgoing<'a> {
     pub assignment: &'a crate::store::assignments::AssignmentRow,
     pub subject: &'a str,
     pub body: &'a str,
@@ -261,7 +269,7 @@ pub(super) struct Outgoing<'a> {
 
 /// Stores a manual reminder and plans its deliveries to the unit (inbox,
 /// e-mail, robots) inside the caller's transaction; the sender sends them.
-pub(super) async fn send_to_unit(
+pub(crate) async fn send_to_unit(
     tx: &mut crate::store::Tx,
     setup: &mut super::delivery_plan::Setup,
     out: &Outgoing<'_>,

@@ -123,6 +123,15 @@ pub async fn submit_with_evidence(
             message: format!("target {stranger} is not a target of this task"),
         });
     }
+    // A closed window locks its period (unless the office reopened it).
+    super::report_periods::check_open(
+        &mut tx,
+        &lights.thresholds,
+        assignment_id,
+        input.period,
+        lights.today,
+    )
+    .await?;
     let period = input.period.to_string();
     let id = reports::create(
         &mut tx,

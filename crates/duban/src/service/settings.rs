@@ -3,7 +3,7 @@
 //!
 //! Stored under the key `light.thresholds` in the `settings` table as JSON:
 //! `{"claim_days":5,"measure_warning_days":7,"report_grace_days":5,"report_period":"monthly"}`
-//! (`report_period` is "monthly" or "quarterly"). Until an admin saves them,
+//! (`report_period` is "weekly", "half_monthly", "monthly" or "quarterly"). Until an admin saves them,
 //! `Thresholds::default()` applies and the version reads 0.
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::store::audit::NewEvent;
 use crate::store::{Db, StoreError, audit, evaluations};
 
-const THRESHOLDS_KEY: &str = "light.thresholds";
+pub(crate) const THRESHOLDS_KEY: &str = "light.thresholds";
 
 /// The largest number of days a threshold may be.
 pub const MAX_DAYS: i32 = 60;
@@ -28,33 +28,14 @@ pub struct StoredThresholds {
     pub claim_days: i32,
     pub measure_warning_days: i32,
     pub report_grace_days: i32,
-    /// "monthly" or "quarterly".
+    /// "weekly", "half_monthly", "monthly" or "quarterly".
     pub report_period: ReportPeriod,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportPeriod {
-    Monthly,
-    Quarterly,
-}
-
-impl ReportPeriod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportPeriod::Monthly => "monthly",
-            ReportPeriod::Quarterly => "quarterly",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ReportPeriod> {
-        match text {
-            "monthly" => Some(ReportPeriod::Monthly),
-            "quarterly" => Some(ReportPeriod::Quarterly),
-            _ => None,
-        }
-    }
-}
+/// How often units report: "weekly", "half_monthly", "monthly" or
+/// "quarterly" (the stored word; thresholds saved before weeks and half
+/// months existed read as they were).
+pub use crate::domain::period::Frequency as ReportPeriod;
 
 impl From<Thresholds> for StoredThresholds {
     fn from(t: Thresholds) -> StoredThresholds {
@@ -62,11 +43,7 @@ impl From<Thresholds> for StoredThresholds {
             claim_days: t.claim_days,
             measure_warning_days: t.measure_warning_days,
             report_grace_days: t.report_grace_days,
-            report_period: if t.monthly_reports {
-                ReportPeriod::Monthly
-            } else {
-                ReportPeriod::Quarterly
-            },
+            report_period: t.report_period,
         }
     }
 }
@@ -80,7 +57,7 @@ impl StoredThresholds {
             claim_days: s.claim_days,
             measure_warning_days: s.measure_warning_days,
             report_grace_days: s.report_grace_days,
-            monthly_reports: s.report_period == ReportPeriod::Monthly,
+            report_period: s.report_period,
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct PeriodChoice {
     /// Its window is open or it was missed: the report is owed now.
     pub owed: bool,
     pub missed: bool,
+    /// Missed and not reopened by the office: no report is taken for it.
+    pub locked: bool,
 }
 
 /// The periods of the plan year that have begun by `today`, each marked
@@ -79,6 +81,7 @@ fn period_choices(
     year: Option<i64>,
     assigned_at: i64,
     reported: &[String],
+    reopened: &[String],
     today: jiff::civil::Date,
 ) -> Vec<PeriodChoice> {
     let Some(year) = year.and_then(|y| i16::try_from(y).ok()) else {
@@ -89,23 +92,20 @@ fn period_choices(
     let owed = report_window::owed(year, assigned_on, &done, today, thresholds);
     report_window::periods(year, thresholds)
         .into_iter()
-        .filter(|(period, end)| {
+        .filter(|(period, _)| {
             // Begun: the period's first day is on or before today.
-            let first = match *period {
-                Period::Quarter { year, quarter } => {
-                    jiff::civil::Date::new(year, (quarter as i8 - 1) * 3 + 1, 1).ok()
-                }
-                Period::Month { .. } => Some(end.first_of_month()),
-            };
-            first.is_some_and(|first| first <= today)
+            period.bounds().is_some_and(|(first, _)| first <= today)
         })
         .map(|(period, _)| {
             let owed_now = owed.iter().find(|o| o.period == period);
+            let missed = owed_now.is_some_and(|o| o.missed);
+            let text = period.to_string();
             PeriodChoice {
-                period: period.to_string(),
                 reported: done.contains(&period),
                 owed: owed_now.is_some(),
-                missed: owed_now.is_some_and(|o| o.missed),
+                missed,
+                locked: missed && !reopened.contains(&text),
+                period: text,
             }
         })
         .collect()
@@ -137,6 +137,13 @@ pub async fn assignment_record(
         .collect();
     let today = china_date(clock.now_millis())
         .ok_or_else(|| ServiceError::Invalid("the clock is out of range".into()))?;
+    // Periods the office reopened for this unit that still take a report.
+    let reopened: Vec<String> = crate::store::report_periods::of_assignment(db, assignment_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.until_day.as_str() >= today.to_string().as_str())
+        .map(|r| r.period)
+        .collect();
     let reporters = detail
         .reports
         .iter()
@@ -150,6 +157,7 @@ pub async fn assignment_record(
             plan.year,
             assignment.assigned_at,
             &reported,
+            &reopened,
             today,
         ),
         plan,

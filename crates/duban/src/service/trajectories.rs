@@ -165,12 +165,7 @@ fn cumulative<'a>(figures: impl Iterator<Item = &'a ReportedActual>) -> Vec<(Dat
 
 /// The last day of a report period.
 fn period_end(period: Period) -> Option<Date> {
-    let (year, month) = match period {
-        Period::Month { year, month } => (year, month),
-        Period::Quarter { year, quarter } => (year, quarter * 3),
-    };
-    let month = i8::try_from(month).ok()?;
-    Some(Date::new(year, month, 1).ok()?.last_of_month())
+    period.bounds().map(|(_, last)| last)
 }
 
 /// Sets a target's milestones from the office's lines (`2021-06-30 80`, one

@@ -273,6 +273,9 @@ pub struct LightInputs {
     /// The milestones of those targets, once per assignment of their task:
     /// (assignment, target, due on 'YYYY-MM-DD', cumulative value)
     pub milestones: Vec<(i64, i64, String, f64)>,
+    /// The light history's red spans: (assignment, from day, until day if it
+    /// has left red).
+    pub red_spans: Vec<(i64, String, Option<String>)>,
 }
 
 pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightInputs> {
@@ -280,7 +283,7 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
         return Ok(LightInputs::default());
     }
     let list = super::placeholders(assignment_ids.len());
-    let [measures, reports, findings, targets, milestones] = light_input_queries(&list);
+    let [measures, reports, findings, targets, milestones, red_spans] = light_input_queries(&list);
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
         for r in super::bind_all(sqlx::query(measures), assignment_ids).fetch_all(pool).await? {
@@ -298,12 +301,15 @@ pub async fn light_inputs(db: &Db, assignment_ids: &[i64]) -> StoreResult<LightI
         for r in super::bind_all(sqlx::query(milestones), assignment_ids).fetch_all(pool).await? {
             inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
         }
+        for r in super::bind_all(sqlx::query(red_spans), assignment_ids).fetch_all(pool).await? {
+            inputs.red_spans.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+        }
         inputs
     }))
 }
 
-/// The five queries of [`LightInputs`] over the assignments `list` binds.
-pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 5] {
+/// The six queries of [`LightInputs`] over the assignments `list` binds.
+pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 6] {
     [
         sqlx::AssertSqlSafe(format!(
             "SELECT assignment_id, deadline, done_at IS NOT NULL FROM measures WHERE assignment_id IN ({list})"
@@ -325,6 +331,9 @@ pub(crate) fn light_input_queries(list: &str) -> [sqlx::AssertSqlSafe<String>; 5
             "SELECT a.id, m.target_id, m.due_on, m.value FROM assignments a \
              JOIN targets g ON g.task_id = a.task_id JOIN target_milestones m ON m.target_id = g.id \
              WHERE g.value IS NOT NULL AND a.id IN ({list})"
+        )),
+        sqlx::AssertSqlSafe(format!(
+            "SELECT assignment_id, from_day, until_day FROM red_spans WHERE assignment_id IN ({list})"
         )),
     ]
 }

@@ -66,6 +66,10 @@ pub async fn light_inputs_of_plan(
          JOIN targets g ON g.task_id = a.task_id JOIN target_milestones m ON m.target_id = g.id \
          {LIVE} AND g.value IS NOT NULL"
     ));
+    let red_spans = sqlx::AssertSqlSafe(format!(
+        "SELECT s.assignment_id, s.from_day, s.until_day FROM red_spans s \
+         JOIN assignments a ON a.id = s.assignment_id {LIVE}"
+    ));
     Ok(on_db!(db, pool => {
         let mut inputs = LightInputs::default();
         for r in sqlx::query(measures).bind(plan_id).fetch_all(pool).await? {
@@ -91,6 +95,9 @@ pub async fn light_inputs_of_plan(
         }
         for r in sqlx::query(milestones).bind(plan_id).fetch_all(pool).await? {
             inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+        }
+        for r in sqlx::query(red_spans).bind(plan_id).fetch_all(pool).await? {
+            inputs.red_spans.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
         }
         (inputs, found)
     }))

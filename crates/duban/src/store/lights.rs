@@ -27,9 +27,13 @@ pub struct LitRow {
     pub assigned_at: i64,
     pub year: Option<i64>,
     pub light: String,
+    /// The deadline in force where one is set: the granted extension, else
+    /// the task's own date ('YYYY-MM-DD').
+    pub deadline: Option<String>,
 }
 
-const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.light \
+const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.light, \
+     COALESCE(a.extended_to, t.deadline_date) \
      FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE a.withdrawn_in IS NULL AND t.removed_in IS NULL";
 
@@ -76,6 +80,7 @@ fn lit_row<R: Row>(r: &R) -> StoreResult<LitRow>
 where
     for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<i64>: sqlx::Decode<'r, R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
@@ -86,6 +91,7 @@ where
         assigned_at: r.try_get(3)?,
         year: r.try_get(4)?,
         light: r.try_get(5)?,
+        deadline: r.try_get(6)?,
     })
 }
 
@@ -98,7 +104,7 @@ pub async fn inputs(tx: &mut Tx, ids: &[i64]) -> StoreResult<LightInputs> {
     let mut inputs = LightInputs::default();
     for chunk in ids.chunks(CHUNK) {
         let list = placeholders(chunk.len());
-        let [measures, reports, findings, targets, milestones] =
+        let [measures, reports, findings, targets, milestones, red_spans] =
             super::assignments::light_input_queries(&list);
         on_tx!(tx, conn => {
             for r in bind_all(sqlx::query(measures), chunk).fetch_all(&mut **conn).await? {
@@ -115,6 +121,9 @@ pub async fn inputs(tx: &mut Tx, ids: &[i64]) -> StoreResult<LightInputs> {
             }
             for r in bind_all(sqlx::query(milestones), chunk).fetch_all(&mut **conn).await? {
                 inputs.milestones.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+            }
+            for r in bind_all(sqlx::query(red_spans), chunk).fetch_all(&mut **conn).await? {
+                inputs.red_spans.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
             }
         });
     }
@@ -145,10 +154,7 @@ async fn set_lights(
     for (light, ids) in changes {
         for chunk in ids.chunks(CHUNK) {
             // $1 is the light; the ids follow from $2.
-            let list = (2..chunk.len() + 2)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = super::placeholders_from(2, chunk.len());
             let sql = sqlx::AssertSqlSafe(format!(
                 "UPDATE {table} SET light = $1 WHERE id IN ({list})"
             ));
@@ -222,4 +228,62 @@ pub async fn task_lights(tx: &mut Tx, task_ids: &[i64]) -> StoreResult<Vec<(i64,
         });
     }
     Ok(out)
+}
+
+/// A span of red opened on `day` for each (assignment, reason).
+pub async fn open_red_spans(
+    tx: &mut Tx,
+    day: &str,
+    opened: &[(i64, &'static str)],
+) -> StoreResult<()> {
+    for (assignment_id, reason) in opened {
+        on_tx!(tx, conn => {
+            sqlx::query("INSERT INTO red_spans (assignment_id, from_day, reason) VALUES ($1, $2, $3)")
+                .bind(assignment_id)
+                .bind(day)
+                .bind(*reason)
+                .execute(&mut **conn)
+                .await?;
+        });
+    }
+    Ok(())
+}
+
+/// Closes on `day` the open red spans of these assignments (their light
+/// left red).
+pub async fn close_red_spans(tx: &mut Tx, day: &str, ids: &[i64]) -> StoreResult<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let list = super::placeholders_from(2, chunk.len());
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE red_spans SET until_day = $1 WHERE until_day IS NULL AND assignment_id IN ({list})"
+        ));
+        on_tx!(tx, conn => {
+            bind_all(sqlx::query(sql).bind(day), chunk).execute(&mut **conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// A span of red in an assignment's light history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedSpan {
+    pub from_day: String,
+    pub until_day: Option<String>,
+    pub reason: String,
+}
+
+/// An assignment's light history: its red spans, newest first.
+pub async fn red_spans_of(db: &super::Db, assignment_id: i64) -> StoreResult<Vec<RedSpan>> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query(
+            "SELECT from_day, until_day, reason FROM red_spans WHERE assignment_id = $1 \
+             ORDER BY from_day DESC, id DESC",
+        )
+        .bind(assignment_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok(RedSpan { from_day: r.try_get(0)?, until_day: r.try_get(1)?, reason: r.try_get(2)? }))
+        .collect::<StoreResult<Vec<_>>>()?
+    }))
 }

@@ -28,8 +28,10 @@ pub mod notices;
 pub mod notify_targets;
 pub mod plan_data;
 pub mod plans;
+pub mod public_pages;
 pub mod publishing;
 pub mod reminders;
+pub mod report_periods;
 pub mod reports;
 pub mod sessions;
 pub mod supervision;
@@ -284,7 +286,12 @@ pub async fn ping(db: &Db) -> StoreResult<()> {
 
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
 pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n)
+    placeholders_from(1, n)
+}
+
+/// `$first, …`: `n` placeholders after the statement's own leading ones.
+pub(crate) fn placeholders_from(first: usize, n: usize) -> String {
+    (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")

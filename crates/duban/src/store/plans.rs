@@ -240,6 +240,27 @@ pub struct PlanHeader {
     pub state: String,
 }
 
+/// The register of supervised items (督办事项) of an annual plan's year, if
+/// the plan is annual and the year has one.
+pub async fn register_beside(db: &Db, plan_id: i64) -> StoreResult<Option<PlanHeader>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT r.id, r.year, r.title, r.state FROM plans r JOIN plans p ON p.year = r.year \
+             WHERE p.id = $1 AND p.kind = 'annual' AND r.kind = 'register' ORDER BY r.id LIMIT 1",
+        )
+        .bind(plan_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| Ok::<_, super::StoreError>(PlanHeader {
+            id: r.try_get(0)?,
+            year: r.try_get(1)?,
+            title: r.try_get(2)?,
+            state: r.try_get(3)?,
+        }))
+        .transpose()?
+    }))
+}
+
 /// Every plan, oldest first, without its size: what the pages' plan pickers
 /// need on every request.
 pub async fn headers(db: &Db) -> StoreResult<Vec<PlanHeader>> {

@@ -82,6 +82,19 @@ pub async fn target_ids_of_assignment(tx: &mut Tx, assignment_id: i64) -> StoreR
     }))
 }
 
+/// The assignment has a report for `period`.
+pub async fn period_reported(tx: &mut Tx, assignment_id: i64, period: &str) -> StoreResult<bool> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM progress_reports WHERE assignment_id = $1 AND period = $2",
+        )
+        .bind(assignment_id)
+        .bind(period)
+        .fetch_one(&mut **conn)
+        .await? > 0
+    }))
+}
+
 /// An assignment's reports, newest period first.
 pub async fn of_assignment(db: &Db, assignment_id: i64) -> StoreResult<Vec<ReportRow>> {
     of_assignments(db, &[assignment_id]).await

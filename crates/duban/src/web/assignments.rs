@@ -109,8 +109,8 @@ impl AssignmentPage {
         }
         self.periods
             .iter()
-            .find(|p| p.owed)
-            .or_else(|| self.periods.iter().rev().find(|p| !p.reported))
+            .find(|p| p.owed && !p.locked)
+            .or_else(|| self.periods.iter().rev().find(|p| !p.reported && !p.locked))
             .map_or("", |p| p.period.as_str())
     }
 }

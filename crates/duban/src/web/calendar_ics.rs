@@ -13,7 +13,6 @@ use icalendar::{Calendar, Component, EventLike, Property};
 
 use super::error::WebError;
 use crate::app::AppState;
-use crate::domain::period::Period;
 use crate::service::calendar_content::{Deadline, Feed, What, feed};
 
 pub fn router() -> Router<AppState> {
@@ -151,13 +150,7 @@ fn headline(d: &Deadline) -> (String, String, Option<i64>) {
     }
 }
 
-/// 2021年6月, 2021年第2季度.
-pub fn period_zh(period: Period) -> String {
-    match period {
-        Period::Month { year, month } => format!("{year}年{month}月"),
-        Period::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
-    }
-}
+pub use crate::domain::words::period_zh;
 
 fn details(d: &Deadline) -> String {
     let task = format!(
@@ -201,6 +194,7 @@ fn link(base: &str, d: &Deadline) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::period::Period;
     use crate::service::calendar_content::Deadline;
 
     fn feed() -> Feed {

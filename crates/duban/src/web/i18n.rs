@@ -92,6 +92,19 @@ impl Lang {
         }
     }
 
+    /// Why the light turned red, by the code kept in the light history.
+    pub fn red_reason(self, code: &str) -> &'static str {
+        match code {
+            "deadline_passed" => self.t("超过办理时限未办结", "Past its deadline"),
+            "year_over" => self.t("年度结束未办结", "Year over, not done"),
+            "overdue_measure" => self.t("细化措施逾期", "A measure overdue"),
+            "overdue_rectification" => self.t("整改逾期", "A rectification overdue"),
+            "missed_report" => self.t("逾期未报送进展", "A report missed"),
+            "before_history" => self.t("记录开始前已亮红灯", "Red before the history began"),
+            _ => self.t("滞后", "Behind"),
+        }
+    }
+
     /// An assignment's state.
     pub fn state(self, state: &str) -> &'static str {
         match (state, self) {
@@ -338,7 +351,26 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "number_format" => "编号格式须包含 {seq}（如 督〔{year}〕{seq}号），40 字以内",
         "sign_days" => "签收时限为 0–60 个工作日",
         "reason" => "请说明理由",
-        "period" => "请选择报告期（如 2021-06 或 2021-Q2）",
+        "period" if message.contains("is locked") => {
+            return format!(
+                "该报送周期的报送窗口已于{}关闭，周期已锁定，不能补报；确需补报的，请联系督查室重新开放",
+                message
+                    .split("closed on ")
+                    .nth(1)
+                    .and_then(|rest| rest.get(..10))
+                    .unwrap_or("")
+            );
+        }
+        "period" if message.contains("nothing to reopen") => {
+            "该周期仍在报送窗口内或已报送，无需重新开放"
+        }
+        "period" if message.contains("reports here are") => {
+            return format!(
+                "报送周期与本区的报送频次不符：{}",
+                message.split(": ").nth(1).unwrap_or(message)
+            );
+        }
+        "period" => "请选择报告期（如 2021-06、2021-Q2、2021-W05 或 2021-06-H1）",
         "narrative" => "请填写进展情况",
         "text" => "请填写内容",
         "answer" => "请填写答复",

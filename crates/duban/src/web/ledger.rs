@@ -170,9 +170,38 @@ fn query_base(plan: i64, f: &Filters) -> String {
 }
 
 fn rows(found: &Ledger, lang: super::i18n::Lang) -> Vec<Row> {
+    let mut rows = task_rows(found, &found.page.tasks, None, lang);
+    if let Some(register) = &found.register
+        && !register.tasks.is_empty()
+    {
+        rows.push(Row {
+            heading: Some(format!(
+                "{}（{}）",
+                lang.t("督办事项", "Supervised items"),
+                register.plan.title
+            )),
+            task: None,
+        });
+        rows.extend(task_rows(
+            found,
+            &register.tasks,
+            Some(&register.numbers),
+            lang,
+        ));
+    }
+    rows
+}
+
+/// Category headings and task lines; items show their own number.
+fn task_rows(
+    found: &Ledger,
+    tasks: &[crate::service::plans::TaskWithUnits],
+    numbers: Option<&std::collections::HashMap<i64, String>>,
+    lang: super::i18n::Lang,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut current: Option<&str> = None;
-    for task in &found.page.tasks {
+    for task in tasks {
         let ordinal = task.task.category_ordinal.as_deref();
         if ordinal != current {
             current = ordinal;
@@ -186,9 +215,16 @@ fn rows(found: &Ledger, lang: super::i18n::Lang) -> Vec<Row> {
         }
         let mut line = TaskLine {
             id: task.task.id,
-            number: task.task.number.clone(),
+            number: numbers
+                .and_then(|n| n.get(&task.task.id).cloned())
+                .unwrap_or_else(|| task.task.number.clone()),
             title: task.task.title.clone(),
-            deadline: task.task.deadline_text.clone().unwrap_or_default(),
+            deadline: task
+                .task
+                .deadline_text
+                .clone()
+                .or_else(|| task.task.deadline_date.clone())
+                .unwrap_or_default(),
             light: task.light.as_str(),
             leads: Vec::new(),
             cos: Vec::new(),

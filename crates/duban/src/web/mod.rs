@@ -29,6 +29,8 @@ pub mod me;
 pub mod notices;
 pub mod page;
 pub mod plans;
+pub mod public_page;
+pub mod report_periods;
 pub mod security_headers;
 pub mod supervision;
 pub mod supervision_assignment;

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/inspections", post(open))
         .merge(super::supervision_inspection::router())
         .merge(super::supervision_assignment::router())
+        .merge(super::report_periods::router())
 }
 
 /// What a 催办 reminder's description starts with, so it reads as one.

@@ -1,7 +1,8 @@
 //! One assignment from the office's side: the task, the unit's state,
 //! measures, latest reports and findings; raising a finding, 催办, 销号 or
-//! 驳回 of declared work, and the evaluation with the record-derived
-//! indicators beside each of the four dimensions.
+//! 驳回 of declared work, reopening a locked report period, the light
+//! history, and the evaluation with the record-derived indicators beside
+//! each of the four dimensions.
 
 use askama::Template;
 use axum::Router;
@@ -35,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/supervision/assignments/{id}", get(show))
         .route("/supervision/assignments/{id}/findings", post(raise))
         .route("/supervision/assignments/{id}/remind", post(remind))
+        .route(
+            "/supervision/assignments/{id}/reopen-period",
+            post(reopen_period),
+        )
         .route("/supervision/assignments/{id}/verify", post(verify))
         .route("/supervision/assignments/{id}/reject", post(reject))
         .route(
@@ -70,9 +75,19 @@ pub struct EvalForm {
     pub comment: String,
 }
 
+#[derive(Deserialize, Default, Clone)]
+pub struct ReopenForm {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    reason: String,
+}
+
 /// What each form on the page holds and what was wrong with it.
 #[derive(Default)]
 struct Forms {
+    reopen: ReopenForm,
+    reopen_errors: FieldErrors,
     raise: RaiseForm,
     raise_errors: FieldErrors,
     remind: RemindForm,
@@ -110,11 +125,21 @@ struct AssignmentPage {
     inspections: Vec<InspectionLine>,
     /// Reminders and 催办 on this assignment, newest first, with who read them.
     reminders: Vec<WithReceipts>,
+    /// The light history: every span it showed red, newest first.
+    red_spans: Vec<crate::store::lights::RedSpan>,
+    /// Locked report periods the office reopened, newest first.
+    reopenings: Vec<crate::store::report_periods::ReopeningRow>,
     dimensions: Vec<Dimension>,
     evaluations: Vec<EvaluationLine>,
     weights_text: String,
     forms: Forms,
     back: String,
+}
+
+/// What the record keeps of the assignment's light and report periods.
+struct History {
+    red_spans: Vec<crate::store::lights::RedSpan>,
+    reopenings: Vec<crate::store::report_periods::ReopeningRow>,
 }
 
 fn day_of(millis: i64) -> String {
@@ -127,6 +152,7 @@ fn assignment_page(
     page: &Page,
     v: AssignmentView,
     reminders: Vec<WithReceipts>,
+    history: History,
     mut forms: Forms,
 ) -> AssignmentPage {
     let lang: Lang = page.lang;
@@ -185,6 +211,8 @@ fn assignment_page(
         findings,
         inspections: v.inspections.clone(),
         reminders,
+        red_spans: history.red_spans,
+        reopenings: history.reopenings,
         dimensions: dimensions(lang, &v, &forms.eval, &forms.eval_errors),
         evaluations: evaluation_lines(&v),
         weights_text: format!(
@@ -212,7 +240,11 @@ async fn render_with(
 ) -> Result<Html<String>, WebError> {
     let view = assignment(&state.db, state.clock.as_ref(), &page.actor, id).await?;
     let reminders = reminders_of(&state.db, &page.actor, id).await?;
-    super::render(&assignment_page(page, view, reminders, forms))
+    let history = History {
+        red_spans: crate::service::lights::history(&state.db, &page.actor, id).await?,
+        reopenings: crate::service::report_periods::reopenings(&state.db, &page.actor, id).await?,
+    };
+    super::render(&assignment_page(page, view, reminders, history, forms))
 }
 
 async fn show(
@@ -271,6 +303,34 @@ async fn remind(
             let forms = Forms {
                 remind_errors: form_errors(page.lang, error)?,
                 remind: form,
+                ..Forms::default()
+            };
+            Ok(unprocessable(render_with(&state, &page, id, forms).await?))
+        }
+    }
+}
+
+/// Reopens a locked report period of this assignment, with a reason.
+async fn reopen_period(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<ReopenForm>,
+) -> Result<Response, WebError> {
+    let done = crate::service::report_periods::reopen(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        &form.period,
+        &form.reason,
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(to_page(id, "periods")),
+        Err(error) => {
+            let forms = Forms {
+                reopen_errors: FieldErrors::from_service(page.lang, error)?,
+                reopen: form,
                 ..Forms::default()
             };
             Ok(unprocessable(render_with(&state, &page, id, forms).await?))

@@ -117,6 +117,23 @@ impl TestApp {
 
 impl TestApp {
     /// A client signed in as `username` (password "demo").
+    /// The subjects in `client`'s inbox, newest first, and how many are unread.
+    pub async fn inbox_subjects(&self, client: &reqwest::Client) -> (Vec<String>, i64) {
+        let (_, inbox) = self.get(client, "/api/v1/inbox").await;
+        let subjects = inbox["items"]
+            .as_array()
+            .expect("an inbox")
+            .iter()
+            .map(|i| {
+                i["reminder"]["subject"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        (subjects, inbox["unread"].as_i64().unwrap_or_default())
+    }
+
     pub async fn signed_in(&self, username: &str) -> reqwest::Client {
         let client = client();
         let response = self.login(&client, username, "demo").await;

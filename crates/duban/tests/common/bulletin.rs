@@ -73,6 +73,7 @@ pub async fn build(db: &Db) -> Situation {
     submit(db, &at("2021-07-02"), &liaison(&d), d.id, &june("六月进展"))
         .await
         .unwrap();
+    super::record::reopen(db, &at("2021-07-08"), c.id, "2021-06").await;
     submit(
         db,
         &at("2021-07-08"),

@@ -104,6 +104,21 @@ pub async fn task_and_assignment(db: &Db, number: &str, unit: &str) -> (i64, i64
     (task.task.id, assignment.id)
 }
 
+/// The office reopens a locked report period (its window closed) so that the
+/// unit's late report is taken, as `report_periods::reopen` allows.
+pub async fn reopen(db: &Db, clock: &dyn Clock, assignment_id: i64, period: &str) {
+    duban::service::report_periods::reopen(
+        db,
+        clock,
+        &Actor::operator(),
+        assignment_id,
+        period,
+        "补报：报送窗口内系统故障",
+    )
+    .await
+    .expect("the period reopens");
+}
+
 /// The unit's liaison claims the assignment.
 pub async fn claim(db: &Db, clock: &dyn Clock, a: &AssignmentRow) -> AssignmentRow {
     act(db, clock, &liaison(a), a.id, a.version, Move::Claim, None)

@@ -102,10 +102,8 @@ async fn settings_page(
                 stored.measure_warning_days,
                 page.lang.t("报告宽限", "report grace"),
                 stored.report_grace_days,
-                match stored.report_period {
-                    ReportPeriod::Monthly => page.lang.t("按月", "monthly"),
-                    ReportPeriod::Quarterly => page.lang.t("按季度", "quarterly"),
-                },
+                page.lang
+                    .t(stored.report_period.zh(), stored.report_period.en()),
             ));
             form.version = t_version.to_string();
         }
@@ -176,7 +174,7 @@ fn parse_thresholds(form: &ThresholdsForm) -> Result<StoredThresholds, ServiceEr
         report_grace_days: number("report_grace_days", &form.report_grace_days)?,
         report_period: ReportPeriod::parse(&form.report_period).ok_or(ServiceError::Field {
             field: "report_period",
-            message: "monthly or quarterly".into(),
+            message: "weekly, half_monthly, monthly or quarterly".into(),
         })?,
     })
 }

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/plans", get(list))
         .route("/plans/{id}/publish", post(publish_draft))
+        .merge(super::public_page::router())
         .merge(import::router())
         .merge(revise::router())
 }

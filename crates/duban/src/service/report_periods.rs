@@ -1,0 +1,286 @@
+//! Report periods (报送周期): windows by how often units report, each open
+//! from `report_grace_days` working days before the period ends to as many
+//! after (`domain::report_window`). Once a window has closed the period is
+//! locked: a report for it is refused, unless the office reopened it for the
+//! assignment, with a reason, until a day (audited). And the board of who has
+//! not reported (未报送) in the current window, with one 催办 to all of them.
+
+use jiff::civil::Date;
+use serde_json::json;
+
+use super::reminders::{Outgoing, send_to_unit};
+use super::{ServiceError, ServiceResult, require, text};
+use crate::clock::Clock;
+use crate::domain::light::Thresholds;
+use crate::domain::period::Period;
+use crate::domain::report_window;
+use crate::domain::roles::{Actor, Role};
+use crate::store::report_periods::{self as store, NewReopening, ReopeningRow, Unreported};
+use crate::store::{Db, Tx};
+
+/// Refuses a report for `period` that the office does not take now: a
+/// period of another frequency than the office's, or one whose window has
+/// closed and that is not reopened for this assignment.
+pub async fn check_open(
+    tx: &mut Tx,
+    t: &Thresholds,
+    assignment_id: i64,
+    period: Period,
+    today: Date,
+) -> ServiceResult<()> {
+    check_kind(t, period)?;
+    let (_, due) = report_window::window(period.last_day(), t);
+    if today <= due {
+        return Ok(());
+    }
+    let reopened = store::open_until(tx, assignment_id, &period.to_string()).await?;
+    if reopened
+        .and_then(|until| until.parse::<Date>().ok())
+        .is_some_and(|until| today <= until)
+    {
+        return Ok(());
+    }
+    Err(ServiceError::field(
+        "period",
+        format!(
+            "the report window of {period} closed on {due}: the period is locked (已锁定); \
+             the supervision office may reopen it"
+        ),
+    ))
+}
+
+fn check_kind(t: &Thresholds, period: Period) -> ServiceResult<()> {
+    let wanted = t.report_period;
+    if period.frequency() == wanted {
+        return Ok(());
+    }
+    Err(ServiceError::field(
+        "period",
+        format!(
+            "reports here are {} ({}): write a period such as {}",
+            wanted.en(),
+            wanted.zh(),
+            wanted.example()
+        ),
+    ))
+}
+
+/// Reopens a locked period of one assignment (supervisors and admins), with
+/// a reason, for `report_grace_days` working days from today.
+pub async fn reopen(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    assignment_id: i64,
+    period: &str,
+    reason: &str,
+) -> ServiceResult<ReopeningRow> {
+    require(
+        actor,
+        &[Role::Admin, Role::Supervisor],
+        "reopen a report period",
+    )?;
+    let period: Period = period
+        .parse()
+        .map_err(|message: String| ServiceError::field("period", message))?;
+    let reason = text("reason", reason, 2000)?;
+    let (t, _) = super::settings::thresholds(db).await?;
+    check_kind(&t, period)?;
+    let today = super::lights::today(clock)?;
+    let (_, due) = report_window::window(period.last_day(), &t);
+    if today <= due {
+        return Err(ServiceError::field(
+            "period",
+            format!("the window of {period} is open until {due}: there is nothing to reopen"),
+        ));
+    }
+    let until = t
+        .calendar
+        .add_working_days(today, t.report_grace_days.max(1))
+        .to_string();
+    let now = clock.now_millis();
+    let period_text = period.to_string();
+    let mut tx = db.begin().await?;
+    let assignment = crate::store::assignments::get(&mut tx, assignment_id).await?;
+    if crate::store::reports::period_reported(&mut tx, assignment_id, &period_text).await? {
+        return Err(ServiceError::Transition(format!(
+            "{} has reported {period}: nothing to reopen",
+            assignment.unit_name
+        )));
+    }
+    let id = store::insert(
+        &mut tx,
+        &NewReopening {
+            assignment_id,
+            period: &period_text,
+            reason: &reason,
+            until_day: &until,
+            reopened_by: &actor.name,
+            reopened_at: now,
+        },
+    )
+    .await?;
+    super::record(
+        &mut tx,
+        now,
+        actor,
+        "report_period.reopen",
+        "assignment",
+        assignment_id,
+        json!({ "reopening_id": id, "period": period_text, "reason": reason, "until": until }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ReopeningRow {
+        id,
+        assignment_id,
+        period: period_text,
+        reason,
+        until_day: until,
+        reopened_by: actor.name.clone(),
+        reopened_at: now,
+    })
+}
+
+/// An assignment's reopened periods, newest first.
+pub async fn reopenings(
+    db: &Db,
+    actor: &Actor,
+    assignment_id: i64,
+) -> ServiceResult<Vec<ReopeningRow>> {
+    let assignment = crate::store::assignments::read(db, assignment_id).await?;
+    super::may_read_unit(actor, assignment.unit_id, "report periods")?;
+    Ok(store::of_assignment(db, assignment_id).await?)
+}
+
+/// Who has not reported (未报送) for the plan's current period.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub plan: crate::store::plans::PlanHeader,
+    /// The period of the open window, else the last that ended; none before
+    /// the plan year's first period ends, or for a plan without a year.
+    pub period: Option<Period>,
+    /// The last day a report for it is on time.
+    pub due: Option<Date>,
+    /// Its window has closed: the rows are missed reports.
+    pub closed: bool,
+    pub rows: Vec<Unreported>,
+}
+
+/// The 未报送 board of a plan (the office and leaders; not units).
+pub async fn board(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan_id: i64,
+) -> ServiceResult<Board> {
+    require(
+        actor,
+        &[Role::Admin, Role::Supervisor, Role::Leader, Role::Viewer],
+        "read who has not reported",
+    )?;
+    let plan = crate::store::plans::header(db, plan_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("plan {plan_id}")))?;
+    let (t, _) = super::settings::thresholds(db).await?;
+    let today = super::lights::today(clock)?;
+    let year = plan.year.and_then(|y| i16::try_from(y).ok());
+    let Some(period) = year.and_then(|y| report_window::current(y, today, &t)) else {
+        return Ok(Board {
+            plan,
+            period: None,
+            due: None,
+            closed: false,
+            rows: Vec::new(),
+        });
+    };
+    let end = period.last_day();
+    let (_, due) = report_window::window(end, &t);
+    // Work taken on after the period ended owes no report for it.
+    let rows = store::unreported(db, plan_id, &period.to_string())
+        .await?
+        .into_iter()
+        .filter(|r| crate::domain::light::china_date(r.assigned_at).is_some_and(|d| d <= end))
+        .collect();
+    Ok(Board {
+        plan,
+        period: Some(period),
+        due: Some(due),
+        closed: today > due,
+        rows,
+    })
+}
+
+/// One 催办 to every assignment on the board, in one transaction; returns
+/// how many were sent.
+pub async fn urge_all(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    plan_id: i64,
+    message: &str,
+) -> ServiceResult<usize> {
+    require(actor, &[Role::Admin, Role::Supervisor], "send a 催办")?;
+    let message = text("message", message, 2000)?;
+    let board = board(db, clock, actor, plan_id).await?;
+    let Some(period) = board.period else {
+        return Ok(0);
+    };
+    let owing: std::collections::HashSet<i64> =
+        board.rows.iter().map(|r| r.assignment_id).collect();
+    let assignments: Vec<_> = crate::store::cockpit::assignments_of_plan(db, plan_id)
+        .await?
+        .into_iter()
+        .filter(|a| owing.contains(&a.id))
+        .collect();
+    let titles: std::collections::HashMap<i64, &str> = board
+        .rows
+        .iter()
+        .map(|r| (r.assignment_id, r.task_title.as_str()))
+        .collect();
+    let mut setup = super::delivery_plan::Setup::load(db).await?;
+    let now = clock.now_millis();
+    let today = super::lights::today(clock)?;
+    let period_zh = crate::domain::words::period_zh(period);
+    let sender = super::reminders::sender_of(db, actor).await?;
+    let signed = sender
+        .as_ref()
+        .map_or("督查室", |u| u.display_name.as_str());
+    let body = format!("{message}（{period_zh}进展未报送，{signed}催办）");
+    let created_by = sender.map(|u| u.id);
+    let mut tx = db.begin().await?;
+    let mut sent = Vec::new();
+    for assignment in &assignments {
+        let title = titles.get(&assignment.id).copied().unwrap_or_default();
+        let subject = format!("【催办】{period_zh}进展未报送：{title}");
+        let link = format!("/assignments/{}", assignment.id);
+        let id = send_to_unit(
+            &mut tx,
+            &mut setup,
+            &Outgoing {
+                assignment,
+                subject: &subject,
+                body: &body,
+                link: &link,
+                to_head: false,
+                created_by,
+            },
+            now,
+            today,
+        )
+        .await?;
+        sent.push(json!({ "assignment_id": assignment.id, "reminder_id": id }));
+    }
+    super::record(
+        &mut tx,
+        now,
+        actor,
+        "reminder.urge_unreported",
+        "plan",
+        plan_id,
+        json!({ "period": period.to_string(), "message": message, "sent": sent }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sent.len())
+}
