@@ -389,6 +389,18 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_is_read_as_written() {
+        let readme = include_str!("../../../../README.md");
+        let start = readme.find("```toml\n[directory]\n").expect("the example") + 20;
+        let end = start + readme[start..].find("```").unwrap();
+        let config: DirectoryConfig = toml::from_str(&readme[start..end]).unwrap();
+        assert_eq!(config.username_attr, "uid");
+        // Every field checks out up to the files, which are not on this machine.
+        let error = Directory::new(config).unwrap_err();
+        assert!(error.starts_with("directory.bind_password_file"), "{error}");
+    }
+
+    #[test]
     fn each_mistake_names_its_field() {
         for (text, field) in [
             ("starttls = true\nurl = \"ldaps://x\"", "directory.starttls"),
