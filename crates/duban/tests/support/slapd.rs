@@ -3,6 +3,8 @@
 //! (slapd.conf) and database (mdb) in a temporary folder, loaded with a few
 //! units and people; stopped when the guard drops. `.ci/run` installs slapd.
 
+#![allow(dead_code)] // each test binary uses its own subset
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -139,6 +139,8 @@ fn invalid_message(lang: Lang, message: &str) -> String {
     }
     if message.contains("own account") {
         "不能停用自己的账号".to_string()
+    } else if message.contains("directory account") {
+        "目录账号的密码在统一身份认证目录中修改，不在本系统重置".to_string()
     } else if message.contains("needs a unit") {
         "单位联络员须有所属单位".to_string()
     } else {

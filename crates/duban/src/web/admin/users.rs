@@ -56,6 +56,8 @@ struct UserLine {
     unit: String,
     body: String,
     active: bool,
+    /// Signs in by the directory, kept by its sync.
+    directory: bool,
 }
 
 #[derive(Template)]
@@ -120,6 +122,7 @@ async fn users_page(
                 display_name: u.display_name,
                 role: u.role,
                 active: u.active,
+                directory: u.directory,
             })
             .collect(),
         units: units.into_iter().map(|(_, n)| n).collect(),
