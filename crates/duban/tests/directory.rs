@@ -7,6 +7,9 @@
 mod common;
 #[path = "support/slapd.rs"]
 mod slapd;
+#[path = "support/smtp.rs"]
+#[allow(dead_code)] // only its test CA
+mod smtp;
 
 use std::sync::Arc;
 
@@ -15,6 +18,7 @@ use common::app::{TestApp, client, error_code, serve_state};
 use duban::app::AppState;
 use duban::clock::{FixedClock, SystemClock};
 use duban::directory::Directory;
+use duban::directory::client::{self, DirectoryError};
 use duban::domain::roles::Actor;
 use duban::store::{Db, users};
 use reqwest::StatusCode;
@@ -481,6 +485,51 @@ async fn login_page_answer(app: &TestApp, username: &str, password: &str) -> (St
         .await
         .unwrap();
     (response.status(), response.text().await.unwrap())
+}
+
+/// TLS to the directory, ldaps:// and StartTLS, trusting the directory's own
+/// CA from `ca_file`; without it the system's CAs, which do not know it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_trusts_the_directorys_own_ca() {
+    let slapd = Slapd::start_tls(smtp::write_certificates);
+    let with = |url: String, starttls: bool, ca: bool| {
+        let mut config = slapd.config();
+        config.url = url;
+        config.starttls = starttls;
+        config.ca_file = ca.then(|| slapd.ca_path());
+        Directory::new(config).unwrap()
+    };
+    for directory in [
+        with(slapd.ldaps_url(), false, true),
+        with(slapd.url(), true, true),
+    ] {
+        let person = client::authenticate(&directory, "wangfang", &password_of("wangfang"))
+            .await
+            .unwrap();
+        assert_eq!(person.unit.as_deref(), Some("区房管局"));
+        let wrong = client::authenticate(&directory, "wangfang", "wrong").await;
+        assert_eq!(wrong, Err(DirectoryError::WrongCredentials));
+        assert_eq!(client::snapshot(&directory).await.unwrap().people.len(), 5);
+    }
+    for untrusted in [
+        with(slapd.ldaps_url(), false, false),
+        with(slapd.url(), true, false),
+    ] {
+        let error = client::snapshot(&untrusted).await.unwrap_err();
+        assert!(
+            matches!(&error, DirectoryError::Unavailable(m) if m.contains("certificate")),
+            "{error}"
+        );
+    }
+    // This directory answers nothing in the clear.
+    let plain = with(slapd.url(), false, true);
+    let error = client::authenticate(&plain, "wangfang", &password_of("wangfang"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, DirectoryError::Unavailable(m) if m.contains("refused the service account")),
+        "{error}"
+    );
 }
 
 on_both_backends!(

@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -59,12 +59,14 @@ fn ldif() -> String {
 pub struct Slapd {
     child: Option<Child>,
     pub port: u16,
+    /// The ldaps:// port, when started with TLS.
+    pub tls_port: Option<u16>,
     dir: tempfile::TempDir,
 }
 
 /// Debian puts slapd and slapadd in /usr/sbin, which a non-root PATH may lack.
 fn sbin(name: &str) -> PathBuf {
-    let packaged = std::path::Path::new("/usr/sbin").join(name);
+    let packaged = Path::new("/usr/sbin").join(name);
     if packaged.exists() {
         packaged
     } else {
@@ -80,7 +82,7 @@ fn free_port() -> u16 {
 /// `allow bind_anon_dn` makes this slapd accept a DN with an empty password
 /// as an unauthenticated bind, as Active Directory does: Duban must refuse
 /// the empty password itself.
-fn config_text(dir: &std::path::Path) -> String {
+fn config_text(dir: &Path) -> String {
     let data = dir.join("data");
     format!(
         "include /etc/ldap/schema/core.schema\n\
@@ -106,9 +108,44 @@ fn config_text(dir: &std::path::Path) -> String {
 impl Slapd {
     /// A new directory with the people above, answering on its port.
     pub fn start() -> Slapd {
+        Slapd::start_with(|_| String::new(), None)
+    }
+
+    /// The same with TLS: StartTLS on ldap:// and an ldaps:// port, with a
+    /// certificate for 127.0.0.1 from a test CA (`ca.pem` in its folder).
+    /// `write_certificates` writes server.pem and server.key into a folder and
+    /// returns the CA's PEM.
+    pub fn start_tls(write_certificates: fn(&Path) -> String) -> Slapd {
+        let tls = |dir: &Path| {
+            std::fs::write(dir.join("ca.pem"), write_certificates(dir)).unwrap();
+            format!(
+                // security tls=1: nothing without TLS, so a StartTLS that
+                // did not happen cannot pass unnoticed.
+                "TLSCertificateFile {}\nTLSCertificateKeyFile {}\nsecurity tls=1\n",
+                dir.join("server.pem").display(),
+                dir.join("server.key").display()
+            )
+        };
+        Slapd::start_with(tls, Some(free_port()))
+    }
+
+    pub fn ca_path(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    pub fn ldaps_url(&self) -> String {
+        format!(
+            "ldaps://127.0.0.1:{}",
+            self.tls_port.expect("started with TLS")
+        )
+    }
+
+    /// `global` writes what the folder needs and returns slapd.conf's global lines.
+    fn start_with(global: impl FnOnce(&Path) -> String, tls_port: Option<u16>) -> Slapd {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
-        std::fs::write(dir.path().join("slapd.conf"), config_text(dir.path())).unwrap();
+        let conf = format!("{}{}", global(dir.path()), config_text(dir.path()));
+        std::fs::write(dir.path().join("slapd.conf"), conf).unwrap();
         std::fs::write(dir.path().join("data.ldif"), ldif()).unwrap();
         let loaded = Command::new(sbin("slapadd"))
             .arg("-f")
@@ -125,6 +162,7 @@ impl Slapd {
         let mut slapd = Slapd {
             child: None,
             port: free_port(),
+            tls_port,
             dir,
         };
         slapd.run();
@@ -142,7 +180,7 @@ impl Slapd {
             .arg("-f")
             .arg(self.dir.path().join("slapd.conf"))
             .arg("-h")
-            .arg(format!("ldap://127.0.0.1:{}/", self.port))
+            .arg(self.listen())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -162,6 +200,14 @@ impl Slapd {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("slapd did not listen on {}: {}", self.port, self.log());
+    }
+
+    fn listen(&self) -> String {
+        let plain = format!("ldap://127.0.0.1:{}/", self.port);
+        match self.tls_port {
+            Some(port) => format!("{plain} ldaps://127.0.0.1:{port}/"),
+            None => plain,
+        }
     }
 
     fn log(&self) -> String {
