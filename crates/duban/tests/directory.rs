@@ -400,11 +400,26 @@ async fn a_directory_that_is_down(test: &TestDb) {
             .active
     );
 
+    // A base that finds nobody is not read as "everyone left".
+    let before = record_size(db).await;
+    let mut empty = slapd.config();
+    empty.user_base = format!("ou=services,{}", slapd::SUFFIX);
+    let empty = Directory::new(empty).unwrap();
+    let error = duban::service::directory::sync(db, &SystemClock, &Actor::operator(), &empty)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("refusing to turn off 3 directory accounts"),
+        "{error}"
+    );
+    assert_eq!(record_size(db).await, before);
+
     // A service account the directory refuses fails the sync the same way.
     let mut refused = slapd.config();
     refused.bind_password = Some("not-the-password".into());
     let refused = Directory::new(refused).unwrap();
-    let before = record_size(db).await;
     let error = duban::service::directory::sync(db, &SystemClock, &Actor::operator(), &refused)
         .await
         .unwrap_err();

@@ -126,16 +126,24 @@ pub async fn sync(
     require(actor, &[Role::Admin], "synchronise the directory")?;
     let snapshot = match client::snapshot(directory).await {
         Ok(snapshot) => snapshot,
-        Err(error) => {
-            let message = error.to_string();
-            tracing::warn!(error = %message, actor = %actor.name, "directory sync failed");
-            record_failure(db, clock, actor, &message).await?;
-            return Err(ServiceError::Unavailable(message));
-        }
+        Err(error) => return Err(failed(db, clock, actor, error.to_string()).await),
     };
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let held = accounts::held_users(&mut tx).await?;
+    let live = held.iter().filter(|h| h.directory && h.active).count();
+    if snapshot.people.is_empty() && live > 0 {
+        // A base or filter that finds nobody (a typo, a moved tree) reads as
+        // "everyone left": that is refused, not carried out.
+        drop(tx);
+        let message = format!(
+            "the directory listed nobody under {} with {}: refusing to turn off {live} directory accounts; \
+             check user_base and user_filter",
+            directory.config().user_base,
+            directory.config().user_filter
+        );
+        return Err(failed(db, clock, actor, message).await);
+    }
     let unit_names = accounts::unit_names(&mut tx).await?;
     let rules = Rules {
         needs_unit: directory.default_role() == Role::Liaison,
@@ -214,6 +222,16 @@ async fn mark_outcome(tx: &mut Tx, outcome: &SyncOutcome) -> ServiceResult<()> {
     let text = serde_json::to_string(outcome).map_err(|e| ServiceError::Internal(e.to_string()))?;
     evaluations::mark(tx, LAST_SYNC_KEY, &text).await?;
     Ok(())
+}
+
+/// A sync that could not be carried out: logged, kept and audited; the
+/// error to return.
+async fn failed(db: &Db, clock: &dyn Clock, actor: &Actor, message: String) -> ServiceError {
+    tracing::warn!(error = %message, actor = %actor.name, "directory sync failed");
+    match record_failure(db, clock, actor, &message).await {
+        Ok(()) => ServiceError::Unavailable(message),
+        Err(e) => e,
+    }
 }
 
 /// The failure kept and audited in a transaction of its own: the record
