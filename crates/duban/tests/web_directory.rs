@@ -47,6 +47,13 @@ async fn the_admin_syncs_and_a_directory_account_signs_in() {
     b.screenshot("directory").await;
     b.open("/admin/users").await;
     assert_eq!(b.find_all("[data-test=directory-account]").await.len(), 4);
+    b.open("/admin/users/wangfang").await;
+    assert!(
+        b.text("[data-test=directory-password]")
+            .await
+            .contains("目录账号")
+    );
+    assert!(b.find_all("form[action$='/password']").await.is_empty());
     b.open("/admin/directory").await;
 
     slapd.stop();

@@ -211,6 +211,8 @@ pub(super) struct UserPage {
     unit: String,
     body: String,
     active: bool,
+    /// A directory account: its password is the directory's.
+    directory: bool,
     version: i64,
     is_self: bool,
     roles: [&'static str; 5],
@@ -253,6 +255,7 @@ pub(super) async fn user_page(
         username: user.username,
         display_name: user.display_name,
         active: user.active,
+        directory: user.directory,
         version: user.version,
         roles: ROLES,
         failed,
