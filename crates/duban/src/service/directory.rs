@@ -116,7 +116,7 @@ pub async fn sync_now(
 
 /// Reads the directory and brings the record in line. Fails with
 /// [`ServiceError::Unavailable`] when the directory cannot be read; nothing
-/// but the outcome is written then.
+/// but the outcome is written then, as after any failure.
 pub async fn sync(
     db: &Db,
     clock: &dyn Clock,
@@ -124,10 +124,31 @@ pub async fn sync(
     directory: &Directory,
 ) -> ServiceResult<SyncOutcome> {
     require(actor, &[Role::Admin], "synchronise the directory")?;
-    let snapshot = match client::snapshot(directory).await {
-        Ok(snapshot) => snapshot,
-        Err(error) => return Err(failed(db, clock, actor, error.to_string()).await),
+    let written = match client::snapshot(directory).await {
+        Ok(snapshot) => write(db, clock, actor, directory, &snapshot).await,
+        Err(error) => Err(ServiceError::Unavailable(error.to_string())),
     };
+    match written {
+        Ok(outcome) => {
+            tracing::info!(actor = %actor.name, counts = ?outcome.counts, "directory synchronised");
+            Ok(outcome)
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, actor = %actor.name, "directory sync failed");
+            record_failure(db, clock, actor, &error.to_string()).await?;
+            Err(error)
+        }
+    }
+}
+
+/// The one transaction of a sync, from what the directory holds.
+async fn write(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    directory: &Directory,
+    snapshot: &Snapshot,
+) -> ServiceResult<SyncOutcome> {
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let held = accounts::held_users(&mut tx).await?;
@@ -135,14 +156,12 @@ pub async fn sync(
     if snapshot.people.is_empty() && live > 0 {
         // A base or filter that finds nobody (a typo, a moved tree) reads as
         // "everyone left": that is refused, not carried out.
-        drop(tx);
-        let message = format!(
+        return Err(ServiceError::Unavailable(format!(
             "the directory listed nobody under {} with {}: refusing to turn off {live} directory accounts; \
              check user_base and user_filter",
             directory.config().user_base,
             directory.config().user_filter
-        );
-        return Err(failed(db, clock, actor, message).await);
+        )));
     }
     let unit_names = accounts::unit_names(&mut tx).await?;
     let rules = Rules {
@@ -150,7 +169,7 @@ pub async fn sync(
     };
     let plan = directory_sync::plan(&snapshot.people, &snapshot.units, &unit_names, &held, rules);
     let counts = super::directory_apply::apply(&mut tx, now, actor, directory, &plan, held).await?;
-    let outcome = outcome_of(now, actor, counts, &plan, &snapshot);
+    let outcome = outcome_of(now, actor, counts, &plan, snapshot);
     audit::append(
         &mut tx,
         now,
@@ -166,7 +185,6 @@ pub async fn sync(
     .await?;
     mark_outcome(&mut tx, &outcome).await?;
     tx.commit().await?;
-    tracing::info!(actor = %actor.name, counts = ?outcome.counts, "directory synchronised");
     Ok(outcome)
 }
 
@@ -222,16 +240,6 @@ async fn mark_outcome(tx: &mut Tx, outcome: &SyncOutcome) -> ServiceResult<()> {
     let text = serde_json::to_string(outcome).map_err(|e| ServiceError::Internal(e.to_string()))?;
     evaluations::mark(tx, LAST_SYNC_KEY, &text).await?;
     Ok(())
-}
-
-/// A sync that could not be carried out: logged, kept and audited; the
-/// error to return.
-async fn failed(db: &Db, clock: &dyn Clock, actor: &Actor, message: String) -> ServiceError {
-    tracing::warn!(error = %message, actor = %actor.name, "directory sync failed");
-    match record_failure(db, clock, actor, &message).await {
-        Ok(()) => ServiceError::Unavailable(message),
-        Err(e) => e,
-    }
 }
 
 /// The failure kept and audited in a transaction of its own: the record
