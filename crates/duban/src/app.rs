@@ -33,6 +33,8 @@ pub struct AppState {
     pub demo_clock: Option<Arc<ShiftedClock>>,
     /// Cockpits built since the record last changed.
     pub cockpits: Arc<crate::service::cockpit_cache::CockpitCache>,
+    /// The directory (LDAP) directory accounts sign in with, if configured.
+    pub directory: Option<Arc<crate::directory::Directory>>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             scheduler: None,
             demo_clock: None,
             cockpits: Arc::default(),
+            directory: None,
         }
     }
 

@@ -113,6 +113,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The directory (LDAP / Active Directory) of the config file's [directory] table.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
     /// Benchmarks: a synthetic city-scale data set to measure the server on
     /// (the load itself: `bench/load.py`, see README).
     Bench {
@@ -293,6 +298,27 @@ pub enum ExportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Read every person and unit from the directory and bring the accounts in
+    /// line in one transaction: make missing units and accounts, update names,
+    /// e-mail and units, turn off accounts gone from the directory. Exits 1 and
+    /// changes nothing when the directory cannot be read.
+    Sync {
+        /// The config file with the [directory] table (and the database, unless --db).
+        #[arg(long, env = "DUBAN_CONFIG", value_name = "FILE")]
+        config: PathBuf,
+        /// The database (default: the config file's db, else sqlite://duban.db).
+        #[arg(long, env = "DUBAN_DB")]
+        db: Option<String>,
+    },
+    /// The last sync's time and outcome.
+    Status {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the hash chain end to end and name the first altered or removed event.
     Verify {
@@ -396,15 +422,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             max_body_mb,
             config,
         } => {
-            let file = match config {
-                Some(path) => crate::config::FileConfig::load(&path)?,
-                None => crate::config::FileConfig::default(),
+            let (file, directory) = match config {
+                Some(path) => {
+                    let file = crate::config::FileConfig::load(&path)?;
+                    let directory = file.directory(&path)?;
+                    (file, directory)
+                }
+                None => (crate::config::FileConfig::default(), None),
             };
             let config = crate::config::ServeConfig::resolve(db, listen, max_body_mb, file);
             runtime()?.block_on(crate::commands::serve::run(
                 &config.db,
                 config.listen,
                 config.body_limit(),
+                directory,
             ))
         }
         Command::Demo { db, as_of, server } => runtime()?.block_on(crate::commands::demo::run(
@@ -414,6 +445,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             server.body_limit(),
         )),
         Command::User { command } => run_user(command),
+        Command::Directory {
+            command: DirectoryCommand::Sync { config, db },
+        } => {
+            let file = crate::config::FileConfig::load(&config)?;
+            let Some(directory) = file.directory(&config)? else {
+                anyhow::bail!("{}: no [directory] table", config.display());
+            };
+            let db = crate::config::ServeConfig::resolve(db, None, None, file).db;
+            runtime()?.block_on(crate::commands::directory::sync(&db, &directory))
+        }
+        Command::Directory {
+            command: DirectoryCommand::Status { db },
+        } => runtime()?.block_on(crate::commands::directory::status(&db.db)),
         Command::Bench {
             command:
                 BenchCommand::Gen {

@@ -4,8 +4,12 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use serde::Deserialize;
+
+use crate::directory::{Directory, DirectoryConfig};
 
 pub const DEFAULT_DB: &str = "sqlite://duban.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -17,6 +21,9 @@ pub const DEFAULT_MAX_BODY_MB: usize = 16;
 /// db = "postgres://duban@db.intranet/duban"
 /// listen = "0.0.0.0:8080"
 /// max_body_mb = 32
+///
+/// [directory]            # sign-in and sync from LDAP / Active Directory (README)
+/// url = "ldaps://ad.district.gov.cn"
 /// ```
 #[derive(Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +31,7 @@ pub struct FileConfig {
     pub db: Option<String>,
     pub listen: Option<SocketAddr>,
     pub max_body_mb: Option<usize>,
+    pub directory: Option<DirectoryConfig>,
 }
 
 impl FileConfig {
@@ -31,6 +39,16 @@ impl FileConfig {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the config file {}", path.display()))?;
         toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))
+    }
+
+    /// The directory the file configures, checked (a mistake names its field).
+    pub fn directory(&self, path: &Path) -> anyhow::Result<Option<Arc<Directory>>> {
+        match &self.directory {
+            None => Ok(None),
+            Some(config) => Directory::new(config.clone())
+                .map(|directory| Some(Arc::new(directory)))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        }
     }
 }
 
@@ -78,6 +96,7 @@ mod tests {
             db: Some("postgres://duban@db/duban".into()),
             listen: Some("0.0.0.0:9000".parse().unwrap()),
             max_body_mb: None,
+            directory: None,
         };
         let config = ServeConfig::resolve(Some("sqlite://x.db".into()), None, None, file);
         assert_eq!(config.db, "sqlite://x.db");
@@ -94,5 +113,18 @@ mod tests {
         let parsed: FileConfig =
             toml::from_str("listen = \"0.0.0.0:8080\"\nmax_body_mb = 32").unwrap();
         assert_eq!(parsed.max_body_mb, Some(32));
+    }
+
+    #[test]
+    fn the_directory_table_is_read_and_checked() {
+        let text = "db = \"sqlite://x.db\"\n[directory]\nurl = \"ldap://127.0.0.1:389\"\n\
+            bind_dn = \"cn=duban,dc=x\"\nbind_password = \"pw\"\nuser_base = \"dc=x\"\n";
+        let parsed: FileConfig = toml::from_str(text).unwrap();
+        let path = Path::new("duban.toml");
+        assert!(parsed.directory(path).unwrap().is_some());
+        let typo: FileConfig = toml::from_str(&text.replace("ldap://", "ldapx://")).unwrap();
+        let error = typo.directory(path).unwrap_err().to_string();
+        assert!(error.starts_with("duban.toml: directory.url"), "{error}");
+        assert!(toml::from_str::<FileConfig>(&format!("{text}usr_base = \"x\"\n")).is_err());
     }
 }

@@ -53,6 +53,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::RateLimited(m) => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", m)
             }
+            ServiceError::Unavailable(m) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", m)
+            }
             ServiceError::NotFound(m) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not_found",

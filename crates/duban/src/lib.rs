@@ -2,7 +2,8 @@
 //!
 //! `domain` holds pure rules, `store` all SQL, `service` the use cases (one
 //! transaction and one audit event each), `api` the JSON API over the services, `app` the HTTP server, `cli` the commands,
-//! `notify` the delivery channels (e-mail and chat robots), `jobs` the scheduler that sends them.
+//! `notify` the delivery channels (e-mail and chat robots), `directory` the LDAP directory that
+//! signs directory accounts in and is synced, `jobs` the scheduler that sends them.
 
 pub mod api;
 pub mod app;
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod export;

@@ -130,6 +130,7 @@ async fn every_page_is_served_with_the_policy_and_nothing_inline() {
                 "/admin/bodies",
                 "/admin/settings",
                 "/admin/notify",
+                "/admin/directory",
             ],
         ),
     ];

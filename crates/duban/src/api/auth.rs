@@ -14,7 +14,7 @@ use super::views::{Credentials, ErrorBody, MeBody, SignedInBody, SignedOutBody, 
 use super::{ApiJson, Caller};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::service::auth::{login, logout};
+use crate::service::auth::{login_with_directory, logout};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "Signed in; the session cookie is set", body = SignedInBody),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
         (status = 429, description = "Too many failed sign-ins for this account or address", body = ErrorBody),
+        (status = 503, description = "A directory account, and the directory (LDAP) cannot be reached now", body = ErrorBody),
     )
 )]
 async fn sign_in(
@@ -39,9 +40,10 @@ async fn sign_in(
     headers: HeaderMap,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = login(
+    let signed_in = login_with_directory(
         &state.db,
         state.clock.as_ref(),
+        state.directory.as_deref(),
         &credentials.username,
         &credentials.password,
         &peer.ip().to_string(),

@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod auth;
 pub mod coordination;
+pub mod directory;
 pub mod evaluations;
 pub mod item_views;
 pub mod items;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(report_periods::router())
         .merge(public_page::router())
+        .merge(directory::router())
 }
 
 #[derive(OpenApi)]
@@ -66,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (name = "coordination", description = "Difficulties, urgent situation reports, instructions (批示) and comments"),
         (name = "reminders", description = "Reminders by rule and 催办, the inbox and its read receipts"),
         (name = "items", description = "Items opened from any source (立项), leaders' approval, returns (退回) and extensions (延期)"),
+        (name = "directory", description = "Sign-in and accounts from LDAP / Active Directory: settings, last sync, sync now"),
     )
 )]
 pub struct ApiDoc;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod demo;
+pub mod directory;
 pub mod export;
 pub mod import;
 pub mod parse;

@@ -10,10 +10,16 @@ use crate::app::{self, AppState};
 use std::time::Duration;
 
 use crate::clock::{Clock, ShiftedClock, SystemClock};
+use crate::directory::Directory;
 use crate::jobs::scheduler::Scheduler;
 use crate::store::Db;
 
-pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow::Result<()> {
+pub async fn run(
+    db_url: &str,
+    listen: SocketAddr,
+    body_limit: usize,
+    directory: Option<Arc<Directory>>,
+) -> anyhow::Result<()> {
     let db = Db::connect(db_url)
         .await
         .with_context(|| format!("cannot open the database {db_url}"))?;
@@ -25,7 +31,15 @@ pub async fn run(db_url: &str, listen: SocketAddr, body_limit: usize) -> anyhow:
         listener.local_addr()?,
         db.backend()
     );
-    serve(db, Arc::new(SystemClock), None, listener, body_limit).await
+    serve_with(
+        db,
+        Arc::new(SystemClock),
+        None,
+        directory,
+        listener,
+        body_limit,
+    )
+    .await
 }
 
 /// How often the scheduler looks for lights to refresh and reminders to send.
@@ -40,6 +54,18 @@ pub async fn serve(
     listener: TcpListener,
     body_limit: usize,
 ) -> anyhow::Result<()> {
+    serve_with(db, clock, demo_clock, None, listener, body_limit).await
+}
+
+/// [`serve`] with directory sign-in and the scheduled directory sync.
+pub async fn serve_with(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    demo_clock: Option<Arc<ShiftedClock>>,
+    directory: Option<Arc<Directory>>,
+    listener: TcpListener,
+    body_limit: usize,
+) -> anyhow::Result<()> {
     let holder = format!(
         "{}:{}",
         listener
@@ -47,8 +73,10 @@ pub async fn serve(
             .map_or_else(|_| "?".into(), |a| a.to_string()),
         std::process::id()
     );
-    let scheduler = Scheduler::new(db.clone(), Arc::clone(&clock), holder, SCHEDULER_EVERY);
+    let scheduler = Scheduler::new(db.clone(), Arc::clone(&clock), holder, SCHEDULER_EVERY)
+        .with_directory(directory.clone());
     let mut state = AppState::new(db.clone(), clock);
+    state.directory = directory;
     state.scheduler = Some(scheduler.waker());
     state.demo_clock = demo_clock;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

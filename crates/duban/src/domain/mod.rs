@@ -6,6 +6,8 @@ pub mod assignment;
 pub mod audit;
 pub mod bulletin_period;
 pub mod calendar;
+pub mod directory;
+pub mod directory_sync;
 pub mod email_address;
 pub mod evaluation;
 pub mod evidence;

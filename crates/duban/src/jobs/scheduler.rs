@@ -2,7 +2,7 @@
 //! the lease (one per database, however many servers share it) brings the
 //! lights to today, makes today's reminders once, and sends what is due. It
 //! runs on its own task, so sending never holds up a request; a 催办 wakes it
-//! at once.
+//! at once. It also syncs the directory (LDAP) on its configured interval.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,7 +12,9 @@ use tokio::sync::Notify;
 
 use super::sender::{self, Sent};
 use crate::clock::Clock;
+use crate::directory::Directory;
 use crate::service::ServiceResult;
+use crate::service::directory;
 use crate::service::lights::{self, DailyGate};
 use crate::service::reminders::{self, Generated};
 use crate::store::{Db, leases};
@@ -29,6 +31,8 @@ pub struct Scheduler {
     wake: Arc<Notify>,
     every: Duration,
     gate: DailyGate,
+    /// The directory to sync on its interval, if one is configured.
+    directory: Option<Arc<Directory>>,
 }
 
 /// What one tick did.
@@ -49,7 +53,14 @@ impl Scheduler {
             wake: Arc::new(Notify::new()),
             every,
             gate: DailyGate::default(),
+            directory: None,
         }
+    }
+
+    /// Syncs `directory` on its configured interval too.
+    pub fn with_directory(mut self, directory: Option<Arc<Directory>>) -> Scheduler {
+        self.directory = directory;
+        self
     }
 
     /// What wakes this scheduler early (handed to the app's state).
@@ -66,6 +77,13 @@ impl Scheduler {
         lights::ensure_current(&self.db, self.clock.as_ref(), &self.gate).await?;
         let generated = reminders::generate(&self.db, self.clock.as_ref()).await?;
         let sent = sender::send_due(&self.db, self.clock.as_ref(), &self.holder).await?;
+        if let Some(directory) = &self.directory {
+            // Its failure is kept for the admin's page by the sync itself;
+            // it must not hold up the reminders of the next tick.
+            if let Err(e) = directory::sync_if_due(&self.db, self.clock.as_ref(), directory).await {
+                tracing::error!(error = %e, holder = %self.holder, "scheduled directory sync failed");
+            }
+        }
         Ok(Tick {
             held: true,
             generated,

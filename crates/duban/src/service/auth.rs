@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
+use crate::directory::Directory;
 use crate::domain::roles::{Actor, Role};
 use crate::domain::secrets::{hash_password, new_token, token_hash, verify_password};
 use crate::store::audit::NewEvent;
@@ -38,6 +39,8 @@ fn actor_of(user: &users::UserRow) -> ServiceResult<Actor> {
     })
 }
 
+/// Signs in a local account (a directory account is refused as with no
+/// directory configured): the command line's and most tests' way in.
 pub async fn login(
     db: &Db,
     clock: &dyn Clock,
@@ -45,7 +48,20 @@ pub async fn login(
     password: &str,
     address: &str,
 ) -> ServiceResult<SignedIn> {
-    let user = check_password(db, clock, username, password, address).await?;
+    login_with_directory(db, clock, None, username, password, address).await
+}
+
+/// Signs in: a local account by its password hash, a directory account by
+/// the directory (`directory`: the one configured, if any).
+pub async fn login_with_directory(
+    db: &Db,
+    clock: &dyn Clock,
+    directory: Option<&Directory>,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> ServiceResult<SignedIn> {
+    let user = check_password(db, clock, directory, username, password, address).await?;
     open_session(db, clock, &user, address).await
 }
 
@@ -78,7 +94,11 @@ pub async fn open_session(
             entity: "user",
             entity_id: Some(user.id),
             before: None,
-            after: Some(json!({"address": address})),
+            after: Some(if user.directory {
+                json!({"address": address, "source": "directory"})
+            } else {
+                json!({"address": address})
+            }),
         },
     )
     .await?;
@@ -96,6 +116,7 @@ pub async fn open_session(
 pub async fn check_password(
     db: &Db,
     clock: &dyn Clock,
+    directory: Option<&Directory>,
     username: &str,
     password: &str,
     address: &str,
@@ -109,6 +130,9 @@ pub async fn check_password(
         )));
     }
     let user = users::by_username(db, username).await?;
+    if let Some(account) = user.as_ref().filter(|user| user.directory && user.active) {
+        return check_with_directory(db, directory, account, password, address, now).await;
+    }
     // Argon2 takes tens of milliseconds of CPU and 19 MiB: on a blocking
     // thread, not on one of the few that serve every other request.
     let stored = user
@@ -134,6 +158,35 @@ pub async fn check_password(
             Err(ServiceError::Unauthorized(
                 "wrong username or password".into(),
             ))
+        }
+    }
+}
+
+/// A directory account's password, checked by the directory (never here).
+/// A wrong one counts as a failed sign-in like a local one; a directory that
+/// cannot be asked does not, and says so.
+async fn check_with_directory(
+    db: &Db,
+    directory: Option<&Directory>,
+    account: &users::UserRow,
+    password: &str,
+    address: &str,
+    now: i64,
+) -> ServiceResult<users::UserRow> {
+    let Some(directory) = directory else {
+        tracing::warn!(username = %account.username, "a directory account signs in but no directory is configured");
+        return Err(ServiceError::Unavailable(
+            "the directory is unavailable; directory accounts cannot sign in now".into(),
+        ));
+    };
+    match crate::directory::client::authenticate(directory, &account.username, password).await {
+        Ok(_) => Ok(account.clone()),
+        Err(error) => {
+            let error = super::directory::sign_in_error(error);
+            if matches!(error, ServiceError::Unauthorized(_)) {
+                sessions::record_failure(db, &account.username, address, now).await?;
+            }
+            Err(error)
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod cockpit_cache;
 pub mod completions;
 pub mod coordination;
 pub mod delivery_plan;
+pub mod directory;
+mod directory_apply;
 pub mod evaluations;
 pub mod handover;
 pub mod import;
@@ -63,6 +65,9 @@ pub enum ServiceError {
     Unauthorized(String),
     #[error("{0}")]
     RateLimited(String),
+    /// A service the request needs (the directory) cannot be reached now.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0} does not exist")]
     NotFound(String),
     #[error("{0}")]

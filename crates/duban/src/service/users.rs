@@ -170,6 +170,13 @@ pub async fn set_password(
     let user = users::by_username_in(&mut tx, username)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("user '{username}'")))?;
+    if user.directory {
+        // The directory checks this account's password: a local hash would
+        // never be asked, and setting one would only mislead.
+        return Err(ServiceError::Invalid(format!(
+            "'{username}' is a directory account: its password is changed in the directory"
+        )));
+    }
     users::set_password_hash(&mut tx, user.id, user.version, &hash).await?;
     // Whoever knew the old password is signed out everywhere; the web form
     // signs its owner in again on a fresh session.

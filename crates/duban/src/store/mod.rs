@@ -17,6 +17,7 @@ pub mod cockpit;
 pub mod completions;
 pub mod coordination;
 pub mod deliveries;
+pub mod directory;
 pub mod document_numbers;
 pub mod evaluations;
 pub mod handover;

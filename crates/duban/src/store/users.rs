@@ -21,10 +21,12 @@ pub struct UserRow {
     pub email_enabled: bool,
     /// "22:00-08:00"; `None` follows the office's.
     pub quiet_hours: Option<String>,
+    /// A directory account: the directory checks its password, the sync keeps it.
+    pub directory: bool,
 }
 
 const COLUMNS: &str = "id, username, display_name, password_hash, role, unit_id, active, version, body_id, \
-     email, email_enabled, quiet_hours";
+     email, email_enabled, quiet_hours, source";
 
 fn from_row<R: Row>(row: &R) -> StoreResult<UserRow>
 where
@@ -48,6 +50,7 @@ where
         email: row.try_get(9)?,
         email_enabled: row.try_get(10)?,
         quiet_hours: row.try_get(11)?,
+        directory: row.try_get::<String, _>(12)? == "directory",
     })
 }
 
@@ -88,7 +91,7 @@ pub async fn by_token_with_unread(
             .fetch_optional(pool)
             .await?
         {
-            Some(row) => Some((from_row(&row)?, row.try_get::<i64, _>(12)?)),
+            Some(row) => Some((from_row(&row)?, row.try_get::<i64, _>(13)?)),
             None => None,
         }
     }))
@@ -202,10 +205,12 @@ pub async fn all(db: &Db) -> StoreResult<Vec<UserRow>> {
     }))
 }
 
-/// Turns a user's sign-in on or off, if the user is still at `version`.
+/// Turns a user's sign-in on or off, if the user is still at `version`. An
+/// admin's decision: the directory sync no longer counts the account as one
+/// it turned off, so it will not turn it back on.
 pub async fn set_active(tx: &mut Tx, id: i64, version: i64, active: bool) -> StoreResult<()> {
     let changed = on_tx!(tx, conn => {
-        sqlx::query("UPDATE users SET active = $1, version = version + 1 WHERE id = $2 AND version = $3")
+        sqlx::query("UPDATE users SET active = $1, directory_gone_at = NULL, version = version + 1 WHERE id = $2 AND version = $3")
             .bind(active)
             .bind(id)
             .bind(version)

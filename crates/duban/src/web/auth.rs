@@ -19,7 +19,7 @@ use crate::api::{SESSION_COOKIE, cookie};
 use crate::app::AppState;
 use crate::domain::secrets::NewPassword;
 use crate::service::ServiceError;
-use crate::service::auth::{check_password, login, logout, open_session};
+use crate::service::auth::{check_password, login_with_directory, logout, open_session};
 use crate::service::users::set_password;
 
 pub fn router() -> Router<AppState> {
@@ -97,9 +97,10 @@ async fn sign_in(
     }
     let lang = Lang::of(&headers);
     let next = safe_next(form.next.as_deref());
-    match login(
+    match login_with_directory(
         &state.db,
         state.clock.as_ref(),
+        state.directory.as_deref(),
         form.username.trim(),
         &form.password,
         &peer.ip().to_string(),
@@ -120,13 +121,30 @@ async fn sign_in(
             )
                 .into_response())
         }
-        Err(error @ (ServiceError::Unauthorized(_) | ServiceError::RateLimited(_))) => {
-            let message = match error {
-                ServiceError::RateLimited(_) => lang.t(
-                    "登录失败次数过多，请 15 分钟后再试。",
-                    "Too many failed sign-ins; try again in 15 minutes.",
+        Err(
+            error @ (ServiceError::Unauthorized(_)
+            | ServiceError::RateLimited(_)
+            | ServiceError::Unavailable(_)),
+        ) => {
+            let (status, message) = match error {
+                ServiceError::RateLimited(_) => (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    lang.t(
+                        "登录失败次数过多，请 15 分钟后再试。",
+                        "Too many failed sign-ins; try again in 15 minutes.",
+                    ),
                 ),
-                _ => lang.t("用户名或密码不正确。", "Wrong username or password."),
+                ServiceError::Unavailable(_) => (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    lang.t(
+                        "统一身份认证目录暂不可用，目录账号暂时无法登录，请稍后再试；本地账号不受影响。",
+                        "The directory (LDAP) is unavailable: directory accounts cannot sign in now; try again later. Local accounts are not affected.",
+                    ),
+                ),
+                _ => (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    lang.t("用户名或密码不正确。", "Wrong username or password."),
+                ),
             };
             let page = LoginPage {
                 ctx: Ctx::anonymous(lang, "/login", form.csrf.clone()),
@@ -134,7 +152,7 @@ async fn sign_in(
                 username: form.username,
                 error: Some(message.to_string()),
             };
-            Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+            Ok((status, render(&page)?).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -209,6 +227,7 @@ async fn change_password(
     let user = match check_password(
         &state.db,
         state.clock.as_ref(),
+        state.directory.as_deref(),
         &page.username,
         &form.current,
         &peer.ip().to_string(),
@@ -219,8 +238,20 @@ async fn change_password(
         Err(ServiceError::Unauthorized(_)) => {
             return again(lang.t("当前密码不正确。", "The current password is wrong."));
         }
+        Err(ServiceError::Unavailable(_)) => {
+            return again(lang.t(
+                "统一身份认证目录暂不可用，请稍后再试。",
+                "The directory (LDAP) is unavailable; try again later.",
+            ));
+        }
         Err(other) => return Err(other.into()),
     };
+    if user.directory {
+        return again(lang.t(
+            "目录账号的密码在统一身份认证目录中修改，不在本系统修改。",
+            "A directory account's password is changed in the directory, not here.",
+        ));
+    }
     if form.new_password != form.repeat {
         return again(lang.t("两次输入的新密码不一致。", "The new passwords differ."));
     }

@@ -52,9 +52,13 @@ pub async fn spawn_empty_at(test: &TestDb, day: &str) -> TestApp {
 
 /// A server over the test database as it is, on `clock`.
 pub async fn serve_with(test: &TestDb, clock: Arc<dyn duban::clock::Clock>) -> TestApp {
+    serve_state(AppState::new(test.db.clone(), clock)).await
+}
+
+/// A server with the given state (a directory, say).
+pub async fn serve_state(state: AppState) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(test.db.clone(), clock);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app::router(state, 64 * 1024);
     tokio::spawn(async move {

@@ -95,7 +95,7 @@ impl Drop for SmtpServer {
 }
 
 /// A CA and a server certificate for 127.0.0.1 signed by it: server.pem, server.key; returns the CA's PEM.
-fn write_certificates(dir: &Path) -> String {
+pub fn write_certificates(dir: &Path) -> String {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

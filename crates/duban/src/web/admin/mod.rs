@@ -1,10 +1,11 @@
 //! Administration (系统管理), for admins only: users and roles, units with
 //! their aliases and groups, supervision bodies, the settings (light
-//! thresholds, evaluation weights) and the notifications (mail server,
-//! robots, reminder rules, holidays, delivery log). Every other role gets the
+//! thresholds, evaluation weights), the notifications (mail server,
+//! robots, reminder rules, holidays, delivery log) and the directory (LDAP). Every other role gets the
 //! 403 page; every write goes through a service that checks the role again.
 
 mod deliveries;
+mod directory;
 mod notify;
 mod notify_forms;
 mod notify_messages;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(notify::router())
         .merge(deliveries::router())
+        .merge(directory::router())
         .merge(unit_channels::router())
         .merge(user_channels::router())
 }
@@ -137,6 +139,8 @@ fn invalid_message(lang: Lang, message: &str) -> String {
     }
     if message.contains("own account") {
         "不能停用自己的账号".to_string()
+    } else if message.contains("directory account") {
+        "目录账号的密码在统一身份认证目录中修改，不在本系统重置".to_string()
     } else if message.contains("needs a unit") {
         "单位联络员须有所属单位".to_string()
     } else {

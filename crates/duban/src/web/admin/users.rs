@@ -56,6 +56,8 @@ struct UserLine {
     unit: String,
     body: String,
     active: bool,
+    /// Signs in by the directory, kept by its sync.
+    directory: bool,
 }
 
 #[derive(Template)]
@@ -120,6 +122,7 @@ async fn users_page(
                 display_name: u.display_name,
                 role: u.role,
                 active: u.active,
+                directory: u.directory,
             })
             .collect(),
         units: units.into_iter().map(|(_, n)| n).collect(),
@@ -208,6 +211,8 @@ pub(super) struct UserPage {
     unit: String,
     body: String,
     active: bool,
+    /// A directory account: its password is the directory's.
+    directory: bool,
     version: i64,
     is_self: bool,
     roles: [&'static str; 5],
@@ -250,6 +255,7 @@ pub(super) async fn user_page(
         username: user.username,
         display_name: user.display_name,
         active: user.active,
+        directory: user.directory,
         version: user.version,
         roles: ROLES,
         failed,
