@@ -83,6 +83,7 @@ async fn a_plan_year_of_reminders(test: &TestDb) {
             period: format!("2021-{month:02}").parse().unwrap(),
             narrative: "按计划推进".into(),
             actuals: Vec::new(),
+            consolidates: Vec::new(),
         };
         match day.to_string().as_str() {
             "2021-10-20" => {

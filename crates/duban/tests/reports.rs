@@ -236,3 +236,143 @@ on_both_backends!(
     reports_carry_the_figures_reached,
     evidence_files_are_checked_and_kept
 );
+
+/// Co-units report to the lead unit, which reads their reports and names
+/// the ones its own report of the period consolidates (汇总); nobody else
+/// reads them, and a report of another period or task is refused.
+async fn co_units_report_to_the_lead_which_consolidates(test: &TestDb) {
+    let app = spawn_at(test, "2021-06-28").await;
+    let office = app.signed_in("supervisor").await;
+    let (_, page) = app.get(&office, "/api/v1/plans/1/tasks?per_page=100").await;
+    let tasks = page["tasks"].as_array().unwrap();
+    let role = |u: &serde_json::Value| u["role"].as_str().unwrap_or_default().to_string();
+    let task = tasks
+        .iter()
+        .find(|t| {
+            let units = t["units"].as_array().unwrap();
+            units.iter().filter(|u| role(u) == "lead").count() == 1
+                && units.iter().filter(|u| role(u) == "co").count() >= 2
+        })
+        .expect("a task with one lead and two co units");
+    let units = task["units"].as_array().unwrap();
+    let lead = units.iter().find(|u| role(u) == "lead").unwrap();
+    let cos: Vec<&serde_json::Value> = units.iter().filter(|u| role(u) == "co").collect();
+    let id = |u: &serde_json::Value| u["assignment_id"].as_i64().unwrap();
+    let name = |u: &serde_json::Value| u["name"].as_str().unwrap().to_string();
+    let (lead_client, co_a, co_b) = (
+        app.signed_in(&name(lead)).await,
+        app.signed_in(&name(cos[0])).await,
+        app.signed_in(&name(cos[1])).await,
+    );
+    for (client, u) in [(&lead_client, lead), (&co_a, cos[0]), (&co_b, cos[1])] {
+        let (status, _) = app
+            .post(
+                client,
+                &format!("/api/v1/assignments/{}/claim", id(u)),
+                json!({"version": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let june_a = send(&app, &co_a, id(cos[0]), "2021-06", "配合单位甲：完成摸底").await;
+    let july_b = send(&app, &co_b, id(cos[1]), "2021-07", "配合单位乙：七月计划").await;
+
+    // The lead reads its co-units' reports; a co-unit does not read the lead's view.
+    let co_reports = format!("/api/v1/assignments/{}/co-reports", id(lead));
+    let june = june_of(&app, &lead_client, &co_reports).await;
+    let sent: Vec<&str> = june["co_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["report"]["narrative"].as_str())
+        .collect();
+    assert_eq!(sent, ["配合单位甲：完成摸底"]);
+    let (status, _) = app.get(&co_a, &co_reports).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .get(
+            &office,
+            &format!("/api/v1/assignments/{}/co-reports", id(cos[0])),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a co assignment consolidates nothing"
+    );
+
+    // The lead's June report consolidates June's co report; July's is refused,
+    // and the refusal writes nothing.
+    let lead_reports = format!("/api/v1/assignments/{}/reports", id(lead));
+    let (status, body) = app
+        .post(
+            &lead_client,
+            &lead_reports,
+            json!({"period": "2021-06", "narrative": "汇总", "consolidates": [june_a["id"], july_b["id"]]}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("consolidates")),
+        "{body}"
+    );
+    let (_, none) = app.get(&lead_client, &lead_reports).await;
+    assert_eq!(none["reports"].as_array().unwrap().len(), 0);
+    let (status, saved) = app
+        .post(
+            &lead_client,
+            &lead_reports,
+            json!({"period": "2021-06", "narrative": "六月汇总：各配合单位完成摸底", "consolidates": [june_a["id"]]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let june = june_of(&app, &office, &co_reports).await;
+    assert_eq!(june["lead_report"]["id"], saved["id"]);
+    assert_eq!(june["consolidates"], json!([june_a["id"]]));
+    // A co-unit's report cannot consolidate.
+    let body = send(&app, &co_b, id(cos[1]), "2021-06", "乙").await;
+    assert!(body["id"].is_i64(), "{body}");
+    let (_, body) = app
+        .post(
+            &co_a,
+            &format!("/api/v1/assignments/{}/reports", id(cos[0])),
+            json!({"period": "2021-07", "narrative": "x", "consolidates": [july_b["id"]]}),
+        )
+        .await;
+    assert_eq!(body["error"]["field"], "consolidates", "{body}");
+}
+
+/// June in a lead assignment's co-units view, as `client` reads it.
+async fn june_of(
+    app: &common::app::TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> serde_json::Value {
+    let (status, view) = app.get(client, path).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["period"] == "2021-06")
+        .cloned()
+        .expect("June")
+}
+
+/// A unit's report of a period, as sent.
+async fn send(
+    app: &common::app::TestApp,
+    client: &reqwest::Client,
+    assignment: i64,
+    period: &str,
+    text: &str,
+) -> serde_json::Value {
+    let path = format!("/api/v1/assignments/{assignment}/reports");
+    let (status, body) = app
+        .post(client, &path, json!({"period": period, "narrative": text}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+on_both_backends!(co_units_report_to_the_lead_which_consolidates);

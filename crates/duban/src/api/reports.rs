@@ -23,6 +23,69 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, submit))
         .routes(routes!(attachments, attach))
         .routes(routes!(download))
+        .routes(routes!(co_reports))
+}
+
+/// A co-unit's report as the lead unit consolidates it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CoReportView {
+    pub assignment_id: i64,
+    pub unit: String,
+    /// Its report of the period; absent when it has not sent one.
+    pub report: Option<ReportView>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CoPeriodView {
+    pub period: String,
+    /// The lead unit's own report of the period.
+    pub lead_report: Option<ReportView>,
+    /// The co-unit reports the lead's report consolidates.
+    pub consolidates: Vec<i64>,
+    pub co_units: Vec<CoReportView>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CoReportsBody {
+    pub lead_assignment_id: i64,
+    /// Newest period first.
+    pub periods: Vec<CoPeriodView>,
+}
+
+/// The co-units' reports on a lead assignment's task, period by period, with
+/// what the lead's report consolidated (the lead unit and the office).
+#[utoipa::path(
+    get, path = "/assignments/{id}/co-reports", tag = "reports",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = CoReportsBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Not a lead assignment", body = ErrorBody))
+)]
+async fn co_reports(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<CoReportsBody>, ApiError> {
+    let c = crate::service::consolidation::of_lead(&state.db, &caller.actor, id).await?;
+    Ok(Json(CoReportsBody {
+        lead_assignment_id: c.lead.id,
+        periods: c
+            .periods
+            .iter()
+            .map(|p| CoPeriodView {
+                period: p.period.clone(),
+                lead_report: p.lead.as_ref().map(|(r, _)| ReportView::from(r)),
+                consolidates: p.lead.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+                co_units: p
+                    .co
+                    .iter()
+                    .map(|(a, r)| CoReportView {
+                        assignment_id: a.id,
+                        unit: a.unit_name.clone(),
+                        report: r.as_ref().map(ReportView::from),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -139,7 +202,8 @@ async fn submit(
         .iter()
         .map(|a| (a.target_id, a.actual))
         .collect();
-    let input = ReportInput::parse(&request.period, &request.narrative, &actuals)?;
+    let input = ReportInput::parse(&request.period, &request.narrative, &actuals)?
+        .consolidating(&request.consolidates);
     let report =
         reports::submit(&state.db, state.clock.as_ref(), &caller.actor, id, &input).await?;
     Ok(Json(ReportView::from(&report)))

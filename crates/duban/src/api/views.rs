@@ -338,11 +338,16 @@ pub struct MeasureRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
-    /// 2021-03 for a month, 2021-Q1 for a quarter.
+    /// 2021-03 for a month, 2021-Q1 for a quarter, 2021-W05 for a week,
+    /// 2021-03-H1 for a half month: the office's rhythm.
     pub period: String,
     pub narrative: String,
     #[serde(default)]
     pub actuals: Vec<ActualView>,
+    /// The lead unit's report: ids of the co-units' reports of the same
+    /// period it consolidates (汇总).
+    #[serde(default)]
+    pub consolidates: Vec<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

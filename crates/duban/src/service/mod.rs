@@ -14,6 +14,7 @@ pub mod channels;
 pub mod cockpit;
 pub mod cockpit_cache;
 pub mod completions;
+pub mod consolidation;
 pub mod coordination;
 pub mod delivery_plan;
 pub mod directory;

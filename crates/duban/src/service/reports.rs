@@ -20,6 +20,9 @@ pub struct ReportInput {
     pub narrative: String,
     /// (target id, actual figure).
     pub actuals: Vec<(i64, f64)>,
+    /// A lead unit's report: the co-units' reports of the same period it
+    /// consolidates (汇总).
+    pub consolidates: Vec<i64>,
 }
 
 impl ReportInput {
@@ -59,7 +62,17 @@ impl ReportInput {
             period,
             narrative: narrative.to_string(),
             actuals: actuals.to_vec(),
+            consolidates: Vec::new(),
         })
+    }
+
+    /// The same report, consolidating these co-unit reports.
+    pub fn consolidating(mut self, reports: &[i64]) -> ReportInput {
+        let mut ids = reports.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.consolidates = ids;
+        self
     }
 }
 
@@ -158,10 +171,13 @@ pub async fn submit_with_evidence(
             after: Some(json!({
                 "assignment_id": assignment_id, "period": period,
                 "narrative": input.narrative, "actuals": input.actuals,
+                "consolidates": input.consolidates,
             })),
         },
     )
     .await?;
+    super::consolidation::record_sources(&mut tx, &assignment, &period, id, &input.consolidates)
+        .await?;
     for (name, content) in files {
         store_attachment(&mut tx, now, actor, id, name, content).await?;
     }

@@ -48,6 +48,7 @@ pub const TABLES: &[&str] = &[
     "measures",
     "progress_reports",
     "report_actuals",
+    "report_sources",
     "attachments",
     "inspections",
     "findings",

@@ -82,6 +82,53 @@ pub async fn target_ids_of_assignment(tx: &mut Tx, assignment_id: i64) -> StoreR
     }))
 }
 
+/// Where a report stands: (its period, its assignment's task, its
+/// assignment's role), if it exists.
+pub async fn origin(tx: &mut Tx, report_id: i64) -> StoreResult<Option<(String, i64, String)>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "SELECT r.period, a.task_id, a.role FROM progress_reports r \
+             JOIN assignments a ON a.id = r.assignment_id WHERE r.id = $1",
+        )
+        .bind(report_id)
+        .fetch_optional(&mut **conn)
+        .await?
+        .map(|r| Ok::<_, super::StoreError>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()?
+    }))
+}
+
+/// Records that a lead unit's report consolidates (汇总) these reports.
+pub async fn add_sources(tx: &mut Tx, report_id: i64, sources: &[i64]) -> StoreResult<()> {
+    for source in sources {
+        on_tx!(tx, conn => {
+            sqlx::query("INSERT INTO report_sources (report_id, source_report_id) VALUES ($1, $2)")
+                .bind(report_id)
+                .bind(source)
+                .execute(&mut **conn)
+                .await?;
+        });
+    }
+    Ok(())
+}
+
+/// Every (report, source report) link among the reports of a task.
+pub async fn sources_of_task(db: &Db, task_id: i64) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT s.report_id, s.source_report_id FROM report_sources s \
+             JOIN progress_reports r ON r.id = s.report_id JOIN assignments a ON a.id = r.assignment_id \
+             WHERE a.task_id = $1 ORDER BY s.report_id, s.source_report_id",
+        )
+        .bind(task_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
 /// The assignment has a report for `period`.
 pub async fn period_reported(tx: &mut Tx, assignment_id: i64, period: &str) -> StoreResult<bool> {
     Ok(on_tx!(tx, conn => {

@@ -57,6 +57,8 @@ struct AssignmentPage {
     works_here: bool,
     d: DetailView,
     periods: Vec<PeriodChoice>,
+    /// A lead unit's view of its co-units' reports (汇总), period by period.
+    co: Option<crate::service::consolidation::Consolidation>,
     drafts: Drafts,
 }
 
@@ -141,6 +143,14 @@ async fn show_with(
     };
     let mut ctx = page.ctx();
     ctx.names = record.names.clone();
+    // The record was read for this reader already: the task's assignments too.
+    let co = if assignment.role == "lead" && record.task.assignments.len() > 1 {
+        let lead = assignment.clone();
+        let all = &record.task.assignments;
+        Some(crate::service::consolidation::of_lead_among(&state.db, lead, all).await?)
+    } else {
+        None
+    };
     let view = AssignmentPage {
         ctx,
         assignment_id,
@@ -159,6 +169,7 @@ async fn show_with(
         works_here: view::works_on(page, assignment),
         d: view::detail_view(&record.detail, &record.task.targets),
         periods: record.periods,
+        co,
         drafts,
     };
     Ok((status, render(&view)?).into_response())
@@ -327,6 +338,12 @@ async fn submit_report(
         .filter(|(name, file)| name == "evidence" && !file.bytes.is_empty())
         .map(|(_, file)| (file.name.as_str(), file.bytes.as_ref()))
         .collect();
+    let consolidates: Vec<i64> = posted
+        .fields
+        .iter()
+        .filter(|(name, _)| name == "consolidates")
+        .filter_map(|(_, value)| value.trim().parse().ok())
+        .collect();
     let page = &posted.page;
     let result = match figures(&typed) {
         Err(e) => Err(e),
@@ -337,7 +354,7 @@ async fn submit_report(
                 state.clock.as_ref(),
                 &page.actor,
                 id,
-                &input,
+                &input.consolidating(&consolidates),
                 &files,
             )
             .await

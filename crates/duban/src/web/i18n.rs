@@ -372,6 +372,7 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         }
         "period" => "请选择报告期（如 2021-06、2021-Q2、2021-W05 或 2021-06-H1）",
         "narrative" => "请填写进展情况",
+        "consolidates" => "汇总的须为本任务配合单位同一报告期已报送的进展",
         "text" => "请填写内容",
         "answer" => "请填写答复",
         "password" | "new_password" => "密码至少 8 位",
