@@ -280,7 +280,8 @@ async fn the_backup_knows_every_table_in_a_safe_order() {
     .unwrap();
     assert!(edges.len() > 40);
     for (child, column, parent) in edges {
-        if (child.as_str(), column.as_str()) == ("units", "head_user_id") {
+        // Filled in once every row is in.
+        if duban::store::backup::FILLED_AFTER.contains(&(child.as_str(), column.as_str())) {
             continue;
         }
         assert!(

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod auth;
+pub mod cascades;
 pub mod coordination;
 pub mod directory;
 pub mod evaluations;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(report_periods::router())
         .merge(public_page::router())
+        .merge(cascades::router())
         .merge(directory::router())
 }
 

@@ -45,7 +45,8 @@ pub async fn of_lead(db: &Db, actor: &Actor, lead_id: i64) -> ServiceResult<Cons
     let lead = assignments::read(db, lead_id).await?;
     may_read(actor, &lead)?;
     let all = assignments::of_tasks(db, &[lead.task_id]).await?;
-    of_lead_among(db, lead, &all).await
+    let links = crate::store::cascades::of_task(db, lead.task_id).await?;
+    of_lead_among(db, lead, &all, &links).await
 }
 
 /// The same for a lead assignment already read with its task's live
@@ -54,6 +55,7 @@ pub async fn of_lead_among(
     db: &Db,
     lead: AssignmentRow,
     task_assignments: &[AssignmentRow],
+    cascades: &[(i64, i64)],
 ) -> ServiceResult<Consolidation> {
     if lead.role != "lead" {
         return Err(ServiceError::Transition(format!(
@@ -61,9 +63,11 @@ pub async fn of_lead_among(
             lead.unit_name
         )));
     }
+    // The co-units named for the task; parts passed down a unit's tree
+    // report up that tree instead (service::cascades).
     let co: Vec<AssignmentRow> = task_assignments
         .iter()
-        .filter(|a| a.role != "lead")
+        .filter(|a| a.role != "lead" && !cascades.iter().any(|(c, _)| *c == a.id))
         .cloned()
         .collect();
     let ids: Vec<i64> = std::iter::once(lead.id)

@@ -10,6 +10,7 @@ pub mod bulletin_items;
 pub mod calendar;
 pub mod calendar_content;
 pub mod calendar_feeds;
+pub mod cascades;
 pub mod channels;
 pub mod cockpit;
 pub mod cockpit_cache;

@@ -49,6 +49,7 @@ pub const TABLES: &[&str] = &[
     "progress_reports",
     "report_actuals",
     "report_sources",
+    "cascades",
     "attachments",
     "inspections",
     "findings",
@@ -78,7 +79,7 @@ pub const TABLES: &[&str] = &[
 
 /// Columns that point forward in [`TABLES`] (a unit's head is a user, a
 /// user belongs to a unit): inserted empty, filled in once every row is in.
-const FILLED_AFTER: &[(&str, &str)] = &[("units", "head_user_id")];
+pub const FILLED_AFTER: &[(&str, &str)] = &[("units", "head_user_id"), ("units", "parent_id")];
 
 /// Values bound to one INSERT at most. sqlx's SQLite driver looks each
 /// parameter up by name among all of the statement's, so binding grows with

@@ -13,6 +13,7 @@ pub mod backup;
 pub mod bulk;
 pub mod bulletin;
 pub mod calendar_feeds;
+pub mod cascades;
 pub mod cockpit;
 pub mod completions;
 pub mod coordination;

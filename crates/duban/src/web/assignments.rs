@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/measures/{id}", post(edit_measure))
         .route("/assignments/{id}/reports", post(submit_report))
         .route("/assignments/{id}/difficulties", post(raise_difficulty))
+        .route("/assignments/{id}/cascade", post(cascade))
         .route("/findings/{id}/respond", post(respond))
 }
 
@@ -59,6 +60,10 @@ struct AssignmentPage {
     periods: Vec<PeriodChoice>,
     /// A lead unit's view of its co-units' reports (汇总), period by period.
     co: Option<crate::service::consolidation::Consolidation>,
+    /// The parts passed down from this one (分解下达), rolled up.
+    below: crate::service::cascades::Subtree,
+    /// Units directly under this unit, to pass the part down to: (id, name).
+    sub_units: Vec<(i64, String)>,
     drafts: Drafts,
 }
 
@@ -144,12 +149,21 @@ async fn show_with(
     let mut ctx = page.ctx();
     ctx.names = record.names.clone();
     // The record was read for this reader already: the task's assignments too.
-    let co = if assignment.role == "lead" && record.task.assignments.len() > 1 {
+    let all = &record.task.assignments;
+    let links = crate::store::cascades::of_task(&state.db, task.id).await?;
+    let co = if assignment.role == "lead" && all.len() > 1 {
         let lead = assignment.clone();
-        let all = &record.task.assignments;
-        Some(crate::service::consolidation::of_lead_among(&state.db, lead, all).await?)
+        Some(crate::service::consolidation::of_lead_among(&state.db, lead, all, &links).await?)
     } else {
         None
+    };
+    let below =
+        crate::service::cascades::subtree_among(&state.db, assignment.clone(), all, &links).await?;
+    let works_here = view::works_on(page, assignment);
+    let sub_units = if works_here {
+        crate::store::cascades::children(&state.db, assignment.unit_id).await?
+    } else {
+        Vec::new()
     };
     let view = AssignmentPage {
         ctx,
@@ -166,10 +180,12 @@ async fn show_with(
         note: assignment.note.clone(),
         deadline: task.deadline_text.clone().unwrap_or_default(),
         targets: view::targets(&record.task.targets, page.lang),
-        works_here: view::works_on(page, assignment),
+        works_here,
         d: view::detail_view(&record.detail, &record.task.targets),
         periods: record.periods,
         co,
+        below,
+        sub_units,
         drafts,
     };
     Ok((status, render(&view)?).into_response())
@@ -421,6 +437,38 @@ async fn raise_difficulty(
                 form: "difficulty",
                 difficulty: form.description,
                 routed_to: form.routed_to,
+                ..Drafts::default()
+            };
+            again(&state, &page, id, e, drafts).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CascadeForm {
+    #[serde(default)]
+    unit: String,
+}
+
+/// 分解下达: the part passed down to a unit directly under this one.
+async fn cascade(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted(page, form): Posted<CascadeForm>,
+) -> Result<Response, WebError> {
+    let done = crate::service::cascades::cascade(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        id,
+        &form.unit,
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(to_page(id, "below")),
+        Err(e) => {
+            let drafts = Drafts {
+                form: "cascade",
                 ..Drafts::default()
             };
             again(&state, &page, id, e, drafts).await

@@ -336,6 +336,9 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         "required_result" => "请填写办理要求（应达到的结果）",
         "lead_units" => return format!("牵头单位有误：{message}"),
         "co_units" => return format!("配合单位有误：{message}"),
+        "unit" if message.contains("not directly under") => {
+            return format!("只能分解下达给本单位的直属下级单位：{message}");
+        }
         "unit" => return format!("改派单位有误：{message}"),
         "requested_to" => return format!("延期日期有误：{message}"),
         "reason_kind" => "请选择退回原因",
@@ -372,6 +375,8 @@ pub fn field_message(lang: Lang, field: &str, message: &str) -> String {
         }
         "period" => "请选择报告期（如 2021-06、2021-Q2、2021-W05 或 2021-06-H1）",
         "narrative" => "请填写进展情况",
+        "parent" if message.contains("loop") => "上级单位不能是本单位或其下级单位（会形成循环）",
+        "parent" => "请填写已有的单位作为上级单位，或留空",
         "consolidates" => "汇总的须为本任务配合单位同一报告期已报送的进展",
         "text" => "请填写内容",
         "answer" => "请填写答复",

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/units", get(show).post(add_unit))
         .route("/admin/units/alias", post(add_alias))
+        .route("/admin/units/parent", post(set_parent))
         .route("/admin/units/alias/remove", post(remove_alias))
         .route("/admin/units/member", post(add_member))
         .route("/admin/units/member/remove", post(remove_member))
@@ -46,6 +47,9 @@ pub(super) struct UnitForm {
     group: String,
     #[serde(default)]
     member: String,
+    /// The unit a unit sits under (its name; empty for none).
+    #[serde(default)]
+    parent: String,
     /// The unit's head (a user id, or empty for none): `unit_channels.rs`.
     #[serde(default)]
     pub(super) head: String,
@@ -178,6 +182,24 @@ async fn add_alias(
         Err(e) => Err(e),
     };
     after(&state, &page, "alias", form, outcome).await
+}
+
+/// Places a unit under another (a residents' committee under its street),
+/// or under none; a loop is refused (`service::cascades`).
+async fn set_parent(
+    State(state): State<AppState>,
+    Posted(page, form): Posted<UnitForm>,
+) -> Result<Response, WebError> {
+    let parent = Some(form.parent.as_str()).filter(|p| !p.trim().is_empty());
+    let outcome = crate::service::cascades::set_parent(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        &form.unit,
+        parent,
+    )
+    .await;
+    after(&state, &page, "parent", form, outcome).await
 }
 
 async fn remove_alias(
