@@ -230,20 +230,24 @@ pub async fn task_lights(tx: &mut Tx, task_ids: &[i64]) -> StoreResult<Vec<(i64,
     Ok(out)
 }
 
-/// A span of red opened on `day` for each (assignment, reason).
+/// A span of red opened on `day` for each (assignment, reason): many rows a
+/// statement, since the day's first relight may turn thousands red at once.
 pub async fn open_red_spans(
     tx: &mut Tx,
     day: &str,
     opened: &[(i64, &'static str)],
 ) -> StoreResult<()> {
-    for (assignment_id, reason) in opened {
+    for chunk in opened.chunks(CHUNK / 3) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO red_spans (assignment_id, from_day, reason) VALUES {}",
+            super::row_placeholders(chunk.len(), 3)
+        ));
         on_tx!(tx, conn => {
-            sqlx::query("INSERT INTO red_spans (assignment_id, from_day, reason) VALUES ($1, $2, $3)")
-                .bind(assignment_id)
-                .bind(day)
-                .bind(*reason)
-                .execute(&mut **conn)
-                .await?;
+            let mut query = sqlx::query(sql);
+            for (assignment_id, reason) in chunk {
+                query = query.bind(*assignment_id).bind(day).bind(*reason);
+            }
+            query.execute(&mut **conn).await?;
         });
     }
     Ok(())
