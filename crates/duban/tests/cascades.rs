@@ -32,17 +32,6 @@ fn field_of(result: Result<(), ServiceError>) -> &'static str {
     }
 }
 
-async fn claim(app: &TestApp, client: &reqwest::Client, assignment: i64) {
-    let (status, body) = app
-        .post(
-            client,
-            &format!("/api/v1/assignments/{assignment}/claim"),
-            json!({"version": 1}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
-
 async fn pass_down(
     app: &TestApp,
     client: &reqwest::Client,
@@ -140,7 +129,7 @@ async fn three_tiers_roll_up(test: &TestDb) {
     // Passed down only once signed for, only to a unit directly below, once.
     let (status, _) = pass_down(&app, &street, part, FIRST).await;
     assert_eq!(status, StatusCode::CONFLICT, "not signed for yet");
-    claim(&app, &street, part).await;
+    app.claim(&street, part).await;
     let (status, body) = pass_down(&app, &street, part, GROUP).await;
     assert_eq!(
         (status, body["error"]["field"].as_str()),
@@ -164,11 +153,11 @@ async fn three_tiers_roll_up(test: &TestDb) {
 
     // The third tier: the committee passes its part to the building group,
     // which reports and misses a measure.
-    claim(&app, &first, first_part).await;
+    app.claim(&first, first_part).await;
     let (status, group_part) = pass_down(&app, &first, first_part, GROUP).await;
     assert_eq!(status, StatusCode::OK, "{group_part}");
     let group_part = group_part["assignment_id"].as_i64().unwrap();
-    claim(&app, &group, group_part).await;
+    app.claim(&group, group_part).await;
     let (status, _) = app
         .post(
             &group,

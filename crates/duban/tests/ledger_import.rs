@@ -495,6 +495,43 @@ async fn edited_progress_becomes_the_current_report(test: &TestDb) {
             at(row, 'I', "进展情况")
         )]
     );
+
+    // The office makes the task report quarterly: the cell is now the
+    // second quarter's report (its window is open on June 28), not June's.
+    let (_, me) = app.get(&unit, "/api/v1/me").await;
+    let (_, list) = app
+        .get(
+            &unit,
+            &format!("/api/v1/units/{}/assignments", me["unit_id"]),
+        )
+        .await;
+    let task = &list["assignments"][1]["task_id"];
+    let (status, body) = app
+        .put(
+            &office,
+            &format!("/api/v1/tasks/{task}/report-rhythm"),
+            json!({"frequency": "quarterly"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let quarter = edit(&bytes, |s| {
+        s.get_cell_mut(format!("I{row}"))
+            .set_value_string("二季度累计新开工 150 台");
+    });
+    let (status, path, html) = upload(&app, &unit, &quarter).await;
+    assert_eq!(status, StatusCode::OK, "{:?}", errors(&html));
+    assert!(
+        html.contains("进展情况 2021年第2季度：二季度累计新开工 150 台"),
+        "{html}"
+    );
+    let (status, _) = confirm(&app, &unit, &path, &html).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        housing_reports(&app, &unit)
+            .await
+            .1
+            .contains(&("2021-Q2".to_string(), "二季度累计新开工 150 台".to_string()))
+    );
     duban::service::audit::verify(&test.db)
         .await
         .expect("the chain holds");

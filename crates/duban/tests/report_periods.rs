@@ -7,48 +7,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::TestDb;
-use common::app::{TestApp, serve_with};
-use duban::clock::ShiftedClock;
+use common::app::TestApp;
+use common::clocked::{app_from, move_to, owing, red_spans, stored_light, window};
 use duban::domain::roles::Actor;
 use duban::service::settings::{ReportPeriod, StoredThresholds, set_thresholds, thresholds};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// The demo from `day` with a clock the test moves.
-async fn app_from(test: &TestDb, day: &str) -> (TestApp, Arc<ShiftedClock>) {
-    let clock = Arc::new(ShiftedClock::starting_at(
-        duban::commands::demo::start_of(day).unwrap(),
-    ));
-    duban::commands::demo::prepare_with(&test.db, clock.as_ref())
-        .await
-        .expect("demo data");
-    (serve_with(test, clock.clone()).await, clock)
-}
-
-fn move_to(clock: &ShiftedClock, day: &str) {
-    clock.set(duban::commands::demo::start_of(day).unwrap());
-}
-
-async fn stored_light(test: &TestDb, assignment: i64) -> String {
-    duban::store::assignments::read(&test.db, assignment)
-        .await
-        .unwrap()
-        .light
-}
-
-async fn red_spans(app: &TestApp, client: &reqwest::Client, assignment: i64) -> Vec<Value> {
-    let (status, body) = app
-        .get(
-            client,
-            &format!("/api/v1/assignments/{assignment}/light-history"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["red_spans"].as_array().unwrap().clone()
-}
 
 async fn report_count(app: &TestApp, client: &reqwest::Client, assignment: i64) -> usize {
     let (_, body) = app
@@ -64,14 +29,7 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
     let lifts = page["tasks"][0]["units"][0]["assignment_id"]
         .as_i64()
         .unwrap();
-    let (status, _) = app
-        .post(
-            &housing,
-            &format!("/api/v1/assignments/{lifts}/claim"),
-            json!({"version": 1}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    app.claim(&housing, lifts).await;
     let reports = format!("/api/v1/assignments/{lifts}/reports");
     let report = |period: &str| json!({"period": period, "narrative": "加装电梯按计划推进"});
 
@@ -86,18 +44,19 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
     let (status, board) = app.get(&office, "/api/v1/plans/1/unreported").await;
     assert_eq!(status, StatusCode::OK, "{board}");
     assert_eq!(
-        (board["period"].as_str(), board["closed"].as_bool()),
+        board["windows"].as_array().unwrap().len(),
+        1,
+        "every task reports monthly: {board}"
+    );
+    let march = window(&board, "monthly");
+    assert_eq!(
+        (march["period"].as_str(), march["closed"].as_bool()),
         (Some("2021-03"), Some(false))
     );
-    let due = board["due"].as_str().unwrap().to_string();
+    let due = march["due"].as_str().unwrap().to_string();
     assert_eq!(due, "2021-04-08", "5 working days after March 31, 清明 off");
-    let owing: Vec<i64> = board["assignments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["assignment_id"].as_i64().unwrap())
-        .collect();
-    assert!(owing.contains(&lifts), "{board}");
+    let owing_in_march = owing(march);
+    assert!(owing_in_march.contains(&lifts), "{board}");
 
     // One 催办 to all of them; refused without a message or by a unit.
     let urge = "/api/v1/plans/1/unreported/urge";
@@ -109,7 +68,7 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
         .post(&office, urge, json!({"message": "请于4月8日前报送3月进展"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{sent}");
-    assert_eq!(sent["sent"].as_u64(), Some(owing.len() as u64));
+    assert_eq!(sent["sent"].as_u64(), Some(owing_in_march.len() as u64));
     let (subjects, _) = app.inbox_subjects(&housing).await;
     assert!(
         subjects
@@ -126,8 +85,9 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
         app.signed_in("区房管局").await,
     );
     let (_, board) = app.get(&office, "/api/v1/plans/1/unreported").await;
+    let march = window(&board, "monthly");
     assert_eq!(
-        (board["period"].as_str(), board["closed"].as_bool()),
+        (march["period"].as_str(), march["closed"].as_bool()),
         (Some("2021-03"), Some(true))
     );
     assert_eq!(stored_light(test, lifts).await, "red");
@@ -208,11 +168,7 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
     assert_eq!(spans[0]["until_day"], "2021-04-20");
     let (_, board) = app.get(&office, "/api/v1/plans/1/unreported").await;
     assert!(
-        !board["assignments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a["assignment_id"] == lifts),
+        !owing(window(&board, "monthly")).contains(&lifts),
         "reported: off the board"
     );
 
@@ -256,7 +212,7 @@ async fn periods_lock_reopen_and_the_light_remembers(test: &TestDb) {
     let (_, board) = app
         .get(&office_at(&app).await, "/api/v1/plans/1/unreported")
         .await;
-    assert_eq!(board["period"], "2021-W20", "{board}");
+    assert_eq!(window(&board, "weekly")["period"], "2021-W20", "{board}");
 
     assert!(
         duban::service::lights::verify(&test.db, clock.as_ref())
@@ -319,14 +275,7 @@ async fn a_passed_deadline_is_red_until_extended(test: &TestDb) {
         .get(&office, &format!("/api/v1/items/{}", item["id"]))
         .await;
     let lead = detail["assignments"][0]["assignment_id"].as_i64().unwrap();
-    let (status, _) = app
-        .post(
-            &housing,
-            &format!("/api/v1/assignments/{lead}/claim"),
-            json!({"version": 1}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    app.claim(&housing, lead).await;
     // June reported in its window: nothing else holds the light down.
     move_to(&clock, "2021-06-28");
     let housing = app.signed_in("区房管局").await;

@@ -40,6 +40,8 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
     b.fill("textarea[name=required_result]", "积水点整改完毕")
         .await;
     b.set_value("input[name=deadline]", "2021-07-05").await;
+    b.select("select[name=report_frequency]", "half_monthly")
+        .await;
     b.toggle("input[name=needs_approval]").await;
     b.click("[data-test=submit-item]").await;
     assert!(
@@ -50,6 +52,11 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
         value_of(&b, "input[name=title]").await,
         "虹桥路积水点专项整治"
     );
+    assert_eq!(
+        value_of(&b, "select[name=report_frequency]").await,
+        "half_monthly",
+        "the rhythm chosen is kept"
+    );
     b.fill("input[name=lead_units]", "区房管局").await;
     b.fill("input[name=co_units]", "区建设管理委").await;
     b.click("[data-test=submit-item]").await;
@@ -57,6 +64,7 @@ async fn an_item_from_a_leaders_instruction_in_the_browser() {
     let item_path = b.path().await;
     assert_eq!(b.text("[data-test=item-number]").await, "督〔2021〕1号");
     assert_eq!(b.text("[data-test=item-state]").await, "待领导审核");
+    assert_eq!(b.text("[data-test=item-rhythm]").await, "每半月");
     b.logout().await;
 
     // The leader approves: the item goes to its units.

@@ -3,7 +3,8 @@
 //! later the missed period is locked on the unit's form and red in the light
 //! history; the office reopens it and the unit reports; the office publishes
 //! the plan's progress page with its units, which a browser that never signed
-//! in reads.
+//! in reads; the office makes a task report quarterly on its page, and the
+//! unit's form offers quarters.
 
 mod common;
 
@@ -12,7 +13,6 @@ use std::sync::Arc;
 use common::app::serve_with;
 use common::browser;
 use duban::clock::ShiftedClock;
-use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_the_lock_the_history_and_the_public_page() {
@@ -28,16 +28,11 @@ async fn the_board_the_lock_the_history_and_the_public_page() {
     let (_, page) = server
         .get(&housing, "/api/v1/plans/1/tasks?q=加装电梯")
         .await;
+    let lifts_task = page["tasks"][0]["id"].as_i64().unwrap();
     let lifts = page["tasks"][0]["units"][0]["assignment_id"]
         .as_i64()
         .unwrap();
-    server
-        .post(
-            &housing,
-            &format!("/api/v1/assignments/{lifts}/claim"),
-            json!({"version": 1}),
-        )
-        .await;
+    server.claim(&housing, lifts).await;
 
     // March 29: March's window is open; the board lists the unit; one click urges all.
     let b = browser::start(&server.base).await;
@@ -104,6 +99,37 @@ async fn the_board_the_lock_the_history_and_the_public_page() {
             .light,
         "yellow"
     );
+    b.logout().await;
+
+    // The office makes the task report quarterly: the unit's form offers
+    // the quarter begun, and no month.
+    b.login("supervisor", "demo").await;
+    b.open(&format!("/tasks/{lifts_task}")).await;
+    assert!(
+        b.text("[data-test=report-rhythm]")
+            .await
+            .contains("每月（督查室统一设置）")
+    );
+    b.select(
+        "[data-test=rhythm-form] select[name=frequency]",
+        "quarterly",
+    )
+    .await;
+    b.click("[data-test=rhythm-form] button[type=submit]").await;
+    assert_eq!(
+        b.text("[data-test=report-rhythm]").await,
+        "每季度（本任务）"
+    );
+    b.screenshot("task-rhythm").await;
+    b.logout().await;
+    b.login("区房管局", "demo").await;
+    b.open(&format!("/assignments/{lifts}")).await;
+    let mut offered = Vec::new();
+    for option in b.find_all("select[name=period] option").await {
+        offered.push(option.attr("value").await.unwrap().unwrap_or_default());
+    }
+    assert!(offered.contains(&"2021-Q2".to_string()), "{offered:?}");
+    assert!(!offered.contains(&"2021-04".to_string()), "{offered:?}");
     b.logout().await;
 
     // The office publishes the progress page with the units; anyone reads it.

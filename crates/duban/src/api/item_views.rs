@@ -31,6 +31,10 @@ pub struct OpenItemRequest {
     /// Completion must carry evidence to be accepted.
     #[serde(default = "yes")]
     pub evidence_required: bool,
+    /// Its own report rhythm: weekly, half_monthly, monthly or quarterly;
+    /// absent or empty: the office's.
+    #[serde(default)]
+    pub report_frequency: Option<String>,
 }
 
 fn yes() -> bool {
@@ -51,6 +55,9 @@ pub struct ItemView {
     /// YYYY-MM-DD, as opened.
     pub deadline: Option<String>,
     pub evidence_required: bool,
+    /// Its own report rhythm (weekly, half_monthly, monthly, quarterly);
+    /// absent: the office's.
+    pub report_frequency: Option<String>,
     /// awaiting_approval, refused or assigned.
     pub state: String,
     /// The task that carries the work (its page, its reports, its light).
@@ -77,6 +84,7 @@ impl From<&ItemRow> for ItemView {
             required_result: i.required_result.clone(),
             deadline: i.deadline.clone(),
             evidence_required: i.evidence_required,
+            report_frequency: i.report_frequency.map(|f| f.as_str().to_string()),
             state: i.state.clone(),
             task_id: i.task_id,
             plan_id: i.plan_id,

@@ -139,6 +139,7 @@ async fn open(
         co_units: r.co_units,
         needs_approval: r.needs_approval,
         evidence_required: r.evidence_required,
+        report_frequency: r.report_frequency.unwrap_or_default(),
     };
     let row = items::open(&state.db, state.clock.as_ref(), &caller.actor, &new).await?;
     Ok(Json(ItemView::from(&row)))

@@ -20,13 +20,61 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unreported))
         .routes(routes!(urge_unreported))
         .routes(routes!(reopenings, reopen))
+        .routes(routes!(set_rhythm))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RhythmRequest {
+    /// weekly, half_monthly, monthly or quarterly; null or empty: the office's.
+    pub frequency: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RhythmBody {
+    pub task_id: i64,
+    /// The task's own rhythm; null: it follows the office's.
+    pub frequency: Option<String>,
+    /// The rhythm its reports are due on: its own, else the office's.
+    pub in_force: String,
+}
+
+/// Give a task or item its own report rhythm (报送周期), or return it to
+/// the office's. Reports already made keep counting for the periods they
+/// cover; its lights are relit at once.
+#[utoipa::path(put, path = "/tasks/{id}/report-rhythm", tag = "reports", params(("id" = i64, Path)), request_body = RhythmRequest,
+    responses((status = 200, body = RhythmBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_rhythm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<RhythmRequest>,
+) -> Result<Json<RhythmBody>, ApiError> {
+    let own = report_periods::set_rhythm(
+        &state.db,
+        state.clock.as_ref(),
+        &caller.actor,
+        id,
+        r.frequency.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    let office = crate::service::settings::thresholds(&state.db)
+        .await?
+        .0
+        .report_period;
+    Ok(Json(RhythmBody {
+        task_id: id,
+        frequency: own.map(|f| f.as_str().to_string()),
+        in_force: own.unwrap_or(office).as_str().to_string(),
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReopenRequest {
     /// The locked period: 2021-03, 2021-Q1, 2021-W05 or 2021-03-H1, by the
-    /// office's report frequency.
+    /// assignment's report rhythm (its task's or item's own, else the
+    /// office's).
     pub period: String,
     /// Why it is reopened (kept on record).
     pub reason: String,
@@ -76,11 +124,20 @@ pub struct UnreportedView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnreportedBody {
     pub plan_id: i64,
-    /// The period of the open window, else the last that ended; absent
-    /// before the plan year's first period ends.
-    pub period: Option<String>,
+    /// One window per report rhythm the plan's tasks follow (the office's,
+    /// and any task's or item's own), most frequent first; empty before the
+    /// plan year's first period ends.
+    pub windows: Vec<UnreportedWindow>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreportedWindow {
+    /// weekly, half_monthly, monthly or quarterly.
+    pub frequency: String,
+    /// The period of the open window, else the last that ended.
+    pub period: String,
     /// The last day its report is on time.
-    pub due: Option<String>,
+    pub due: String,
     /// The window has closed: these reports are missed.
     pub closed: bool,
     pub assignments: Vec<UnreportedView>,
@@ -99,7 +156,7 @@ pub struct UrgeAllBody {
     pub sent: usize,
 }
 
-/// Who has not reported (未报送) for the plan's current period.
+/// Who has not reported (未报送) in the plan's current windows, one per report rhythm.
 #[utoipa::path(get, path = "/plans/{id}/unreported", tag = "reports", params(("id" = i64, Path)),
     responses((status = 200, body = UnreportedBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn unreported(
@@ -110,25 +167,32 @@ async fn unreported(
     let board = report_periods::board(&state.db, state.clock.as_ref(), &caller.actor, id).await?;
     Ok(Json(UnreportedBody {
         plan_id: board.plan.id,
-        period: board.period.map(|p| p.to_string()),
-        due: board.due.map(|d| d.to_string()),
-        closed: board.closed,
-        assignments: board
-            .rows
+        windows: board
+            .windows
             .into_iter()
-            .map(|r| UnreportedView {
-                assignment_id: r.assignment_id,
-                unit_id: r.unit_id,
-                unit: r.unit_name,
-                task_id: r.task_id,
-                task_number: r.task_number,
-                task_title: r.task_title,
+            .map(|w| UnreportedWindow {
+                frequency: w.rhythm.as_str().into(),
+                period: w.period.to_string(),
+                due: w.due.to_string(),
+                closed: w.closed,
+                assignments: w
+                    .rows
+                    .into_iter()
+                    .map(|r| UnreportedView {
+                        assignment_id: r.assignment_id,
+                        unit_id: r.unit_id,
+                        unit: r.unit_name,
+                        task_id: r.task_id,
+                        task_number: r.task_number,
+                        task_title: r.task_title,
+                    })
+                    .collect(),
             })
             .collect(),
     }))
 }
 
-/// One 催办 to every assignment that has not reported for the current period.
+/// One 催办 to every assignment that has not reported in its current window.
 #[utoipa::path(post, path = "/plans/{id}/unreported/urge", tag = "reports", params(("id" = i64, Path)), request_body = UrgeAllRequest,
     responses((status = 200, body = UrgeAllBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn urge_unreported(

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use super::assessment::Figure;
 use super::indicators::{Ratio, TargetFigure, measure_on_time, report_lines};
 use super::light::Thresholds;
-use super::period::Period;
+use super::period::{Frequency, Period};
 
 /// One assignment's record as the assessment reads it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19,6 +19,8 @@ pub struct AssignmentRecord {
     pub assigned_on: Option<Date>,
     pub claimed_on: Option<Date>,
     pub plan_year: Option<i16>,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<Frequency>,
     /// (description, deadline, the day it was done)
     pub measures: Vec<(String, Date, Option<Date>)>,
     /// (period, the day it was submitted)
@@ -88,6 +90,7 @@ pub fn evidence(r: &AssignmentRecord, today: Date, t: &Thresholds) -> Vec<Eviden
     // Reports are owed once the work is claimed, as the light rule says;
     // unclaimed work is counted once, as a late claim.
     if let (Some(year), true) = (r.plan_year, r.claimed_on.is_some()) {
+        let t = &*t.with_rhythm(r.report_frequency);
         for line in report_lines(year, r.assigned_on, &r.reports, today, t) {
             row(
                 Figure::Reports,
@@ -148,6 +151,7 @@ mod tests {
             assigned_on: Some(d("2021-03-01")),
             claimed_on: Some(d("2021-03-09")),
             plan_year: Some(2021),
+            report_frequency: None,
             measures: vec![
                 ("征询".into(), d("2021-04-30"), Some(d("2021-04-29"))),
                 ("开工".into(), d("2021-05-31"), Some(d("2021-06-02"))),
@@ -212,6 +216,7 @@ mod tests {
             &IndicatorRecord {
                 assigned_on: r.assigned_on,
                 plan_year: r.plan_year,
+                report_frequency: r.report_frequency,
                 measures: r
                     .measures
                     .iter()

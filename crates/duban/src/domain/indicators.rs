@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use super::light::Thresholds;
-use super::period::Period;
+use super::period::{Frequency, Period};
 use super::report_window;
 
 /// What the indicators read of one assignment.
@@ -14,6 +14,8 @@ use super::report_window;
 pub struct IndicatorRecord {
     pub assigned_on: Option<Date>,
     pub plan_year: Option<i16>,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<Frequency>,
     /// (deadline, the day it was marked done)
     pub measures: Vec<(Date, Option<Date>)>,
     /// (period, the day it was submitted)
@@ -124,9 +126,11 @@ pub fn report_lines(
         .filter(|(_, end)| assigned_on.is_none_or(|on| *end >= on))
         .map(|(period, end)| {
             let (_, due) = report_window::window(end, t);
+            // A report of an earlier rhythm that covers the period counts,
+            // as the light reads it (`report_window::is_reported`).
             let submitted = reports
                 .iter()
-                .find(|(p, _)| *p == period)
+                .find(|(p, _)| report_window::is_reported(period, std::slice::from_ref(p)))
                 .map(|&(_, on)| on);
             let owed = submitted.is_some() || today > due;
             ReportLine {
@@ -152,6 +156,7 @@ pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indi
 
     let mut reports = Ratio::default();
     if let Some(year) = record.plan_year {
+        let t = &*t.with_rhythm(record.report_frequency);
         for line in report_lines(year, record.assigned_on, &record.reports, today, t) {
             reports.add(line.verdict);
         }

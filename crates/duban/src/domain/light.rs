@@ -4,6 +4,7 @@
 //! days on the office's calendar (holidays and 调休 weekends, `calendar.rs`);
 //! a deadline itself is passed the calendar day after it.
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
@@ -48,7 +49,8 @@ pub struct Thresholds {
     pub measure_warning_days: i32,
     /// Reports are due this many working days after their period ends; later, missed (red).
     pub report_grace_days: i32,
-    /// How often units report.
+    /// How often units report, unless a task or item sets its own rhythm
+    /// ([`Thresholds::with_rhythm`]).
     pub report_period: Frequency,
     /// Working days, holidays and 调休 (the admin's holiday file, or the embedded one).
     pub calendar: Arc<WorkCalendar>,
@@ -62,6 +64,22 @@ impl Default for Thresholds {
             report_grace_days: 5,
             report_period: Frequency::Monthly,
             calendar: embedded_calendar(),
+        }
+    }
+}
+
+impl Thresholds {
+    /// The thresholds for work that reports on its own rhythm (a task or
+    /// item that sets one, `tasks.report_frequency`), else these: every
+    /// reader of report windows goes through here so that the light, the
+    /// form, the lock, the board and the reminders agree on the rhythm.
+    pub fn with_rhythm(&self, own: Option<Frequency>) -> Cow<'_, Thresholds> {
+        match own {
+            Some(rhythm) if rhythm != self.report_period => Cow::Owned(Thresholds {
+                report_period: rhythm,
+                ..self.clone()
+            }),
+            _ => Cow::Borrowed(self),
         }
     }
 }
@@ -92,6 +110,9 @@ pub struct Record {
     pub deadline: Option<Date>,
     /// The last day this assignment showed red, from its light history.
     pub last_red: Option<Date>,
+    /// The task's or item's own report rhythm, where it sets one; else the
+    /// office's (`Thresholds::report_period`).
+    pub report_frequency: Option<Frequency>,
 }
 
 /// The light an assignment shows whatever its record holds: verified work
@@ -136,6 +157,7 @@ pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
     if let Some(light) = settled_light(record.state, record.plan_year, record.deadline, today) {
         return light;
     }
+    let t = &*t.with_rhythm(record.report_frequency);
     remembered(record, live_light(record, today, t), today, t)
 }
 
@@ -152,7 +174,7 @@ fn remembered(record: &Record, light: Light, today: Date, t: &Thresholds) -> Lig
 }
 
 /// The last day a red on `last_red` is remembered: the end of the report
-/// period (month or quarter, by the settings) that holds it.
+/// period (of the rhythm in `t`) that holds it.
 pub fn memory_ends(last_red: Date, t: &Thresholds) -> Date {
     super::report_window::periods(last_red.year(), t)
         .into_iter()
@@ -227,6 +249,7 @@ pub fn missed_reports(record: &Record, today: Date, t: &Thresholds) -> usize {
     let Some(year) = record.plan_year else {
         return 0;
     };
+    let t = &*t.with_rhythm(record.report_frequency);
     super::report_window::owed(year, record.assigned_on, &record.reported, today, t)
         .iter()
         .filter(|o| o.missed)

@@ -33,7 +33,7 @@ pub enum Period {
 
 /// How often units report (报送频次): a setting of the office, which an item
 /// (督办事项) may override.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     Weekly,

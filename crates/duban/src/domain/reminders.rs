@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::assignment::State;
 use super::light::Thresholds;
-use super::period::Period;
+use super::period::{Frequency, Period};
 use super::report_window;
 use super::trajectory::{Direction, Pace, Trajectory};
 use super::words::{date_zh, figure, period_zh};
@@ -157,6 +157,8 @@ pub struct Watched {
     pub state: State,
     pub assigned_on: Date,
     pub plan_year: i16,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<Frequency>,
     /// (id, description, deadline, done)
     pub measures: Vec<(i64, String, Date, bool)>,
     pub reported: Vec<Period>,
@@ -271,11 +273,12 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
         }
     }
 
-    for (period, end) in report_window::periods(w.plan_year, t) {
-        if end < w.assigned_on || w.reported.contains(&period) || !working {
+    let rhythm = &*t.with_rhythm(w.report_frequency);
+    for (period, end) in report_window::periods(w.plan_year, rhythm) {
+        if end < w.assigned_on || report_window::is_reported(period, &w.reported) || !working {
             continue;
         }
-        let (opens, due_day) = report_window::window(end, t);
+        let (opens, due_day) = report_window::window(end, rhythm);
         let closing = calendar.add_working_days(due_day, -rules.report_closing_days);
         let label = period_zh(period);
         if today > due_day {

@@ -37,7 +37,7 @@ pub fn owed(
 ) -> Vec<Owed> {
     periods(year, t)
         .into_iter()
-        .filter(|(period, end)| *end >= assigned_on && !reported.contains(period))
+        .filter(|(period, end)| *end >= assigned_on && !is_reported(*period, reported))
         .filter_map(|(period, end)| {
             let (opens, due) = window(end, t);
             (today >= opens).then_some(Owed {
@@ -47,6 +47,21 @@ pub fn owed(
             })
         })
         .collect()
+}
+
+/// Whether `period` has its report: one for the period itself, or, where
+/// the rhythm changed during the year (a monthly item made weekly), a report
+/// of the earlier rhythm whose period holds this one's last day. Without
+/// the second half, a change of rhythm would turn the months already
+/// reported into missed weeks.
+pub fn is_reported(period: Period, reported: &[Period]) -> bool {
+    let end = period.last_day();
+    reported.iter().any(|r| {
+        *r == period
+            || (r.frequency() != period.frequency()
+                && r.bounds()
+                    .is_some_and(|(first, last)| first <= end && end <= last))
+    })
 }
 
 /// The day a period's window opens and the last day its report is on time.
@@ -122,6 +137,32 @@ mod tests {
                 &t
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn reports_of_an_earlier_rhythm_count_for_the_periods_they_cover() {
+        let week = |week| Period::Week { year: 2021, week };
+        // Made weekly after March was reported monthly: weeks ending in
+        // March are reported, the week ending April 4 is not.
+        let reported = [month(3)];
+        assert!(is_reported(week(12), &reported), "March 22–28");
+        assert!(!is_reported(week(13), &reported), "March 29–April 4");
+        // Made monthly after weekly reports: a month counts when the week
+        // holding its last day was reported.
+        assert!(is_reported(month(3), &[week(12), week(13)]));
+        assert!(!is_reported(month(3), &[week(12)]));
+        // Within one rhythm only the period itself counts.
+        assert!(!is_reported(month(4), &[month(3)]));
+        // And the owed list reads it: weekly from March 22 with March filed.
+        let t = Thresholds {
+            report_period: crate::domain::period::Frequency::Weekly,
+            ..Thresholds::default()
+        };
+        let owed_now = owed(2021, date("2021-03-22"), &reported, date("2021-04-06"), &t);
+        assert_eq!(
+            owed_now.iter().map(|o| o.period).collect::<Vec<_>>(),
+            vec![week(13), week(14)]
         );
     }
 

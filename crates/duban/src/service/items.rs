@@ -30,6 +30,9 @@ pub struct OpenItem {
     pub needs_approval: bool,
     /// Completion must carry evidence (a file) to be accepted.
     pub evidence_required: bool,
+    /// Its own report rhythm (weekly, half_monthly, monthly, quarterly);
+    /// empty: the office's.
+    pub report_frequency: String,
 }
 
 /// Unit names as the form gives them: trimmed, empty ones dropped.
@@ -134,6 +137,7 @@ pub async fn open(
             format!("{deadline} has passed: an item's deadline is today or later"),
         ));
     }
+    let rhythm = super::report_periods::parse_rhythm("report_frequency", &new.report_frequency)?;
     let (lead, co) = (names(&new.lead_units), names(&new.co_units));
     let (rules, _) = super::item_rules::rules(db).await?;
     let lights = super::lights::Refresher::load(db, clock).await?;
@@ -161,6 +165,7 @@ pub async fn open(
         },
     )
     .await?;
+    plans::set_report_frequency(&mut tx, task_id, rhythm).await?;
     let state = if new.needs_approval {
         ItemState::AwaitingApproval
     } else {
@@ -198,6 +203,7 @@ pub async fn open(
             "title": title, "deadline": deadline_text, "task_id": task_id,
             "units": units.iter().map(|(_, name, role)| json!({"unit": name, "role": role})).collect::<Vec<_>>(),
             "needs_approval": new.needs_approval, "evidence_required": new.evidence_required,
+            "report_frequency": rhythm.map(|f| f.as_str()),
         }),
     )
     .await?;

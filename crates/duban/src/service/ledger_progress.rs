@@ -12,7 +12,7 @@ use super::reports::ReportInput;
 use super::{ServiceError, ServiceResult};
 use crate::clock::Clock;
 use crate::domain::assignment::State;
-use crate::domain::period::Period;
+use crate::domain::period::{Frequency, Period};
 use crate::domain::report_window;
 use crate::domain::roles::{Actor, Role};
 use crate::export::ledger_layout::{COL_NUMBER, COL_PROGRESS, COL_UNIT};
@@ -59,21 +59,8 @@ pub async fn changes(
         .collect();
     let today = super::lights::today(clock)?;
     let (thresholds, _) = super::settings::thresholds(db).await?;
-    let current = plan_year
-        .and_then(|y| i16::try_from(y).ok())
-        .and_then(|year| report_window::current(year, today, &thresholds));
-    // The current period is the last that ended when no window is open: its
-    // window has closed and it is locked, except where the office reopened it.
-    let locked_since = current
-        .map(|p| report_window::window(p.last_day(), &thresholds).1)
-        .filter(|due| today > *due);
-    let reopened = match (locked_since, current) {
-        (Some(_), Some(period)) => {
-            crate::store::report_periods::reopened_until(db, &ids, &period.to_string(), today)
-                .await?
-        }
-        _ => HashMap::new(),
-    };
+    let year = plan_year.and_then(|y| i16::try_from(y).ok());
+    let windows = current_windows(db, year, today, &thresholds, by_task).await?;
     let mut found = Vec::new();
     for cell in cells {
         let mut fail = |col: u16, message: String| {
@@ -112,15 +99,19 @@ pub async fn changes(
             fail(COL_PROGRESS, message);
             continue;
         }
-        let Some(period) = current else {
+        let rhythm = a.report_frequency.unwrap_or(thresholds.report_period);
+        let Some(window) = windows.get(&rhythm) else {
+            continue;
+        };
+        let Some(period) = window.period else {
             fail(
                 COL_PROGRESS,
                 "计划年度还没有结束或开放报送的报告期：进展情况暂不能导入".into(),
             );
             continue;
         };
-        if let Some(due) = locked_since
-            && !reopened.contains_key(&(a.id, period.to_string()))
+        if let Some(due) = window.locked_since
+            && !window.reopened.contains_key(&(a.id, period.to_string()))
         {
             fail(
                 COL_PROGRESS,
@@ -159,6 +150,58 @@ pub async fn changes(
     Ok(found)
 }
 
+/// The current period of one report rhythm on the import day.
+struct CurrentWindow {
+    /// The latest whose window is open, else the latest ended; none before
+    /// the plan year's first period ends.
+    period: Option<Period>,
+    /// Set when no window is open: the current period's window closed on
+    /// that day, and it is locked except where the office reopened it.
+    locked_since: Option<jiff::civil::Date>,
+    /// (assignment, period) → reopened until, for the locked period.
+    reopened: HashMap<(i64, String), String>,
+}
+
+/// The current window of each report rhythm the plan's assignments follow
+/// (the office's, and any task's or item's own).
+async fn current_windows(
+    db: &Db,
+    year: Option<i16>,
+    today: jiff::civil::Date,
+    thresholds: &crate::domain::light::Thresholds,
+    by_task: &HashMap<&str, &[AssignmentRow]>,
+) -> ServiceResult<HashMap<Frequency, CurrentWindow>> {
+    let mut ids_by_rhythm: HashMap<Frequency, Vec<i64>> = HashMap::new();
+    for a in by_task.values().flat_map(|units| units.iter()) {
+        let rhythm = a.report_frequency.unwrap_or(thresholds.report_period);
+        ids_by_rhythm.entry(rhythm).or_default().push(a.id);
+    }
+    let mut windows = HashMap::new();
+    for (rhythm, ids) in ids_by_rhythm {
+        let t = thresholds.with_rhythm(Some(rhythm));
+        let period = year.and_then(|year| report_window::current(year, today, &t));
+        let locked_since = period
+            .map(|p| report_window::window(p.last_day(), &t).1)
+            .filter(|due| today > *due);
+        let reopened = match (locked_since, period) {
+            (Some(_), Some(period)) => {
+                crate::store::report_periods::reopened_until(db, &ids, &period.to_string(), today)
+                    .await?
+            }
+            _ => HashMap::new(),
+        };
+        windows.insert(
+            rhythm,
+            CurrentWindow {
+                period,
+                locked_since,
+                reopened,
+            },
+        );
+    }
+    Ok(windows)
+}
+
 /// Why this unit's progress may not be reported by `actor`, as
 /// `reports::submit` decides it: the unit's liaison or the administrator,
 /// on claimed work not yet verified.
@@ -193,10 +236,11 @@ pub async fn apply(
     change: &ProgressChange,
 ) -> ServiceResult<i64> {
     // Confirmed on another day than the preview, the period may have locked.
+    let assignment = crate::store::assignments::get(tx, change.assignment_id).await?;
     super::report_periods::check_open(
         tx,
         &lights.thresholds,
-        change.assignment_id,
+        &assignment,
         change.period,
         lights.today,
     )

@@ -163,6 +163,7 @@ fn light_rows<'a>(
                 assigned_at: row.assigned_at,
                 deadline: row.deadline.as_deref(),
                 year: row.year.and_then(|y| i16::try_from(y).ok()),
+                report_frequency: row.report_frequency,
             };
             let record = record_from(&lit, own.get(&row.id).unwrap_or(&none), today);
             let light = assignment_light(&record, today, t);
@@ -315,6 +316,7 @@ pub fn light_all(
                     .as_deref()
                     .or_else(|| task_deadlines.get(&a.task_id).map(String::as_str)),
                 year,
+                report_frequency: a.report_frequency,
             };
             let record = record_from(&lit, own.get(&a.id).unwrap_or(&none), today);
             let light = assignment_light(&record, today, thresholds);
@@ -331,6 +333,8 @@ pub struct LitAssignment<'a> {
     /// The deadline in force where one is set ('YYYY-MM-DD').
     pub deadline: Option<&'a str>,
     pub year: Option<i16>,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<crate::domain::period::Frequency>,
 }
 
 /// What the light rule reads of one assignment on `today`, from the rows
@@ -394,5 +398,6 @@ pub fn record_from(a: &LitAssignment<'_>, inputs: &LightInputs, today: Date) -> 
             })
             .collect(),
         plan_year: year,
+        report_frequency: a.report_frequency,
     }
 }

@@ -12,28 +12,31 @@ use super::reminders::{Outgoing, send_to_unit};
 use super::{ServiceError, ServiceResult, require, text};
 use crate::clock::Clock;
 use crate::domain::light::Thresholds;
-use crate::domain::period::Period;
+use crate::domain::period::{Frequency, Period};
 use crate::domain::report_window;
 use crate::domain::roles::{Actor, Role};
+use crate::store::assignments::AssignmentRow;
 use crate::store::report_periods::{self as store, NewReopening, ReopeningRow, Unreported};
 use crate::store::{Db, Tx};
 
 /// Refuses a report for `period` that the office does not take now: a
-/// period of another frequency than the office's, or one whose window has
-/// closed and that is not reopened for this assignment.
+/// period of another rhythm than the assignment's (its task's or item's own,
+/// else the office's), or one whose window has closed and that is not
+/// reopened for this assignment.
 pub async fn check_open(
     tx: &mut Tx,
     t: &Thresholds,
-    assignment_id: i64,
+    assignment: &AssignmentRow,
     period: Period,
     today: Date,
 ) -> ServiceResult<()> {
+    let t = &*t.with_rhythm(assignment.report_frequency);
     check_kind(t, period)?;
     let (_, due) = report_window::window(period.last_day(), t);
     if today <= due {
         return Ok(());
     }
-    let reopened = store::open_until(tx, assignment_id, &period.to_string()).await?;
+    let reopened = store::open_until(tx, assignment.id, &period.to_string()).await?;
     if reopened
         .and_then(|until| until.parse::<Date>().ok())
         .is_some_and(|until| today <= until)
@@ -49,6 +52,7 @@ pub async fn check_open(
     ))
 }
 
+/// `t` already holds the assignment's rhythm.
 fn check_kind(t: &Thresholds, period: Period) -> ServiceResult<()> {
     let wanted = t.report_period;
     if period.frequency() == wanted {
@@ -57,7 +61,7 @@ fn check_kind(t: &Thresholds, period: Period) -> ServiceResult<()> {
     Err(ServiceError::field(
         "period",
         format!(
-            "reports here are {} ({}): write a period such as {}",
+            "this work reports {} ({}): write a period such as {}",
             wanted.en(),
             wanted.zh(),
             wanted.example()
@@ -84,7 +88,11 @@ pub async fn reopen(
         .parse()
         .map_err(|message: String| ServiceError::field("period", message))?;
     let reason = text("reason", reason, 2000)?;
-    let (t, _) = super::settings::thresholds(db).await?;
+    let (office, _) = super::settings::thresholds(db).await?;
+    let rhythm = crate::store::assignments::read(db, assignment_id)
+        .await?
+        .report_frequency;
+    let t = office.with_rhythm(rhythm);
     check_kind(&t, period)?;
     let today = super::lights::today(clock)?;
     let (_, due) = report_window::window(period.last_day(), &t);
@@ -153,15 +161,32 @@ pub async fn reopenings(
     Ok(store::of_assignment(db, assignment_id).await?)
 }
 
-/// Who has not reported (未报送) for the plan's current period.
+/// Who has not reported (未报送) in a plan's current windows: one window per
+/// report rhythm its tasks follow (the office's, and any task's or item's
+/// own), since a weekly item and a monthly task are not due together.
 #[derive(Debug, Clone)]
 pub struct Board {
     pub plan: crate::store::plans::PlanHeader,
-    /// The period of the open window, else the last that ended; none before
-    /// the plan year's first period ends, or for a plan without a year.
-    pub period: Option<Period>,
+    /// Oldest rhythm first (weekly before quarterly); none before the plan
+    /// year's first period ends, or for a plan without a year.
+    pub windows: Vec<BoardWindow>,
+}
+
+impl Board {
+    /// Every assignment that owes a report, across the windows.
+    pub fn owing(&self) -> usize {
+        self.windows.iter().map(|w| w.rows.len()).sum()
+    }
+}
+
+/// One rhythm's current window and who owes its report.
+#[derive(Debug, Clone)]
+pub struct BoardWindow {
+    pub rhythm: Frequency,
+    /// The period of the open window, else the last that ended.
+    pub period: Period,
     /// The last day a report for it is on time.
-    pub due: Option<Date>,
+    pub due: Date,
     /// Its window has closed: the rows are missed reports.
     pub closed: bool,
     pub rows: Vec<Unreported>,
@@ -182,33 +207,53 @@ pub async fn board(
     let plan = crate::store::plans::header(db, plan_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("plan {plan_id}")))?;
-    let (t, _) = super::settings::thresholds(db).await?;
+    let (office, _) = super::settings::thresholds(db).await?;
     let today = super::lights::today(clock)?;
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
-    let Some(period) = year.and_then(|y| report_window::current(y, today, &t)) else {
-        return Ok(Board {
-            plan,
-            period: None,
-            due: None,
-            closed: false,
-            rows: Vec::new(),
-        });
+    let mut windows = Vec::new();
+    let Some(year) = year else {
+        return Ok(Board { plan, windows });
     };
-    let end = period.last_day();
-    let (_, due) = report_window::window(end, &t);
-    // Work taken on after the period ended owes no report for it.
-    let rows = store::unreported(db, plan_id, &period.to_string())
+    for rhythm in rhythms_of(db, plan_id, office.report_period).await? {
+        let t = office.with_rhythm(Some(rhythm));
+        let Some(period) = report_window::current(year, today, &t) else {
+            continue;
+        };
+        let end = period.last_day();
+        let (_, due) = report_window::window(end, &t);
+        // Work taken on after the period ended owes no report for it.
+        let rows = store::unreported(
+            db,
+            plan_id,
+            &period.to_string(),
+            rhythm.as_str(),
+            office.report_period.as_str(),
+        )
         .await?
         .into_iter()
         .filter(|r| crate::domain::light::china_date(r.assigned_at).is_some_and(|d| d <= end))
         .collect();
-    Ok(Board {
-        plan,
-        period: Some(period),
-        due: Some(due),
-        closed: today > due,
-        rows,
-    })
+        windows.push(BoardWindow {
+            rhythm,
+            period,
+            due,
+            closed: today > due,
+            rows,
+        });
+    }
+    Ok(Board { plan, windows })
+}
+
+/// The report rhythms a plan's live tasks follow, most frequent first.
+async fn rhythms_of(db: &Db, plan_id: i64, office: Frequency) -> ServiceResult<Vec<Frequency>> {
+    let own = store::rhythms_of_plan(db, plan_id).await?;
+    Ok(Frequency::ALL
+        .into_iter()
+        .filter(|f| {
+            own.iter()
+                .any(|o| o.as_deref().and_then(Frequency::parse).unwrap_or(office) == *f)
+        })
+        .collect())
 }
 
 /// One 催办 to every assignment on the board, in one transaction; returns
@@ -223,36 +268,42 @@ pub async fn urge_all(
     require(actor, &[Role::Admin, Role::Supervisor], "send a 催办")?;
     let message = text("message", message, 2000)?;
     let board = board(db, clock, actor, plan_id).await?;
-    let Some(period) = board.period else {
+    if board.owing() == 0 {
         return Ok(0);
-    };
-    let owing: std::collections::HashSet<i64> =
-        board.rows.iter().map(|r| r.assignment_id).collect();
+    }
+    // (assignment, its task's title, the period it owes)
+    let owing: std::collections::HashMap<i64, (&str, Period)> = board
+        .windows
+        .iter()
+        .flat_map(|w| {
+            w.rows
+                .iter()
+                .map(|r| (r.assignment_id, (r.task_title.as_str(), w.period)))
+        })
+        .collect();
     let assignments: Vec<_> = crate::store::cockpit::assignments_of_plan(db, plan_id)
         .await?
         .into_iter()
-        .filter(|a| owing.contains(&a.id))
-        .collect();
-    let titles: std::collections::HashMap<i64, &str> = board
-        .rows
-        .iter()
-        .map(|r| (r.assignment_id, r.task_title.as_str()))
+        .filter(|a| owing.contains_key(&a.id))
         .collect();
     let mut setup = super::delivery_plan::Setup::load(db).await?;
     let now = clock.now_millis();
     let today = super::lights::today(clock)?;
-    let period_zh = crate::domain::words::period_zh(period);
     let sender = super::reminders::sender_of(db, actor).await?;
     let signed = sender
         .as_ref()
-        .map_or("督查室", |u| u.display_name.as_str());
-    let body = format!("{message}（{period_zh}进展未报送，{signed}催办）");
+        .map_or("督查室", |u| u.display_name.as_str())
+        .to_string();
     let created_by = sender.map(|u| u.id);
     let mut tx = db.begin().await?;
     let mut sent = Vec::new();
     for assignment in &assignments {
-        let title = titles.get(&assignment.id).copied().unwrap_or_default();
+        let Some(&(title, period)) = owing.get(&assignment.id) else {
+            continue;
+        };
+        let period_zh = crate::domain::words::period_zh(period);
         let subject = format!("【催办】{period_zh}进展未报送：{title}");
+        let body = format!("{message}（{period_zh}进展未报送，{signed}催办）");
         let link = format!("/assignments/{}", assignment.id);
         let id = send_to_unit(
             &mut tx,
@@ -269,7 +320,8 @@ pub async fn urge_all(
             today,
         )
         .await?;
-        sent.push(json!({ "assignment_id": assignment.id, "reminder_id": id }));
+        sent.push(json!({ "assignment_id": assignment.id, "reminder_id": id,
+            "period": period.to_string() }));
     }
     super::record(
         &mut tx,
@@ -278,9 +330,71 @@ pub async fn urge_all(
         "reminder.urge_unreported",
         "plan",
         plan_id,
-        json!({ "period": period.to_string(), "message": message, "sent": sent }),
+        json!({ "message": message, "sent": sent }),
     )
     .await?;
     tx.commit().await?;
     Ok(sent.len())
+}
+
+/// A rhythm as a form or a request writes it: weekly, half_monthly, monthly
+/// or quarterly; empty (or "office") for the office's setting.
+pub fn parse_rhythm(field: &'static str, text: &str) -> ServiceResult<Option<Frequency>> {
+    match text.trim() {
+        "" | "office" => Ok(None),
+        word => Frequency::parse(word).map(Some).ok_or_else(|| {
+            ServiceError::field(
+                field,
+                format!(
+                    "'{word}' is not a report rhythm: weekly, half_monthly, monthly or quarterly \
+                     (每周、每半月、每月、每季度), or empty for the office's"
+                ),
+            )
+        }),
+    }
+}
+
+/// Gives a task or item its own report rhythm (报送周期), or returns it to
+/// the office's (`rhythm` empty). Supervisors and admins; audited, and its
+/// lights relit in the same transaction. Reports already made under the
+/// earlier rhythm keep counting for the periods they cover
+/// (`report_window::is_reported`).
+pub async fn set_rhythm(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    task_id: i64,
+    rhythm: &str,
+) -> ServiceResult<Option<Frequency>> {
+    require(
+        actor,
+        &[Role::Admin, Role::Supervisor],
+        "set a task's report rhythm",
+    )?;
+    let rhythm = parse_rhythm("frequency", rhythm)?;
+    let lights = super::lights::Refresher::load(db, clock).await?;
+    let now = clock.now_millis();
+    let mut tx = db.begin().await?;
+    let before = crate::store::plans::report_frequency_of(&mut tx, task_id).await?;
+    if before == rhythm {
+        return Ok(rhythm);
+    }
+    crate::store::plans::set_report_frequency(&mut tx, task_id, rhythm).await?;
+    let word = |f: Option<Frequency>| f.map_or("office", Frequency::as_str);
+    crate::store::audit::append(
+        &mut tx,
+        now,
+        crate::store::audit::NewEvent {
+            actor: &actor.name,
+            action: "task.report_rhythm",
+            entity: "task",
+            entity_id: Some(task_id),
+            before: Some(json!({ "report_frequency": word(before) })),
+            after: Some(json!({ "report_frequency": word(rhythm) })),
+        },
+    )
+    .await?;
+    lights.task(&mut tx, task_id).await?;
+    tx.commit().await?;
+    Ok(rhythm)
 }

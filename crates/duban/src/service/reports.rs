@@ -140,7 +140,7 @@ pub async fn submit_with_evidence(
     super::report_periods::check_open(
         &mut tx,
         &lights.thresholds,
-        assignment_id,
+        &assignment,
         input.period,
         lights.today,
     )

@@ -75,7 +75,8 @@ pub struct PeriodChoice {
 }
 
 /// The periods of the plan year that have begun by `today`, each marked
-/// reported, owed (window open) or missed, by the rule the light reads.
+/// reported, owed (window open) or missed, by the rule the light reads, on
+/// the assignment's rhythm (`thresholds` already hold it).
 fn period_choices(
     thresholds: &Thresholds,
     year: Option<i64>,
@@ -101,7 +102,7 @@ fn period_choices(
             let missed = owed_now.is_some_and(|o| o.missed);
             let text = period.to_string();
             PeriodChoice {
-                reported: done.contains(&period),
+                reported: report_window::is_reported(period, &done),
                 owed: owed_now.is_some(),
                 missed,
                 locked: missed && !reopened.contains(&text),
@@ -153,7 +154,7 @@ pub async fn assignment_record(
     Ok(AssignmentRecord {
         names: display_names(db, reporters).await?,
         periods: period_choices(
-            &thresholds,
+            &thresholds.with_rhythm(assignment.report_frequency),
             plan.year,
             assignment.assigned_at,
             &reported,

@@ -124,7 +124,8 @@ pub async fn workspace(
                 continue;
             }
             let done = reported.get(&item.assignment.id).map_or(&[][..], |v| v);
-            for owed_report in owed(year, assigned_on, done, today, &thresholds) {
+            let t = thresholds.with_rhythm(item.assignment.report_frequency);
+            for owed_report in owed(year, assigned_on, done, today, &t) {
                 reports_due.push((i, owed_report));
             }
         }

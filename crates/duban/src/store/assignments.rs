@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::{Db, StoreError, StoreResult, Tx};
+use crate::domain::period::Frequency;
 use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,9 +29,13 @@ pub struct AssignmentRow {
     pub returned_at: Option<i64>,
     /// The unit's deadline after a granted extension (延期); the task's own stays.
     pub extended_to: Option<String>,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<Frequency>,
 }
 
-pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to FROM assignments a JOIN units u ON u.id = a.unit_id";
+pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
+     (SELECT rt.report_frequency FROM tasks rt WHERE rt.id = a.task_id) \
+     FROM assignments a JOIN units u ON u.id = a.unit_id";
 
 pub(crate) fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
 where
@@ -55,7 +60,21 @@ where
         claimed_at: r.try_get(11)?,
         returned_at: r.try_get(12)?,
         extended_to: r.try_get(13)?,
+        report_frequency: rhythm_at(r, 14)?,
     })
+}
+
+/// A task's own report rhythm in column `index` (NULL: the office's; the
+/// CHECK constraint keeps any other word out).
+pub(crate) fn rhythm_at<R: Row>(r: &R, index: usize) -> StoreResult<Option<Frequency>>
+where
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    for<'r> String: sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(r.try_get::<Option<String>, _>(index)?
+        .as_deref()
+        .and_then(Frequency::parse))
 }
 
 /// The assignments of the given tasks, in assignment order.

@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use super::assignments::LightInputs;
 use super::{StoreResult, Tx, bind_all, placeholders};
+use crate::domain::period::Frequency;
 use crate::on_tx;
 
 /// Which assignments a refresh reads.
@@ -30,10 +31,12 @@ pub struct LitRow {
     /// The deadline in force where one is set: the granted extension, else
     /// the task's own date ('YYYY-MM-DD').
     pub deadline: Option<String>,
+    /// The task's or item's own report rhythm; `None`: the office's.
+    pub report_frequency: Option<Frequency>,
 }
 
 const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.light, \
-     COALESCE(a.extended_to, t.deadline_date) \
+     COALESCE(a.extended_to, t.deadline_date), t.report_frequency \
      FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE a.withdrawn_in IS NULL AND t.removed_in IS NULL";
 
@@ -92,6 +95,7 @@ where
         year: r.try_get(4)?,
         light: r.try_get(5)?,
         deadline: r.try_get(6)?,
+        report_frequency: super::assignments::rhythm_at(r, 7)?,
     })
 }
 

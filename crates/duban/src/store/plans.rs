@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::{Db, StoreResult, Tx};
+use crate::domain::period::Frequency;
 use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone)]
@@ -372,6 +373,8 @@ pub struct TaskRow {
     pub body: String,
     pub deadline_date: Option<String>,
     pub deadline_text: Option<String>,
+    /// Its own report rhythm (a weekly item); `None`: the office's.
+    pub report_frequency: Option<Frequency>,
 }
 
 const TASK_FILTER: &str = "FROM tasks t LEFT JOIN categories c ON c.id = t.category_id \
@@ -392,8 +395,8 @@ pub async fn tasks_page(
     offset: i64,
 ) -> StoreResult<(Vec<TaskRow>, i64)> {
     let list = sqlx::AssertSqlSafe(format!(
-        "SELECT t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
-         {TASK_FILTER} ORDER BY t.position LIMIT $7 OFFSET $8"
+        "SELECT t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text, \
+         t.report_frequency {TASK_FILTER} ORDER BY t.position LIMIT $7 OFFSET $8"
     ));
     let total = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {TASK_FILTER}"));
     Ok(on_db!(db, pool => {
@@ -419,6 +422,7 @@ pub async fn tasks_page(
                     body: r.try_get(5)?,
                     deadline_date: r.try_get(6)?,
                     deadline_text: r.try_get(7)?,
+                    report_frequency: super::assignments::rhythm_at(r, 8)?,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -652,8 +656,8 @@ pub async fn categories_of(db: &Db, plan_id: i64) -> StoreResult<Vec<(String, St
 pub async fn task_by_id(db: &Db, task_id: i64) -> StoreResult<Option<(i64, TaskRow)>> {
     Ok(on_db!(db, pool => {
         sqlx::query(
-            "SELECT t.plan_id, t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text \
-             FROM tasks t LEFT JOIN categories c ON c.id = t.category_id WHERE t.id = $1 AND t.removed_in IS NULL",
+            "SELECT t.plan_id, t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, t.deadline_text, \
+             t.report_frequency FROM tasks t LEFT JOIN categories c ON c.id = t.category_id WHERE t.id = $1 AND t.removed_in IS NULL",
         )
         .bind(task_id)
         .fetch_optional(pool)
@@ -670,9 +674,39 @@ pub async fn task_by_id(db: &Db, task_id: i64) -> StoreResult<Option<(i64, TaskR
                     body: r.try_get(6)?,
                     deadline_date: r.try_get(7)?,
                     deadline_text: r.try_get(8)?,
+                    report_frequency: super::assignments::rhythm_at(&r, 9)?,
                 },
             ))
         })
         .transpose()?
     }))
+}
+
+/// A live task's own report rhythm (`None`: the office's), read in the
+/// transaction that changes it; `Err(NotFound)` for no such live task.
+pub async fn report_frequency_of(tx: &mut Tx, task_id: i64) -> StoreResult<Option<Frequency>> {
+    on_tx!(tx, conn => {
+        let row = sqlx::query("SELECT report_frequency FROM tasks WHERE id = $1 AND removed_in IS NULL")
+            .bind(task_id)
+            .fetch_optional(&mut **conn)
+            .await?
+            .ok_or(super::StoreError::NotFound { entity: "task", id: task_id })?;
+        super::assignments::rhythm_at(&row, 0)
+    })
+}
+
+/// Sets a task's own report rhythm (`None`: back to the office's).
+pub async fn set_report_frequency(
+    tx: &mut Tx,
+    task_id: i64,
+    rhythm: Option<Frequency>,
+) -> StoreResult<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE tasks SET report_frequency = $1 WHERE id = $2")
+            .bind(rhythm.map(Frequency::as_str))
+            .bind(task_id)
+            .execute(&mut **conn)
+            .await?;
+    });
+    Ok(())
 }

@@ -135,19 +135,29 @@ pub struct Unreported {
 }
 
 /// The plan's live assignments at work (claimed, in progress, or declared
-/// done) without a report for `period`, by unit then task.
-pub async fn unreported(db: &Db, plan_id: i64, period: &str) -> StoreResult<Vec<Unreported>> {
+/// done) on tasks that report on `rhythm` (their own, or the `office`'s
+/// where they set none) without a report for `period`, by unit then task.
+pub async fn unreported(
+    db: &Db,
+    plan_id: i64,
+    period: &str,
+    rhythm: &str,
+    office: &str,
+) -> StoreResult<Vec<Unreported>> {
     Ok(on_db!(db, pool => {
         sqlx::query(
             "SELECT a.id, a.unit_id, u.name, t.id, t.number, t.title, a.assigned_at \
              FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
              WHERE t.plan_id = $1 AND t.removed_in IS NULL AND a.withdrawn_in IS NULL \
                AND a.state IN ('claimed', 'in_progress', 'done') \
+               AND COALESCE(t.report_frequency, $4) = $3 \
                AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.assignment_id = a.id AND r.period = $2) \
              ORDER BY u.name, t.position, a.id",
         )
         .bind(plan_id)
         .bind(period)
+        .bind(rhythm)
+        .bind(office)
         .fetch_all(pool)
         .await?
         .iter()
@@ -161,5 +171,21 @@ pub async fn unreported(db: &Db, plan_id: i64, period: &str) -> StoreResult<Vec<
             assigned_at: r.try_get(6)?,
         }))
         .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
+
+/// The distinct report rhythms set on a plan's live tasks (`None`: tasks
+/// that follow the office's).
+pub async fn rhythms_of_plan(db: &Db, plan_id: i64) -> StoreResult<Vec<Option<String>>> {
+    Ok(on_db!(db, pool => {
+        sqlx::query(
+            "SELECT DISTINCT report_frequency FROM tasks WHERE plan_id = $1 AND removed_in IS NULL",
+        )
+        .bind(plan_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<Option<String>, _>(0))
+        .collect::<Result<Vec<_>, _>>()?
     }))
 }

@@ -16,6 +16,7 @@ use super::page::{Ctx, Page, Posted};
 use super::render;
 use crate::app::AppState;
 use crate::domain::item::{ItemState, Source};
+use crate::domain::period::Frequency;
 use crate::domain::roles::Role;
 use crate::service::{handover, items};
 use crate::store::handover::{ExtensionRow, ReturnRow};
@@ -110,6 +111,9 @@ struct OpenForm {
     needs_approval: Option<String>,
     #[serde(default)]
     evidence_required: Option<String>,
+    /// Empty: the office's rhythm.
+    #[serde(default)]
+    report_frequency: String,
 }
 
 /// Unit names as typed into one field.
@@ -128,6 +132,14 @@ struct NewItemPage {
     form: OpenForm,
     errors: FieldErrors,
     units: Vec<String>,
+    /// The office's report rhythm, which an item follows unless it sets its own.
+    office_rhythm: Frequency,
+}
+
+impl NewItemPage {
+    fn rhythms(&self) -> &'static [Frequency] {
+        &Frequency::ALL
+    }
 }
 
 async fn new_form(State(state): State<AppState>, page: Page) -> Result<Response, WebError> {
@@ -163,6 +175,10 @@ async fn new_page(
         form,
         errors,
         units: crate::store::units::known_names(&state.db).await?,
+        office_rhythm: crate::service::settings::thresholds(&state.db)
+            .await?
+            .0
+            .report_period,
     };
     Ok((status, render(&view)?).into_response())
 }
@@ -182,6 +198,7 @@ async fn open(
         co_units: split_units(&form.co_units),
         needs_approval: form.needs_approval.is_some(),
         evidence_required: form.evidence_required.is_some(),
+        report_frequency: form.report_frequency.clone(),
     };
     match items::open(&state.db, state.clock.as_ref(), &page.actor, &new).await {
         Ok(item) => Ok(Redirect::to(&format!("/items/{}", item.id)).into_response()),

@@ -1,5 +1,5 @@
-//! The 未报送 board: who has not reported for a plan's current period, with
-//! one 催办 to all of them.
+//! The 未报送 board: who has not reported in a plan's current windows (one
+//! per report rhythm its tasks follow), with one 催办 to all of them.
 
 use askama::Template;
 use axum::Router;
@@ -14,6 +14,7 @@ use super::page::{Ctx, Page, Posted};
 use super::render;
 use super::supervision::unprocessable;
 use crate::app::AppState;
+use crate::domain::period::Period;
 use crate::domain::roles::Role;
 use crate::service::report_periods::{Board, board, urge_all};
 
@@ -38,16 +39,18 @@ struct UnreportedPage {
 }
 
 impl UnreportedPage {
-    fn period_label(&self) -> String {
-        self.board
-            .period
-            .map(crate::domain::words::period_zh)
-            .unwrap_or_default()
+    fn period_label(&self, period: &Period) -> String {
+        crate::domain::words::period_zh(*period)
     }
 
-    /// How many units the rows are of.
+    /// How many units owe a report, across the windows.
     fn unit_count(&self) -> usize {
-        let mut units: Vec<i64> = self.board.rows.iter().map(|r| r.unit_id).collect();
+        let mut units: Vec<i64> = self
+            .board
+            .windows
+            .iter()
+            .flat_map(|w| w.rows.iter().map(|r| r.unit_id))
+            .collect();
         units.sort_unstable();
         units.dedup();
         units.len()

@@ -20,6 +20,7 @@ use super::render;
 use super::trajectories::TargetCard;
 use super::view::{self, TargetLine, UnitView};
 use crate::app::AppState;
+use crate::domain::period::Frequency;
 use crate::domain::roles::Role;
 use crate::service::{coordination, tasks, trajectories};
 use crate::store::audit::HistoryRow;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks/{id}", get(show))
         .route("/tasks/{id}/notes", post(write_note))
+        .route("/tasks/{id}/report-rhythm", post(set_rhythm))
         .route("/tasks/{id}/situations", post(report_situation))
         .route("/situations/{id}/acknowledge", post(acknowledge))
         .route("/difficulties/{id}/resolve", post(resolve))
@@ -47,6 +49,10 @@ struct TaskPage {
     text: String,
     deadline: String,
     light: &'static str,
+    /// The task's own report rhythm, if it sets one.
+    rhythm: Option<Frequency>,
+    /// The office's, which it follows otherwise.
+    office_rhythm: Frequency,
     targets: Vec<TargetLine>,
     /// Each target's status, figures and chart (web::trajectories).
     tracks: Vec<TargetCard>,
@@ -59,6 +65,16 @@ struct TaskPage {
     history: Vec<HistoryRow>,
     may: May,
     drafts: Drafts,
+}
+
+impl TaskPage {
+    fn rhythms(&self) -> &'static [Frequency] {
+        &Frequency::ALL
+    }
+
+    fn is_own(&self, rhythm: &Frequency) -> bool {
+        self.rhythm == Some(*rhythm)
+    }
 }
 
 /// Which forms this reader gets (the services decide again on submission).
@@ -163,6 +179,11 @@ async fn show_with(
         text: task.body.clone(),
         deadline: task.deadline_text.clone().unwrap_or_default(),
         light: record.task.light.as_str(),
+        rhythm: task.report_frequency,
+        office_rhythm: crate::service::settings::thresholds(&state.db)
+            .await?
+            .0
+            .report_period,
         targets: view::targets(&record.task.targets, page.lang),
         tracks: super::trajectories::cards(&tracks, page.lang, drafts.milestones.as_ref()),
         tracks_own: tracks.own_unit_only,
@@ -192,6 +213,39 @@ pub(super) async fn again(
 
 fn back_to(task_id: i64, anchor: &str) -> Response {
     Redirect::to(&format!("/tasks/{task_id}#{anchor}")).into_response()
+}
+
+#[derive(Deserialize)]
+struct RhythmForm {
+    #[serde(default)]
+    frequency: String,
+}
+
+/// 报送周期: the office gives the task its own report rhythm, or returns
+/// it to the office's.
+async fn set_rhythm(
+    State(state): State<AppState>,
+    Path(task_id): Path<i64>,
+    Posted(page, form): Posted<RhythmForm>,
+) -> Result<Response, WebError> {
+    match crate::service::report_periods::set_rhythm(
+        &state.db,
+        state.clock.as_ref(),
+        &page.actor,
+        task_id,
+        &form.frequency,
+    )
+    .await
+    {
+        Ok(_) => Ok(back_to(task_id, "summary")),
+        Err(error) => {
+            let drafts = Drafts {
+                form: "rhythm",
+                ..Drafts::default()
+            };
+            again(&state, &page, task_id, error, drafts).await
+        }
+    }
 }
 
 #[derive(Deserialize)]

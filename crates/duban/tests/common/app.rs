@@ -145,6 +145,18 @@ impl TestApp {
         client
     }
 
+    /// Signs for (认领) a fresh assignment as `client`'s unit.
+    pub async fn claim(&self, client: &reqwest::Client, assignment: i64) {
+        let (status, body) = self
+            .post(
+                client,
+                &format!("/api/v1/assignments/{assignment}/claim"),
+                serde_json::json!({"version": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "claim {assignment}: {body}");
+    }
+
     pub async fn post(
         &self,
         client: &reqwest::Client,

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod browser;
 pub mod bulletin;
+pub mod clocked;
 pub mod ics;
 pub mod ledger;
 pub mod office;

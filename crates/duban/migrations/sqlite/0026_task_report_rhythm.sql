@@ -1,0 +1,4 @@
+-- Report rhythms per item (issue #10): a task or 督办事项 may report on its
+-- own rhythm (a weekly item in a monthly office). NULL: the office's setting.
+ALTER TABLE tasks ADD COLUMN report_frequency TEXT
+    CHECK (report_frequency IN ('weekly', 'half_monthly', 'monthly', 'quarterly'));
