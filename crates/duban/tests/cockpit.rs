@@ -17,7 +17,8 @@ use duban::service::cockpit_cache::{CockpitCache, cockpit as cached};
 use duban::service::coordination::report_situation;
 use duban::service::plans::{TaskQuery, tasks};
 use duban::service::reports::{ReportInput, submit};
-use duban::store::plans::{TaskFilter, targets_of};
+use duban::store::targets::targets_of;
+use duban::store::tasks::TaskFilter;
 
 fn counts(green: i64, yellow: i64, red: i64, done: i64) -> LightCounts {
     LightCounts {

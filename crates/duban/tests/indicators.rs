@@ -39,7 +39,7 @@ async fn indicators_follow_the_record(test: &TestDb) {
         .find(|a| a.unit == "区房管局" && a.task_number == "18")
         .expect("task 18 is 区房管局's");
     let id = line.id;
-    let targets = duban::store::plans::targets_of(db, &[line.task_id])
+    let targets = duban::store::targets::targets_of(db, &[line.task_id])
         .await
         .unwrap();
     let with_value = targets.iter().filter(|t| t.value.is_some()).count();

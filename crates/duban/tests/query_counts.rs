@@ -22,7 +22,7 @@ use duban::service::reports::{ReportInput, submit_with_evidence};
 use duban::service::supervision::{FindingInput, bodies, open_inspection, raise_finding};
 use duban::store::Db;
 use duban::store::assignments::{AssignmentRow, of_tasks};
-use duban::store::plans::{TaskFilter, tasks_page};
+use duban::store::tasks::{TaskFilter, tasks_page};
 use reqwest::Method;
 use serde_json::json;
 
@@ -336,12 +336,17 @@ async fn small_and_large(test: &TestDb) -> (Counts, Counts) {
     let office = app.signed_in("supervisor").await;
     let unit = app.signed_in(&s.assignment.unit_name).await;
     // A first round, so that what a process does once (a day's lights) is no page's cost.
-    // Reports for periods not yet closed on June 15 (a closed one is locked).
-    let _ = visit(&app, &office, &unit, &s, "2021-07").await;
-    let small = visit(&app, &office, &unit, &s, "2021-08").await;
+    // Reports: June's window is open on June 15; March and April, long
+    // locked, are reopened by the office (so both rounds measured read the
+    // reopening alike), and July has not begun.
+    let _ = visit(&app, &office, &unit, &s, "2021-06").await;
+    for period in ["2021-03", "2021-04"] {
+        common::record::reopen(db, clock.as_ref(), s.assignment.id, period).await;
+    }
+    let small = visit(&app, &office, &unit, &s, "2021-03").await;
 
     grow(db, clock.as_ref(), inspection, &s).await;
-    let large = visit(&app, &office, &unit, &s, "2021-09").await;
+    let large = visit(&app, &office, &unit, &s, "2021-04").await;
     let units = of_tasks(db, &[s.task]).await.unwrap().len();
     println!(
         "statements per request on {}, small record → large ({units} units on the task):",

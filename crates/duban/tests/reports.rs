@@ -23,7 +23,9 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
     let started = targets[1]["id"].as_i64().unwrap();
     let id = task["units"][0]["assignment_id"].as_i64().unwrap();
     let path = format!("/api/v1/assignments/{id}/reports");
-    let report = json!({"period": "2021-06", "narrative": "上半年新开工120台", "actuals": [{"target_id": started, "actual": 120}]});
+    // May's window closed on June 7: the office reopens it for a late report.
+    common::record::reopen(&test.db, &common::record::at("2021-06-28"), id, "2021-05").await;
+    let report = json!({"period": "2021-05", "narrative": "五月底新开工120台", "actuals": [{"target_id": started, "actual": 120}]});
 
     let (status, body) = app.post(&unit, &path, report.clone()).await;
     assert_eq!(
@@ -40,7 +42,7 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
 
     let (status, saved) = app.post(&unit, &path, report.clone()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    assert_eq!(saved["period"], "2021-06");
+    assert_eq!(saved["period"], "2021-05");
     assert_eq!(saved["actuals"][0]["actual"], 120.0);
     assert_eq!(saved["submitted_by"], "user:区房管局");
     let (status, body) = app.post(&unit, &path, report).await;
@@ -50,13 +52,34 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
         "one report a period"
     );
 
+    // July has not begun on June 28: no report is filed ahead.
+    let (status, body) = app
+        .post(
+            &unit,
+            &path,
+            json!({"period": "2021-07", "narrative": "七月计划"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("period")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2021-07 has not begun"),
+        "{body}"
+    );
+
     // Figures for two targets at once, read back in target order.
     let finished = targets[2]["id"].as_i64().unwrap();
     let (status, _) = app
         .post(
             &unit,
             &path,
-            json!({"period": "2021-07", "narrative": "七月累计150台", "actuals": [
+            json!({"period": "2021-06", "narrative": "六月累计150台", "actuals": [
             {"target_id": finished, "actual": 90}, {"target_id": started, "actual": 150}]}),
         )
         .await;
@@ -68,7 +91,7 @@ async fn reports_carry_the_figures_reached(test: &TestDb) {
         .iter()
         .map(|r| r["period"].as_str().unwrap())
         .collect();
-    assert_eq!(periods, ["2021-07", "2021-06"]);
+    assert_eq!(periods, ["2021-06", "2021-05"]);
     let figures: Vec<(i64, f64)> = listed["reports"][0]["actuals"]
         .as_array()
         .unwrap()
@@ -275,7 +298,15 @@ async fn co_units_report_to_the_lead_which_consolidates(test: &TestDb) {
         assert_eq!(status, StatusCode::OK);
     }
     let june_a = send(&app, &co_a, id(cos[0]), "2021-06", "配合单位甲：完成摸底").await;
-    let july_b = send(&app, &co_b, id(cos[1]), "2021-07", "配合单位乙：七月计划").await;
+    // May, reopened by the office for a late report: another period.
+    common::record::reopen(
+        &test.db,
+        &common::record::at("2021-06-28"),
+        id(cos[1]),
+        "2021-05",
+    )
+    .await;
+    let may_b = send(&app, &co_b, id(cos[1]), "2021-05", "配合单位乙：五月补报").await;
 
     // The lead reads its co-units' reports; a co-unit does not read the lead's view.
     let co_reports = format!("/api/v1/assignments/{}/co-reports", id(lead));
@@ -301,14 +332,14 @@ async fn co_units_report_to_the_lead_which_consolidates(test: &TestDb) {
         "a co assignment consolidates nothing"
     );
 
-    // The lead's June report consolidates June's co report; July's is refused,
+    // The lead's June report consolidates June's co report; May's is refused,
     // and the refusal writes nothing.
     let lead_reports = format!("/api/v1/assignments/{}/reports", id(lead));
     let (status, body) = app
         .post(
             &lead_client,
             &lead_reports,
-            json!({"period": "2021-06", "narrative": "汇总", "consolidates": [june_a["id"], july_b["id"]]}),
+            json!({"period": "2021-06", "narrative": "汇总", "consolidates": [june_a["id"], may_b["id"]]}),
         )
         .await;
     assert_eq!(
@@ -329,14 +360,21 @@ async fn co_units_report_to_the_lead_which_consolidates(test: &TestDb) {
     let june = june_of(&app, &office, &co_reports).await;
     assert_eq!(june["lead_report"]["id"], saved["id"]);
     assert_eq!(june["consolidates"], json!([june_a["id"]]));
-    // A co-unit's report cannot consolidate.
+    // A co-unit's report cannot consolidate (May reopened for it too).
+    common::record::reopen(
+        &test.db,
+        &common::record::at("2021-06-28"),
+        id(cos[0]),
+        "2021-05",
+    )
+    .await;
     let body = send(&app, &co_b, id(cos[1]), "2021-06", "乙").await;
     assert!(body["id"].is_i64(), "{body}");
     let (_, body) = app
         .post(
             &co_a,
             &format!("/api/v1/assignments/{}/reports", id(cos[0])),
-            json!({"period": "2021-07", "narrative": "x", "consolidates": [july_b["id"]]}),
+            json!({"period": "2021-05", "narrative": "x", "consolidates": [may_b["id"]]}),
         )
         .await;
     assert_eq!(body["error"]["field"], "consolidates", "{body}");

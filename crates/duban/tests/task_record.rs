@@ -15,7 +15,7 @@ use duban::service::plans::{TaskQuery, tasks};
 use duban::service::reports::{ReportInput, submit_with_evidence};
 use duban::service::supervision::{FindingInput, open_inspection, raise_finding};
 use duban::service::{coordination, ledger, tasks as records, workspace};
-use duban::store::plans::TaskFilter;
+use duban::store::tasks::TaskFilter;
 
 fn day(text: &str) -> FixedClock {
     let date: jiff::civil::Date = text.parse().unwrap();

@@ -15,7 +15,7 @@ use duban::domain::trajectory::Pace;
 use duban::service::ServiceError;
 use duban::service::reports::{ReportInput, submit};
 use duban::service::trajectories::{TargetTrack, of_task, set_milestones};
-use duban::store::plans::targets_of;
+use duban::store::targets::targets_of;
 use duban::store::{assignments, audit, targets};
 use reqwest::StatusCode;
 

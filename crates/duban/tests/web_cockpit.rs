@@ -15,7 +15,8 @@ use duban::service::assignments::{MeasureInput, add_measure};
 use duban::service::coordination::report_situation;
 use duban::service::reports::{ReportInput, submit};
 use duban::store::assignments::AssignmentRow;
-use duban::store::plans::{summaries, targets_of};
+use duban::store::plans::summaries;
+use duban::store::targets::targets_of;
 
 /// 10:00 in China on the demo's day.
 fn day() -> FixedClock {

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::service::import::Document;
 use crate::service::revisions;
 use crate::service::{plan_data, plans};
-use crate::store::plans::TaskFilter;
+use crate::store::tasks::TaskFilter;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -18,7 +18,8 @@ use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::Direction;
 use crate::store::assignments::AssignmentRow;
 use crate::store::cockpit::{self as store, RecentReport, RecentSituation};
-use crate::store::plans::{PlanHeader, TaskFilter, TaskRow};
+use crate::store::plans::PlanHeader;
+use crate::store::tasks::{self, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// How many of the newest reports and situation reports the cockpit lists.
@@ -183,7 +184,7 @@ pub(super) async fn build(
     targets_on: Date,
 ) -> ServiceResult<Cockpit> {
     let year = plan.year.and_then(|y| i16::try_from(y).ok());
-    let (tasks, _) = plans::tasks_page(db, plan.id, &TaskFilter::default(), i64::MAX, 0).await?;
+    let (tasks, _) = tasks::tasks_page(db, plan.id, &TaskFilter::default(), i64::MAX, 0).await?;
     let categories = plans::categories_of(db, plan.id).await?;
     let assignments = store::assignments_of_plan(db, plan.id).await?;
     let (inputs, actuals) = store::light_inputs_of_plan(db, plan.id).await?;

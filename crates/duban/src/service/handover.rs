@@ -421,7 +421,7 @@ pub async fn history(
 #[derive(Debug, Clone)]
 pub struct HandoverRecord {
     pub assignment: AssignmentRow,
-    pub task: crate::store::plans::TaskRow,
+    pub task: crate::store::tasks::TaskRow,
     pub plan_title: String,
     pub plan_year: Option<i64>,
     /// The item the task carries, when it was opened by hand (立项).
@@ -448,7 +448,7 @@ pub async fn record_of(
 ) -> ServiceResult<HandoverRecord> {
     let assignment = assignments::read(db, assignment_id).await?;
     super::may_read_unit(actor, assignment.unit_id, "assignments")?;
-    let (plan_id, task) = crate::store::plans::task_by_id(db, assignment.task_id)
+    let (plan_id, task) = crate::store::tasks::task_by_id(db, assignment.task_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
     // The header only: a plan's summary counts its whole size.

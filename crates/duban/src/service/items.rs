@@ -12,7 +12,7 @@ use crate::domain::item::{ItemState, Source, number};
 use crate::domain::roles::{Actor, Role};
 use crate::store::completions::{CompletionRow, FileRow};
 use crate::store::items::{self, ItemRow, ItemUnit, NewItem};
-use crate::store::{Db, Tx, handover, plans};
+use crate::store::{Db, Tx, handover, plans, tasks};
 
 /// What the office writes when it opens an item.
 #[derive(Debug, Clone, Default)]
@@ -165,7 +165,7 @@ pub async fn open(
         },
     )
     .await?;
-    plans::set_report_frequency(&mut tx, task_id, rhythm).await?;
+    tasks::set_report_frequency(&mut tx, task_id, rhythm).await?;
     let state = if new.needs_approval {
         ItemState::AwaitingApproval
     } else {

@@ -16,7 +16,8 @@ use crate::domain::roles::{Actor, Role};
 use crate::export::ledger_layout::{COL_ID, COL_MEASURE, COL_NUMBER, COL_UNIT};
 use crate::export::ledger_read::{self, CellError, SheetMeasure};
 use crate::store::assignments::{AssignmentRow, MeasureRow};
-use crate::store::plans::{PlanHeader, TaskFilter};
+use crate::store::plans::PlanHeader;
+use crate::store::tasks::TaskFilter;
 use crate::store::{Db, assignments};
 
 /// A measure's fields as the ledger carries them.

@@ -11,7 +11,7 @@ use crate::domain::roles::{Actor, Role};
 use crate::export::ledger_layout::progress_text;
 use crate::export::ledger_xlsx::{LedgerMeasure, LedgerSheet, LedgerTask, LedgerUnit};
 use crate::store::assignments::MeasureRow;
-use crate::store::plans::TaskFilter;
+use crate::store::tasks::TaskFilter;
 use crate::store::{Db, assignments, reports, units};
 
 /// Which ledger: the ledger page's filters; `None` means any.

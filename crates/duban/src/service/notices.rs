@@ -69,7 +69,7 @@ pub async fn issue(
             "the work is verified (销号); a 督办单 is for open work".into(),
         ));
     }
-    let (_, task) = crate::store::plans::task_by_id(db, assignment.task_id)
+    let (_, task) = crate::store::tasks::task_by_id(db, assignment.task_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
     let sender = match actor.name.strip_prefix("user:") {

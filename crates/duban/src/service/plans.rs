@@ -4,7 +4,9 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::light::{Light, task_light};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{self, AssignmentRow};
-use crate::store::plans::{PlanHeader, PlanSummary, TargetRow, TaskFilter, TaskRow};
+use crate::store::plans::{PlanHeader, PlanSummary};
+use crate::store::targets::{self, TargetRow};
+use crate::store::tasks::{self, TaskFilter, TaskRow};
 use crate::store::{Db, plans};
 
 /// Drafts are for the office that prepares them; units see published plans.
@@ -64,7 +66,7 @@ async fn with_units(db: &Db, rows: Vec<TaskRow>) -> ServiceResult<Vec<TaskWithUn
     }
     let mut targets_by_task: std::collections::HashMap<i64, Vec<TargetRow>> =
         std::collections::HashMap::new();
-    for target in plans::targets_of(db, &ids).await? {
+    for target in targets::targets_of(db, &ids).await? {
         targets_by_task
             .entry(target.task_id)
             .or_default()
@@ -186,11 +188,11 @@ pub async fn tasks_of_visible_plan(
         });
     };
     // Lights are stored (service::lights): the filter reads an index.
-    let filter = plans::TaskFilter {
+    let filter = tasks::TaskFilter {
         light: light.map(|l| l.as_str().to_string()),
         ..filter.clone()
     };
-    let (rows, total) = plans::tasks_page(db, plan_id, &filter, per_page, offset).await?;
+    let (rows, total) = tasks::tasks_page(db, plan_id, &filter, per_page, offset).await?;
     let tasks = with_units(db, rows).await?;
     Ok(TaskPage {
         tasks,
@@ -208,7 +210,7 @@ pub async fn task(
     task_id: i64,
 ) -> ServiceResult<(PlanSummary, TaskWithUnits)> {
     let missing = || ServiceError::NotFound(format!("task {task_id}"));
-    let (plan_id, row) = plans::task_by_id(db, task_id).await?.ok_or_else(missing)?;
+    let (plan_id, row) = tasks::task_by_id(db, task_id).await?.ok_or_else(missing)?;
     let plan = plans::summary(db, plan_id)
         .await?
         .filter(|plan| sees_drafts(actor) || plan.state != "draft")

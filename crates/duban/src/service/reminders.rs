@@ -215,7 +215,7 @@ pub async fn urge(
     }
     let assignment = crate::store::assignments::read(db, assignment_id).await?;
     let mut setup = super::delivery_plan::Setup::load(db).await?;
-    let (_, task) = crate::store::plans::task_by_id(db, assignment.task_id)
+    let (_, task) = crate::store::tasks::task_by_id(db, assignment.task_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("task {}", assignment.task_id)))?;
     let now = clock.now_millis();

@@ -21,8 +21,8 @@ use crate::store::{Db, Tx};
 
 /// Refuses a report for `period` that the office does not take now: a
 /// period of another rhythm than the assignment's (its task's or item's own,
-/// else the office's), or one whose window has closed and that is not
-/// reopened for this assignment.
+/// else the office's), one not yet begun (nor its window open), or one whose
+/// window has closed and that is not reopened for this assignment.
 pub async fn check_open(
     tx: &mut Tx,
     t: &Thresholds,
@@ -32,7 +32,19 @@ pub async fn check_open(
 ) -> ServiceResult<()> {
     let t = &*t.with_rhythm(assignment.report_frequency);
     check_kind(t, period)?;
-    let (_, due) = report_window::window(period.last_day(), t);
+    let (opens, due) = report_window::window(period.last_day(), t);
+    // A period not yet begun, whose window has not opened either, takes no
+    // report: filing months ahead would keep a light from ever turning red.
+    let begun = period.bounds().is_some_and(|(first, _)| first <= today);
+    if !begun && today < opens {
+        return Err(ServiceError::field(
+            "period",
+            format!(
+                "{period} has not begun: its report is taken from {}",
+                opens.min(period.bounds().map_or(opens, |(first, _)| first))
+            ),
+        ));
+    }
     if today <= due {
         return Ok(());
     }
@@ -375,11 +387,11 @@ pub async fn set_rhythm(
     let lights = super::lights::Refresher::load(db, clock).await?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    let before = crate::store::plans::report_frequency_of(&mut tx, task_id).await?;
+    let before = crate::store::tasks::report_frequency_of(&mut tx, task_id).await?;
     if before == rhythm {
         return Ok(rhythm);
     }
-    crate::store::plans::set_report_frequency(&mut tx, task_id, rhythm).await?;
+    crate::store::tasks::set_report_frequency(&mut tx, task_id, rhythm).await?;
     let word = |f: Option<Frequency>| f.map_or("office", Frequency::as_str);
     crate::store::audit::append(
         &mut tx,

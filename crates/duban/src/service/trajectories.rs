@@ -19,7 +19,8 @@ use crate::domain::roles::{Actor, Role};
 use crate::domain::trajectory::{Milestone, Pace, Trajectory};
 use crate::store::Db;
 use crate::store::audit::{self, NewEvent};
-use crate::store::plans::{PlanSummary, TargetRow};
+use crate::store::plans::PlanSummary;
+use crate::store::targets::TargetRow;
 use crate::store::targets::{self, MilestoneRow, ReportedActual};
 
 /// A stored target's trajectory: `None` without a plan year or a figure,

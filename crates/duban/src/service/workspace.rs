@@ -11,8 +11,9 @@ use crate::domain::period::Period;
 use crate::domain::report_window::{Owed, owed};
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::{AssignmentRow, MeasureRow};
-use crate::store::plans::{PlanHeader, TaskRow};
+use crate::store::plans::PlanHeader;
 use crate::store::supervision::FindingRow;
+use crate::store::tasks::TaskRow;
 use crate::store::{Db, supervision, unit_work, units};
 
 /// A measure is listed as due this many days ahead.

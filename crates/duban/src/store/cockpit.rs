@@ -7,7 +7,7 @@
 use sqlx::Row;
 
 use super::assignments::{ASSIGNMENT_COLUMNS, AssignmentRow, LightInputs, assignment};
-use super::plans::TargetRow;
+use super::targets::TargetRow;
 use super::{Db, StoreResult};
 use crate::on_db;
 
@@ -115,7 +115,7 @@ pub async fn targets_of_plan(db: &Db, plan_id: i64) -> StoreResult<Vec<TargetRow
         .fetch_all(pool)
         .await?
         .iter()
-        .map(super::plans::target_row)
+        .map(super::targets::target_row)
         .collect::<StoreResult<Vec<_>>>()?
     }))
 }

@@ -39,6 +39,7 @@ pub mod sessions;
 pub mod supervision;
 pub mod supervision_board;
 pub mod targets;
+pub mod tasks;
 pub mod unit_work;
 pub mod units;
 pub mod uploads;

@@ -3,9 +3,58 @@
 
 use sqlx::Row;
 
-use super::plans::{TargetRow, target_row};
 use super::{Db, StoreError, StoreResult, Tx};
 use crate::{on_db, on_tx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub metric: String,
+    pub op: String,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+}
+
+/// A target as stored: `id, task_id, metric, op, value, unit, qualifier`.
+pub(crate) fn target_row<R: Row>(r: &R) -> StoreResult<TargetRow>
+where
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
+    for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(TargetRow {
+        id: r.try_get(0)?,
+        task_id: r.try_get(1)?,
+        metric: r.try_get(2)?,
+        op: r.try_get(3)?,
+        value: r.try_get(4)?,
+        unit: r.try_get(5)?,
+        qualifier: r.try_get(6)?,
+    })
+}
+
+/// The targets of the given tasks, in document order.
+pub async fn targets_of(db: &Db, task_ids: &[i64]) -> StoreResult<Vec<TargetRow>> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, task_id, metric, op, value, unit, qualifier FROM targets WHERE task_id IN ({}) ORDER BY task_id, position",
+        super::placeholders(task_ids.len())
+    ));
+    Ok(on_db!(db, pool => {
+        super::bind_all(sqlx::query(sql), task_ids)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(target_row)
+            .collect::<StoreResult<Vec<_>>>()?
+    }))
+}
 
 /// A target with the plan it belongs to.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::assignments::{AssignmentRow, MeasureRow, assignment, measure};
-use super::plans::{PlanHeader, TaskRow, header_of};
+use super::plans::{PlanHeader, header_of};
+use super::tasks::{TaskRow, task_row};
 use super::{Db, StoreResult};
 use crate::on_db;
 
@@ -44,36 +45,26 @@ pub async fn items(
     unit_id: i64,
     plan_id: i64,
 ) -> StoreResult<Vec<(TaskRow, AssignmentRow)>> {
+    // Columns 0–14 are an assignment's (`assignments::assignment`), then the task's.
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, \
+         a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
+         t.report_frequency, {} \
+         FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id \
+         LEFT JOIN categories c ON c.id = t.category_id \
+         WHERE a.unit_id = $1 AND t.plan_id = $2 AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
+         ORDER BY t.position",
+        super::tasks::TASK_COLUMNS
+    ));
     Ok(on_db!(db, pool => {
-        sqlx::query(
-            "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, \
-             a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
-             t.report_frequency, t.id, t.number, c.ordinal, c.title, t.title, t.body, \
-             t.deadline_date, t.deadline_text \
-             FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id \
-             LEFT JOIN categories c ON c.id = t.category_id \
-             WHERE a.unit_id = $1 AND t.plan_id = $2 AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
-             ORDER BY t.position",
-        )
+        sqlx::query(sql)
         .bind(unit_id)
         .bind(plan_id)
         .fetch_all(pool)
         .await?
         .iter()
         .map(|r| -> StoreResult<(TaskRow, AssignmentRow)> {
-            // Columns 0–14 are an assignment's (`assignments::assignment`).
-            let task = TaskRow {
-                id: r.try_get(15)?,
-                number: r.try_get(16)?,
-                category_ordinal: r.try_get(17)?,
-                category_title: r.try_get(18)?,
-                title: r.try_get(19)?,
-                body: r.try_get(20)?,
-                deadline_date: r.try_get(21)?,
-                deadline_text: r.try_get(22)?,
-                report_frequency: super::assignments::rhythm_at(r, 14)?,
-            };
-            Ok((task, assignment(r)?))
+            Ok((task_row(r, 15)?, assignment(r)?))
         })
         .collect::<StoreResult<Vec<_>>>()?
     }))

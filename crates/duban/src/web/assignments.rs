@@ -3,25 +3,20 @@
 //! files, raise a difficulty, answer findings, declare the work done. Every
 //! form failing shows the page again with its messages and what was typed.
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::assignment_page::{Drafts, MeasureDraft, again, show, to_page};
 use super::error::WebError;
-use super::form::FieldErrors;
-use super::page::{Ctx, Page, Posted, PostedMultipart};
-use super::render;
-use super::view::{self, DetailView, TargetLine};
+use super::page::{Page, Posted, PostedMultipart};
 use crate::app::AppState;
 use crate::domain::assignment::Move;
 use crate::service::assignments::{self as work, MeasureInput};
 use crate::service::reports::{self, ReportInput};
 use crate::service::supervision::{FindingMove, move_finding};
-use crate::service::tasks::{self, PeriodChoice};
 use crate::service::{ServiceError, coordination};
 
 pub fn router() -> Router<AppState> {
@@ -35,177 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/assignments/{id}/difficulties", post(raise_difficulty))
         .route("/assignments/{id}/cascade", post(cascade))
         .route("/findings/{id}/respond", post(respond))
-}
-
-#[derive(Template)]
-#[template(path = "assignment.html")]
-struct AssignmentPage {
-    ctx: Ctx,
-    assignment_id: i64,
-    task_id: i64,
-    number: String,
-    title: String,
-    plan_title: String,
-    unit: String,
-    role: String,
-    state: String,
-    light: &'static str,
-    version: i64,
-    note: Option<String>,
-    deadline: String,
-    targets: Vec<TargetLine>,
-    /// The reader is this unit's liaison (or an admin): the forms are theirs.
-    works_here: bool,
-    d: DetailView,
-    periods: Vec<PeriodChoice>,
-    /// A lead unit's view of its co-units' reports (汇总), period by period.
-    co: Option<crate::service::consolidation::Consolidation>,
-    /// The parts passed down from this one (分解下达), rolled up.
-    below: crate::service::cascades::Subtree,
-    /// Units directly under this unit, to pass the part down to: (id, name).
-    sub_units: Vec<(i64, String)>,
-    drafts: Drafts,
-}
-
-/// What was typed into the form that failed.
-#[derive(Default)]
-struct Drafts {
-    /// "state", "measure", "measure-edit", "report", "difficulty", "respond".
-    form: &'static str,
-    errors: FieldErrors,
-    measure: MeasureDraft,
-    /// The measure whose edit failed.
-    edited: Option<(i64, MeasureDraft)>,
-    period: String,
-    narrative: String,
-    /// (target id, figure as typed)
-    actuals: Vec<(i64, String)>,
-    difficulty: String,
-    routed_to: String,
-    /// (finding id, answer)
-    response: Option<(i64, String)>,
-}
-
-#[derive(Default, Clone, Deserialize)]
-struct MeasureDraft {
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    responsible_person: String,
-    #[serde(default)]
-    deadline: String,
-    #[serde(default)]
-    done: Option<String>,
-}
-
-impl AssignmentPage {
-    /// What the report form shows in a target's field.
-    fn actual_of(&self, target: &i64) -> &str {
-        self.drafts
-            .actuals
-            .iter()
-            .find(|(id, _)| id == target)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// The period the report form proposes: the one typed, else the oldest
-    /// one owed, else the latest begun and not yet reported.
-    fn proposed_period(&self) -> &str {
-        if !self.drafts.period.is_empty() {
-            return &self.drafts.period;
-        }
-        self.periods
-            .iter()
-            .find(|p| p.owed && !p.locked)
-            .or_else(|| self.periods.iter().rev().find(|p| !p.reported && !p.locked))
-            .map_or("", |p| p.period.as_str())
-    }
-}
-
-async fn show(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<i64>,
-) -> Result<Response, WebError> {
-    show_with(&state, &page, id, Drafts::default()).await
-}
-
-async fn show_with(
-    state: &AppState,
-    page: &Page,
-    assignment_id: i64,
-    drafts: Drafts,
-) -> Result<Response, WebError> {
-    let record =
-        tasks::assignment_record(&state.db, state.clock.as_ref(), &page.actor, assignment_id)
-            .await?;
-    let assignment = &record.task.assignments[record.index];
-    let task = &record.task.task;
-    let status = if drafts.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut ctx = page.ctx();
-    ctx.names = record.names.clone();
-    // The record was read for this reader already: the task's assignments too.
-    let all = &record.task.assignments;
-    let links = crate::store::cascades::of_task(&state.db, task.id).await?;
-    let co = if assignment.role == "lead" && all.len() > 1 {
-        let lead = assignment.clone();
-        Some(crate::service::consolidation::of_lead_among(&state.db, lead, all, &links).await?)
-    } else {
-        None
-    };
-    let below =
-        crate::service::cascades::subtree_among(&state.db, assignment.clone(), all, &links).await?;
-    let works_here = view::works_on(page, assignment);
-    let sub_units = if works_here {
-        crate::store::cascades::children(&state.db, assignment.unit_id).await?
-    } else {
-        Vec::new()
-    };
-    let view = AssignmentPage {
-        ctx,
-        assignment_id,
-        task_id: task.id,
-        number: task.number.clone(),
-        title: task.title.clone(),
-        plan_title: record.plan.title.clone(),
-        unit: assignment.unit_name.clone(),
-        role: assignment.role.clone(),
-        state: assignment.state.clone(),
-        light: record.task.lights[record.index].as_str(),
-        version: assignment.version,
-        note: assignment.note.clone(),
-        deadline: task.deadline_text.clone().unwrap_or_default(),
-        targets: view::targets(&record.task.targets, page.lang),
-        works_here,
-        d: view::detail_view(&record.detail, &record.task.targets),
-        periods: record.periods,
-        co,
-        below,
-        sub_units,
-        drafts,
-    };
-    Ok((status, render(&view)?).into_response())
-}
-
-fn to_page(assignment_id: i64, anchor: &str) -> Response {
-    Redirect::to(&format!("/assignments/{assignment_id}#{anchor}")).into_response()
-}
-
-/// Shows the page again with the error as messages, or fails as a page
-/// when editing the form cannot help.
-async fn again(
-    state: &AppState,
-    page: &Page,
-    assignment_id: i64,
-    error: ServiceError,
-    mut drafts: Drafts,
-) -> Result<Response, WebError> {
-    drafts.errors = FieldErrors::from_service(page.lang, error)?;
-    show_with(state, page, assignment_id, drafts).await
 }
 
 #[derive(Deserialize)]

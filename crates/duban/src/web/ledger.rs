@@ -14,7 +14,7 @@ use super::page::{Ctx, Page};
 use crate::app::AppState;
 use crate::service::ledger::{Ledger, ledger};
 use crate::service::plans::TaskQuery;
-use crate::store::plans::TaskFilter;
+use crate::store::tasks::TaskFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ledger", get(show))

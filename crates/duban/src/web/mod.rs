@@ -7,6 +7,7 @@ pub mod admin;
 pub mod assessment;
 pub mod assets;
 pub mod assignment_notice;
+mod assignment_page;
 pub mod assignments;
 pub mod auth;
 pub mod bulletin;

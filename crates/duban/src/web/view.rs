@@ -8,8 +8,8 @@ use crate::service::tasks::{TaskRecord, UnitDetail};
 use crate::store::assignments::{AssignmentRow, MeasureRow};
 use crate::store::coordination::DifficultyRow;
 use crate::store::evaluations::EvaluationRow;
-use crate::store::plans::TargetRow;
 use crate::store::supervision::FindingRow;
+use crate::store::targets::TargetRow;
 
 /// A target as the plan states it: "既有多层住宅加装电梯新开工 ≥ 185 台".
 pub struct TargetLine {

@@ -19,7 +19,7 @@ use duban::service::supervision::{
 };
 use duban::store::Db;
 use duban::store::assignments::{AssignmentRow, of_tasks};
-use duban::store::plans::{TaskFilter, tasks_page};
+use duban::store::tasks::{TaskFilter, tasks_page};
 
 use super::record::{at, claim, liaison};
 

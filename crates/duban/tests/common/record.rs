@@ -11,7 +11,7 @@ use duban::service::plans::{TaskQuery, tasks};
 use duban::service::supervision::{FindingInput, bodies, open_inspection, raise_finding};
 use duban::store::Db;
 use duban::store::assignments::{AssignmentRow, of_tasks};
-use duban::store::plans::{TaskFilter, tasks_page};
+use duban::store::tasks::{TaskFilter, tasks_page};
 
 /// 09:00 in China on `day` (YYYY-MM-DD).
 pub fn at(day: &str) -> FixedClock {
