@@ -109,19 +109,32 @@ async fn an_item_reports_weekly_in_a_monthly_office(test: &TestDb) {
     assert_eq!(status, StatusCode::OK, "{body}");
     // Week 9's window (due March 12) is open without its report: yellow.
     assert_eq!(stored_light(test, weekly).await, "yellow");
-    let (_, board) = app
-        .get(
-            &office,
-            &format!("/api/v1/plans/{}/unreported", item["plan_id"]),
-        )
-        .await;
+    // The board of the item register shows the week due soonest: week 9,
+    // owed; one 催办 names the week.
+    let board_path = format!("/api/v1/plans/{}/unreported", item["plan_id"]);
+    let (_, board) = app.get(&office, &board_path).await;
     assert_eq!(board["windows"].as_array().unwrap().len(), 1, "{board}");
     let this_week = window(&board, "weekly");
     assert_eq!(
         (this_week["period"].as_str(), this_week["due"].as_str()),
-        (Some("2021-W10"), Some("2021-03-19"))
+        (Some("2021-W09"), Some("2021-03-12"))
     );
-    assert!(!owing(this_week).contains(&weekly), "week 10 is in");
+    assert_eq!(owing(this_week), vec![weekly]);
+    let (status, sent) = app
+        .post(
+            &office,
+            &format!("{board_path}/urge"),
+            json!({"message": "请按周报送改造进度"}),
+        )
+        .await;
+    assert_eq!((status, sent["sent"].as_u64()), (StatusCode::OK, Some(1)));
+    let (subjects, _) = app.inbox_subjects(&housing).await;
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("【催办】2021年第9周进展未报送")),
+        "{subjects:?}"
+    );
 
     // March 15: week 9 was due on the 12th and never came. The item is red
     // for it, while the monthly task beside it owes nothing yet.
@@ -152,28 +165,11 @@ async fn an_item_reports_weekly_in_a_monthly_office(test: &TestDb) {
         "the day's reminders follow the item's weeks: {subjects:?}"
     );
 
-    // The board of the item register: week 11 is open and owed; one 催办
-    // names the week.
-    let board_path = format!("/api/v1/plans/{}/unreported", item["plan_id"]);
+    // The board now shows week 10, due on the 19th and already in.
     let (_, board) = app.get(&office, &board_path).await;
     let this_week = window(&board, "weekly");
-    assert_eq!(this_week["period"], "2021-W11");
-    assert_eq!(owing(this_week), vec![weekly]);
-    let (status, sent) = app
-        .post(
-            &office,
-            &format!("{board_path}/urge"),
-            json!({"message": "请按周报送改造进度"}),
-        )
-        .await;
-    assert_eq!((status, sent["sent"].as_u64()), (StatusCode::OK, Some(1)));
-    let (subjects, _) = app.inbox_subjects(&housing).await;
-    assert!(
-        subjects
-            .iter()
-            .any(|s| s.starts_with("【催办】2021年第11周进展未报送")),
-        "{subjects:?}"
-    );
+    assert_eq!(this_week["period"], "2021-W10");
+    assert!(owing(this_week).is_empty(), "{board}");
 
     // The pages say the rhythm.
     let html = app.html(&office, &format!("/items/{}", item["id"])).await;
@@ -182,6 +178,13 @@ async fn an_item_reports_weekly_in_a_monthly_office(test: &TestDb) {
         .html(&office, &format!("/tasks/{}", item["task_id"]))
         .await;
     assert!(html.contains("每周（本任务）"), "the task page");
+    let html = app
+        .html(&housing, &format!("/assignments/{weekly}/notice"))
+        .await;
+    assert!(
+        html.contains("每周报送一次工作进展，每期结束后5个工作日内报送"),
+        "the 交办单 tells the unit: {html}"
+    );
 
     // Only the office changes a rhythm, and only to a rhythm.
     let rhythm_path = |task: &Value| format!("/api/v1/tasks/{task}/report-rhythm");
@@ -229,7 +232,9 @@ async fn an_item_reports_weekly_in_a_monthly_office(test: &TestDb) {
         (&Value::Null, Some("monthly"))
     );
     assert_eq!(stored_light(test, weekly).await, "yellow");
-    // And weekly again: week 9 is still missed.
+    // And weekly again, from today: weeks that ended before the change are
+    // not owed, so no change of rhythm turns past periods into misses.
+    // Week 11's window is open: yellow (and the red of the 15th is on record).
     let (status, _) = app
         .put(
             &office,
@@ -238,7 +243,8 @@ async fn an_item_reports_weekly_in_a_monthly_office(test: &TestDb) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(stored_light(test, weekly).await, "red");
+    assert_eq!(stored_light(test, weekly).await, "yellow");
+    assert_eq!(red_spans(&app, &office, weekly).await.len(), 1);
     let events = rhythm_events(test).await;
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(

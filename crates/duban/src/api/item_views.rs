@@ -84,7 +84,7 @@ impl From<&ItemRow> for ItemView {
             required_result: i.required_result.clone(),
             deadline: i.deadline.clone(),
             evidence_required: i.evidence_required,
-            report_frequency: i.report_frequency.map(|f| f.as_str().to_string()),
+            report_frequency: i.rhythm.own.map(|f| f.as_str().to_string()),
             state: i.state.clone(),
             task_id: i.task_id,
             plan_id: i.plan_id,

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use super::assessment::Figure;
 use super::indicators::{Ratio, TargetFigure, measure_on_time, report_lines};
 use super::light::Thresholds;
-use super::period::{Frequency, Period};
+use super::period::Period;
 
 /// One assignment's record as the assessment reads it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,7 +20,7 @@ pub struct AssignmentRecord {
     pub claimed_on: Option<Date>,
     pub plan_year: Option<i16>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
     /// (description, deadline, the day it was done)
     pub measures: Vec<(String, Date, Option<Date>)>,
     /// (period, the day it was submitted)
@@ -90,7 +90,7 @@ pub fn evidence(r: &AssignmentRecord, today: Date, t: &Thresholds) -> Vec<Eviden
     // Reports are owed once the work is claimed, as the light rule says;
     // unclaimed work is counted once, as a late claim.
     if let (Some(year), true) = (r.plan_year, r.claimed_on.is_some()) {
-        let t = &*t.with_rhythm(r.report_frequency);
+        let t = &*t.with_rhythm(r.rhythm);
         for line in report_lines(year, r.assigned_on, &r.reports, today, t) {
             row(
                 Figure::Reports,
@@ -151,7 +151,7 @@ mod tests {
             assigned_on: Some(d("2021-03-01")),
             claimed_on: Some(d("2021-03-09")),
             plan_year: Some(2021),
-            report_frequency: None,
+            rhythm: crate::domain::period::Rhythm::default(),
             measures: vec![
                 ("征询".into(), d("2021-04-30"), Some(d("2021-04-29"))),
                 ("开工".into(), d("2021-05-31"), Some(d("2021-06-02"))),
@@ -216,7 +216,7 @@ mod tests {
             &IndicatorRecord {
                 assigned_on: r.assigned_on,
                 plan_year: r.plan_year,
-                report_frequency: r.report_frequency,
+                rhythm: r.rhythm,
                 measures: r
                     .measures
                     .iter()

@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use super::light::Thresholds;
-use super::period::{Frequency, Period};
+use super::period::Period;
 use super::report_window;
 
 /// What the indicators read of one assignment.
@@ -15,7 +15,7 @@ pub struct IndicatorRecord {
     pub assigned_on: Option<Date>,
     pub plan_year: Option<i16>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
     /// (deadline, the day it was marked done)
     pub measures: Vec<(Date, Option<Date>)>,
     /// (period, the day it was submitted)
@@ -123,7 +123,7 @@ pub fn report_lines(
 ) -> Vec<ReportLine> {
     report_window::periods(year, t)
         .into_iter()
-        .filter(|(_, end)| assigned_on.is_none_or(|on| *end >= on))
+        .filter(|(_, end)| assigned_on.is_none_or(|on| *end >= t.owed_from(on)))
         .map(|(period, end)| {
             let (_, due) = report_window::window(end, t);
             // A report of an earlier rhythm that covers the period counts,
@@ -156,7 +156,7 @@ pub fn indicators(record: &IndicatorRecord, today: Date, t: &Thresholds) -> Indi
 
     let mut reports = Ratio::default();
     if let Some(year) = record.plan_year {
-        let t = &*t.with_rhythm(record.report_frequency);
+        let t = &*t.with_rhythm(record.rhythm);
         for line in report_lines(year, record.assigned_on, &record.reports, today, t) {
             reports.add(line.verdict);
         }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use super::assignment::State;
 use super::calendar::WorkCalendar;
-use super::period::{Frequency, Period};
+use super::period::{Frequency, Period, Rhythm};
 use super::trajectory::Trajectory;
 pub use super::trajectory::{Pace, TRAJECTORY_TOLERANCE};
 
@@ -52,6 +52,9 @@ pub struct Thresholds {
     /// How often units report, unless a task or item sets its own rhythm
     /// ([`Thresholds::with_rhythm`]).
     pub report_period: Frequency,
+    /// Periods that ended before this day are not owed: the day the work's
+    /// rhythm was changed (`Rhythm::since`); none for the office's own.
+    pub rhythm_since: Option<Date>,
     /// Working days, holidays and 调休 (the admin's holiday file, or the embedded one).
     pub calendar: Arc<WorkCalendar>,
 }
@@ -63,6 +66,7 @@ impl Default for Thresholds {
             measure_warning_days: 7,
             report_grace_days: 5,
             report_period: Frequency::Monthly,
+            rhythm_since: None,
             calendar: embedded_calendar(),
         }
     }
@@ -70,17 +74,27 @@ impl Default for Thresholds {
 
 impl Thresholds {
     /// The thresholds for work that reports on its own rhythm (a task or
-    /// item that sets one, `tasks.report_frequency`), else these: every
-    /// reader of report windows goes through here so that the light, the
-    /// form, the lock, the board and the reminders agree on the rhythm.
-    pub fn with_rhythm(&self, own: Option<Frequency>) -> Cow<'_, Thresholds> {
-        match own {
-            Some(rhythm) if rhythm != self.report_period => Cow::Owned(Thresholds {
-                report_period: rhythm,
-                ..self.clone()
-            }),
-            _ => Cow::Borrowed(self),
+    /// item that sets one, `tasks.report_frequency`), else these, from the
+    /// day that rhythm took effect: every reader of report windows goes
+    /// through here so that the light, the form, the lock, the board and the
+    /// reminders agree on the rhythm.
+    pub fn with_rhythm(&self, rhythm: Rhythm) -> Cow<'_, Thresholds> {
+        let frequency = rhythm.own.unwrap_or(self.report_period);
+        if frequency == self.report_period && rhythm.since == self.rhythm_since {
+            return Cow::Borrowed(self);
         }
+        Cow::Owned(Thresholds {
+            report_period: frequency,
+            rhythm_since: rhythm.since,
+            ..self.clone()
+        })
+    }
+
+    /// The first day a period must end on or after to be owed: the work's
+    /// assignment, or the later change of its rhythm.
+    pub fn owed_from(&self, assigned_on: Date) -> Date {
+        self.rhythm_since
+            .map_or(assigned_on, |since| since.max(assigned_on))
     }
 }
 
@@ -110,9 +124,8 @@ pub struct Record {
     pub deadline: Option<Date>,
     /// The last day this assignment showed red, from its light history.
     pub last_red: Option<Date>,
-    /// The task's or item's own report rhythm, where it sets one; else the
-    /// office's (`Thresholds::report_period`).
-    pub report_frequency: Option<Frequency>,
+    /// The task's or item's own report rhythm, and since when.
+    pub rhythm: Rhythm,
 }
 
 /// The light an assignment shows whatever its record holds: verified work
@@ -157,7 +170,7 @@ pub fn assignment_light(record: &Record, today: Date, t: &Thresholds) -> Light {
     if let Some(light) = settled_light(record.state, record.plan_year, record.deadline, today) {
         return light;
     }
-    let t = &*t.with_rhythm(record.report_frequency);
+    let t = &*t.with_rhythm(record.rhythm);
     remembered(record, live_light(record, today, t), today, t)
 }
 
@@ -249,7 +262,7 @@ pub fn missed_reports(record: &Record, today: Date, t: &Thresholds) -> usize {
     let Some(year) = record.plan_year else {
         return 0;
     };
-    let t = &*t.with_rhythm(record.report_frequency);
+    let t = &*t.with_rhythm(record.rhythm);
     super::report_window::owed(year, record.assigned_on, &record.reported, today, t)
         .iter()
         .filter(|o| o.missed)

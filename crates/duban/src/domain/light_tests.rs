@@ -19,7 +19,7 @@ fn record(state: State) -> Record {
         plan_year: Some(2021),
         deadline: None,
         last_red: None,
-        report_frequency: None,
+        rhythm: crate::domain::period::Rhythm::default(),
     }
 }
 
@@ -224,26 +224,29 @@ fn an_item_on_its_own_rhythm_is_lit_by_it() {
     // The office reports monthly; this record's task reports weekly.
     let t = Thresholds::default();
     let mut r = record(State::InProgress);
-    r.report_frequency = Some(Frequency::Weekly);
+    r.rhythm.own = Some(Frequency::Weekly);
     let week = |week| Period::Week { year: 2021, week };
     // Week 9 (March 1–7) was due March 12: missed on the 15th. By the
     // office's months nothing was owed yet.
     assert_eq!(assignment_light(&r, date("2021-03-15"), &t), Light::Red);
     assert_eq!(missed_reports(&r, date("2021-03-15"), &t), 1);
-    r.report_frequency = None;
+    r.rhythm.own = None;
     assert_eq!(assignment_light(&r, date("2021-03-15"), &t), Light::Green);
     assert_eq!(missed_reports(&r, date("2021-03-15"), &t), 0);
     // Weeks 9 and 10 filed: week 11's window is open (yellow), and the red
     // of the 15th is remembered to the end of its week, not its month.
-    r.report_frequency = Some(Frequency::Weekly);
+    r.rhythm.own = Some(Frequency::Weekly);
     r.reported = vec![week(9), week(10)];
     r.last_red = Some(date("2021-03-15"));
     assert_eq!(assignment_light(&r, date("2021-03-16"), &t), Light::Yellow);
-    let weekly = t.with_rhythm(r.report_frequency);
+    let weekly = t.with_rhythm(r.rhythm);
     assert_eq!(memory_ends(date("2021-03-15"), &weekly), date("2021-03-21"));
     // The rhythm the office already has borrows its thresholds.
     assert!(matches!(
-        t.with_rhythm(Some(Frequency::Monthly)),
+        t.with_rhythm(Rhythm {
+            own: Some(Frequency::Monthly),
+            since: None
+        }),
         Cow::Borrowed(_)
     ));
 }

@@ -42,6 +42,16 @@ pub enum Frequency {
     Quarterly,
 }
 
+/// How one task's work reports: its own rhythm where it sets one (else the
+/// office's), and the day its rhythm was last changed. Periods of the rhythm
+/// in force that ended before that day are not owed: a change applies from
+/// the day it is made, and never turns past weeks or months into misses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rhythm {
+    pub own: Option<Frequency>,
+    pub since: Option<Date>,
+}
+
 impl Frequency {
     pub const ALL: [Frequency; 4] = [
         Frequency::Weekly,

@@ -71,7 +71,7 @@ pub fn red_reasons(record: &Record, today: Date, t: &Thresholds) -> Vec<RedReaso
         Some(RedReason::OverdueRectification { deadline })
     }));
     if let Some(year) = record.plan_year {
-        let t = &*t.with_rhythm(record.report_frequency);
+        let t = &*t.with_rhythm(record.rhythm);
         let owed = super::report_window::owed(year, record.assigned_on, &record.reported, today, t);
         reasons.extend(
             owed.iter()
@@ -116,7 +116,7 @@ mod tests {
             plan_year: Some(2021),
             deadline: None,
             last_red: None,
-            report_frequency: None,
+            rhythm: crate::domain::period::Rhythm::default(),
         };
         let check = |r: &Record, day: &str, want: Vec<RedReason>| {
             let reasons = red_reasons(r, date(day), &t);

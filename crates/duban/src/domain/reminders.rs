@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::assignment::State;
 use super::light::Thresholds;
-use super::period::{Frequency, Period};
+use super::period::Period;
 use super::report_window;
 use super::trajectory::{Direction, Pace, Trajectory};
 use super::words::{date_zh, figure, period_zh};
@@ -158,7 +158,7 @@ pub struct Watched {
     pub assigned_on: Date,
     pub plan_year: i16,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
     /// (id, description, deadline, done)
     pub measures: Vec<(i64, String, Date, bool)>,
     pub reported: Vec<Period>,
@@ -273,9 +273,12 @@ pub fn due(w: &Watched, today: Date, t: &Thresholds, rules: &ReminderRules) -> V
         }
     }
 
-    let rhythm = &*t.with_rhythm(w.report_frequency);
+    let rhythm = &*t.with_rhythm(w.rhythm);
     for (period, end) in report_window::periods(w.plan_year, rhythm) {
-        if end < w.assigned_on || report_window::is_reported(period, &w.reported) || !working {
+        if end < rhythm.owed_from(w.assigned_on)
+            || report_window::is_reported(period, &w.reported)
+            || !working
+        {
             continue;
         }
         let (opens, due_day) = report_window::window(end, rhythm);

@@ -17,7 +17,7 @@ fn watched(state: State, assigned_on: &str) -> Watched {
         state,
         assigned_on: date(assigned_on),
         plan_year: 2021,
-        report_frequency: None,
+        rhythm: crate::domain::period::Rhythm::default(),
         measures: Vec::new(),
         reported: Vec::new(),
         rectifications: Vec::new(),

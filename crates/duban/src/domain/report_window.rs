@@ -37,7 +37,7 @@ pub fn owed(
 ) -> Vec<Owed> {
     periods(year, t)
         .into_iter()
-        .filter(|(period, end)| *end >= assigned_on && !is_reported(*period, reported))
+        .filter(|(period, end)| *end >= t.owed_from(assigned_on) && !is_reported(*period, reported))
         .filter_map(|(period, end)| {
             let (opens, due) = window(end, t);
             (today >= opens).then_some(Owed {
@@ -72,12 +72,13 @@ pub fn window(end: Date, t: &Thresholds) -> (Date, Date) {
     )
 }
 
-/// The period a report written on `today` is for: the latest whose window
-/// is open (opened and not past its due day), else the latest that has
-/// ended; `None` before the year's first period ends.
+/// The period a report written on `today` is for: the oldest whose window
+/// is open (opened and not past its due day: the report due soonest; weekly
+/// windows overlap, last week's still open when this week's opens), else
+/// the latest that has ended; `None` before the year's first period ends.
 pub fn current(year: i16, today: Date, t: &Thresholds) -> Option<Period> {
     let all = periods(year, t);
-    let open = all.iter().rev().find(|(_, end)| {
+    let open = all.iter().find(|(_, end)| {
         let (opens, due) = window(*end, t);
         opens <= today && today <= due
     });
@@ -138,6 +139,57 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_rhythm_changed_mid_year_owes_only_from_the_change() {
+        let week = |week| Period::Week { year: 2021, week };
+        let weekly = |since: Option<Date>| Thresholds {
+            report_period: crate::domain::period::Frequency::Weekly,
+            rhythm_since: since,
+            ..Thresholds::default()
+        };
+        // Monthly to May, made weekly on Wednesday June 16. On the 21st the
+        // first week owed is the 24th (June 14–20), in its window.
+        let reported = [month(3), month(4), month(5)];
+        let changed = weekly(Some(date("2021-06-16")));
+        let owed_now = owed(
+            2021,
+            date("2021-03-01"),
+            &reported,
+            date("2021-06-21"),
+            &changed,
+        );
+        assert_eq!(owed_now.first().map(|o| o.period), Some(week(24)));
+        assert!(owed_now.iter().all(|o| !o.missed), "{owed_now:?}");
+        // Without the day of the change, every week of June before it would
+        // be missed at once.
+        let from_the_start = owed(
+            2021,
+            date("2021-03-01"),
+            &reported,
+            date("2021-06-21"),
+            &weekly(None),
+        );
+        assert!(
+            from_the_start
+                .iter()
+                .any(|o| o.period == week(22) && o.missed)
+        );
+    }
+
+    #[test]
+    fn the_current_week_is_the_one_due_soonest() {
+        let t = Thresholds {
+            report_period: crate::domain::period::Frequency::Weekly,
+            ..Thresholds::default()
+        };
+        let week = |week| Period::Week { year: 2021, week };
+        // Wednesday March 10: week 9's window (due Friday 12th) and week
+        // 10's (opened Monday 8th) are both open; week 9 is due first.
+        assert_eq!(current(2021, date("2021-03-10"), &t), Some(week(9)));
+        // Monday 15th: week 9 has closed; week 10 is due on the 19th.
+        assert_eq!(current(2021, date("2021-03-15"), &t), Some(week(10)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use jiff::civil::Date;
 
 use super::bulletin_text::{Block, BulletinDoc};
+use crate::domain::period::Frequency;
 use crate::domain::words::date_zh;
 
 /// What a notice says.
@@ -26,6 +27,9 @@ pub struct NoticeFacts {
     /// A granted extension's date, shown beside the original.
     pub extended_to: Option<Date>,
     pub sign_by: Option<Date>,
+    /// How often the unit reports (the task's own rhythm, else the office's)
+    /// and the working days after each period it has to report.
+    pub report: (Frequency, i32),
     /// Every unit of the task with its role, lead units first.
     pub units: Vec<(String, String)>,
     pub assigned_on: Date,
@@ -74,6 +78,14 @@ pub fn document(f: &NoticeFacts) -> BulletinDoc {
     if let Some(sign_by) = f.sign_by {
         fields.push(("签收时限".to_string(), date_zh(sign_by)));
     }
+    let (rhythm, grace_days) = f.report;
+    fields.push((
+        "报送要求".to_string(),
+        format!(
+            "{}报送一次工作进展，每期结束后{grace_days}个工作日内报送",
+            rhythm.zh()
+        ),
+    ));
     let sign = match f.sign_by {
         Some(day) => format!("请于{}前签收", date_zh(day)),
         None => "请及时签收".to_string(),
@@ -114,6 +126,7 @@ mod tests {
             deadline: Some(d("2021-07-05")),
             extended_to: Some(d("2021-07-31")),
             sign_by: Some(d("2021-06-18")),
+            report: (Frequency::Weekly, 5),
             units: vec![
                 ("区房管局".into(), "lead".into()),
                 ("区建设管理委".into(), "co".into()),
@@ -148,6 +161,10 @@ mod tests {
         assert_eq!(
             value("办理时限"),
             "2021年7月31日（经批准延期，原时限2021年7月5日）"
+        );
+        assert_eq!(
+            value("报送要求"),
+            "每周报送一次工作进展，每期结束后5个工作日内报送"
         );
         let bytes = super::super::bulletin_docx::write(&doc).unwrap();
         assert_eq!(&bytes[..2], b"PK");

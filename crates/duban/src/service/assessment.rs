@@ -167,7 +167,7 @@ fn records(r: &PlanRecord, year: Option<i16>) -> Vec<(i64, String, AssignmentRec
                 assigned_on: china_date(a.assigned_at),
                 claimed_on: claims.get(&id).and_then(|at| china_date(*at)),
                 plan_year: year,
-                report_frequency: a.report_frequency,
+                rhythm: a.rhythm,
                 measures: r
                     .measures
                     .iter()

@@ -159,7 +159,7 @@ async fn of_unit(
             continue;
         };
         let done = reported.get(&a.id).map_or(&[][..], |v| v);
-        let t = thresholds.with_rhythm(a.report_frequency);
+        let t = thresholds.with_rhythm(a.rhythm);
         for o in still_to_report(year, assigned_on, done, &t) {
             out.push(deadline(a, o.0, What::Report { period: o.1 }));
         }

@@ -165,7 +165,12 @@ pub async fn open(
         },
     )
     .await?;
-    tasks::set_report_frequency(&mut tx, task_id, rhythm).await?;
+    // Its own rhythm from the start (no `since`).
+    let from_the_start = crate::domain::period::Rhythm {
+        own: rhythm,
+        since: None,
+    };
+    tasks::set_rhythm(&mut tx, task_id, from_the_start).await?;
     let state = if new.needs_approval {
         ItemState::AwaitingApproval
     } else {

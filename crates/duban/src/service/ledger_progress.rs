@@ -1,6 +1,7 @@
 //! 进展情况 in an imported ledger: a unit's cell whose text differs from its
-//! latest report becomes the report of the current period (the latest whose
-//! window is open on the import day, else the latest ended), written as
+//! latest report becomes the report of the current period of its task's
+//! rhythm (the open window due soonest on the import day, else the latest
+//! ended), written as
 //! `service::reports` writes one. A period already reported is refused:
 //! reports are not edited, here or elsewhere.
 
@@ -99,8 +100,13 @@ pub async fn changes(
             fail(COL_PROGRESS, message);
             continue;
         }
-        let rhythm = a.report_frequency.unwrap_or(thresholds.report_period);
+        let rhythm = a.rhythm.own.unwrap_or(thresholds.report_period);
         let Some(window) = windows.get(&rhythm) else {
+            // Every rhythm of the rows read has its window (current_windows).
+            fail(
+                COL_PROGRESS,
+                "该任务的报送周期无法确定，进展情况暂不能导入".into(),
+            );
             continue;
         };
         let Some(period) = window.period else {
@@ -173,12 +179,15 @@ async fn current_windows(
 ) -> ServiceResult<HashMap<Frequency, CurrentWindow>> {
     let mut ids_by_rhythm: HashMap<Frequency, Vec<i64>> = HashMap::new();
     for a in by_task.values().flat_map(|units| units.iter()) {
-        let rhythm = a.report_frequency.unwrap_or(thresholds.report_period);
+        let rhythm = a.rhythm.own.unwrap_or(thresholds.report_period);
         ids_by_rhythm.entry(rhythm).or_default().push(a.id);
     }
     let mut windows = HashMap::new();
     for (rhythm, ids) in ids_by_rhythm {
-        let t = thresholds.with_rhythm(Some(rhythm));
+        let t = thresholds.with_rhythm(crate::domain::period::Rhythm {
+            own: Some(rhythm),
+            since: None,
+        });
         let period = year.and_then(|year| report_window::current(year, today, &t));
         let locked_since = period
             .map(|p| report_window::window(p.last_day(), &t).1)

@@ -163,7 +163,7 @@ fn light_rows<'a>(
                 assigned_at: row.assigned_at,
                 deadline: row.deadline.as_deref(),
                 year: row.year.and_then(|y| i16::try_from(y).ok()),
-                report_frequency: row.report_frequency,
+                rhythm: row.rhythm,
             };
             let record = record_from(&lit, own.get(&row.id).unwrap_or(&none), today);
             let light = assignment_light(&record, today, t);
@@ -316,7 +316,7 @@ pub fn light_all(
                     .as_deref()
                     .or_else(|| task_deadlines.get(&a.task_id).map(String::as_str)),
                 year,
-                report_frequency: a.report_frequency,
+                rhythm: a.rhythm,
             };
             let record = record_from(&lit, own.get(&a.id).unwrap_or(&none), today);
             let light = assignment_light(&record, today, thresholds);
@@ -334,7 +334,7 @@ pub struct LitAssignment<'a> {
     pub deadline: Option<&'a str>,
     pub year: Option<i16>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<crate::domain::period::Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 /// What the light rule reads of one assignment on `today`, from the rows
@@ -398,6 +398,6 @@ pub fn record_from(a: &LitAssignment<'_>, inputs: &LightInputs, today: Date) -> 
             })
             .collect(),
         plan_year: year,
-        report_frequency: a.report_frequency,
+        rhythm: a.rhythm,
     }
 }

@@ -131,10 +131,7 @@ fn watched(inputs: store::WatchedInputs) -> Vec<Watched> {
                 state: a.state.parse().unwrap_or(State::Assigned),
                 assigned_on,
                 plan_year: year,
-                report_frequency: a
-                    .report_frequency
-                    .as_deref()
-                    .and_then(crate::domain::period::Frequency::parse),
+                rhythm: a.rhythm,
                 measures: Vec::new(),
                 reported: Vec::new(),
                 rectifications: Vec::new(),

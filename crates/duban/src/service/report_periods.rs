@@ -12,7 +12,7 @@ use super::reminders::{Outgoing, send_to_unit};
 use super::{ServiceError, ServiceResult, require, text};
 use crate::clock::Clock;
 use crate::domain::light::Thresholds;
-use crate::domain::period::{Frequency, Period};
+use crate::domain::period::{Frequency, Period, Rhythm};
 use crate::domain::report_window;
 use crate::domain::roles::{Actor, Role};
 use crate::store::assignments::AssignmentRow;
@@ -30,7 +30,7 @@ pub async fn check_open(
     period: Period,
     today: Date,
 ) -> ServiceResult<()> {
-    let t = &*t.with_rhythm(assignment.report_frequency);
+    let t = &*t.with_rhythm(assignment.rhythm);
     check_kind(t, period)?;
     let (opens, due) = report_window::window(period.last_day(), t);
     // A period not yet begun, whose window has not opened either, takes no
@@ -103,7 +103,7 @@ pub async fn reopen(
     let (office, _) = super::settings::thresholds(db).await?;
     let rhythm = crate::store::assignments::read(db, assignment_id)
         .await?
-        .report_frequency;
+        .rhythm;
     let t = office.with_rhythm(rhythm);
     check_kind(&t, period)?;
     let today = super::lights::today(clock)?;
@@ -227,13 +227,25 @@ pub async fn board(
         return Ok(Board { plan, windows });
     };
     for rhythm in rhythms_of(db, plan_id, office.report_period).await? {
-        let t = office.with_rhythm(Some(rhythm));
+        let t = office.with_rhythm(Rhythm {
+            own: Some(rhythm),
+            since: None,
+        });
         let Some(period) = report_window::current(year, today, &t) else {
             continue;
         };
         let end = period.last_day();
         let (_, due) = report_window::window(end, &t);
-        // Work taken on after the period ended owes no report for it.
+        // Work taken on after the period ended owes no report for it, nor
+        // work whose rhythm changed after it ended.
+        let owes = |r: &Unreported| {
+            let since = r
+                .rhythm_since
+                .as_deref()
+                .and_then(|d| d.parse::<Date>().ok());
+            crate::domain::light::china_date(r.assigned_at).is_some_and(|d| d <= end)
+                && since.is_none_or(|since| since <= end)
+        };
         let rows = store::unreported(
             db,
             plan_id,
@@ -243,7 +255,7 @@ pub async fn board(
         )
         .await?
         .into_iter()
-        .filter(|r| crate::domain::light::china_date(r.assigned_at).is_some_and(|d| d <= end))
+        .filter(owes)
         .collect();
         windows.push(BoardWindow {
             rhythm,
@@ -387,11 +399,18 @@ pub async fn set_rhythm(
     let lights = super::lights::Refresher::load(db, clock).await?;
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
-    let before = crate::store::tasks::report_frequency_of(&mut tx, task_id).await?;
-    if before == rhythm {
+    let before = crate::store::tasks::rhythm_of(&mut tx, task_id).await?;
+    if before.own == rhythm {
         return Ok(rhythm);
     }
-    crate::store::tasks::set_report_frequency(&mut tx, task_id, rhythm).await?;
+    // In force from today: the new rhythm's periods that ended before today
+    // are not owed (`Thresholds::owed_from`).
+    let since = lights.today;
+    let new = Rhythm {
+        own: rhythm,
+        since: Some(since),
+    };
+    crate::store::tasks::set_rhythm(&mut tx, task_id, new).await?;
     let word = |f: Option<Frequency>| f.map_or("office", Frequency::as_str);
     crate::store::audit::append(
         &mut tx,
@@ -401,8 +420,9 @@ pub async fn set_rhythm(
             action: "task.report_rhythm",
             entity: "task",
             entity_id: Some(task_id),
-            before: Some(json!({ "report_frequency": word(before) })),
-            after: Some(json!({ "report_frequency": word(rhythm) })),
+            before: Some(json!({ "report_frequency": word(before.own),
+                "since": before.since.map(|d| d.to_string()) })),
+            after: Some(json!({ "report_frequency": word(rhythm), "since": since.to_string() })),
         },
     )
     .await?;

@@ -58,6 +58,7 @@ impl StoredThresholds {
             measure_warning_days: s.measure_warning_days,
             report_grace_days: s.report_grace_days,
             report_period: s.report_period,
+            rhythm_since: None,
         }
     }
 }

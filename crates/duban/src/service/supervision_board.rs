@@ -214,7 +214,7 @@ async fn indicators_of(
     let record = IndicatorRecord {
         assigned_on: day(assignment.assigned_at),
         plan_year: task.plan_year.and_then(|y| i16::try_from(y).ok()),
-        report_frequency: assignment.report_frequency,
+        rhythm: assignment.rhythm,
         measures,
         reports,
         rectifications,

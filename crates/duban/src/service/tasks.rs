@@ -154,7 +154,7 @@ pub async fn assignment_record(
     Ok(AssignmentRecord {
         names: display_names(db, reporters).await?,
         periods: period_choices(
-            &thresholds.with_rhythm(assignment.report_frequency),
+            &thresholds.with_rhythm(assignment.rhythm),
             plan.year,
             assignment.assigned_at,
             &reported,

@@ -125,7 +125,7 @@ pub async fn workspace(
                 continue;
             }
             let done = reported.get(&item.assignment.id).map_or(&[][..], |v| v);
-            let t = thresholds.with_rhythm(item.assignment.report_frequency);
+            let t = thresholds.with_rhythm(item.assignment.rhythm);
             for owed_report in owed(year, assigned_on, done, today, &t) {
                 reports_due.push((i, owed_report));
             }

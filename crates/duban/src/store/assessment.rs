@@ -17,7 +17,7 @@ pub struct AssignmentLine {
     pub task_title: String,
     pub assigned_at: i64,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<crate::domain::period::Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 /// (assignment, description, deadline, state, responded at)
@@ -46,7 +46,7 @@ const LIVE: &str = "SELECT a.id FROM assignments a JOIN tasks t ON t.id = a.task
      WHERE t.plan_id = $1 AND t.removed_in IS NULL AND a.withdrawn_in IS NULL";
 
 pub async fn plan_record(db: &Db, plan_id: i64) -> StoreResult<PlanRecord> {
-    let assignments = "SELECT a.id, a.unit_id, u.name, t.number, t.title, a.assigned_at, t.report_frequency \
+    let assignments = "SELECT a.id, a.unit_id, u.name, t.number, t.title, a.assigned_at, t.report_frequency, t.report_frequency_since \
          FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
          WHERE t.plan_id = $1 AND t.removed_in IS NULL AND a.withdrawn_in IS NULL ORDER BY t.position, a.id";
     let claims = sqlx::AssertSqlSafe(format!(
@@ -84,7 +84,7 @@ pub async fn plan_record(db: &Db, plan_id: i64) -> StoreResult<PlanRecord> {
                 task_number: row.try_get(3)?,
                 task_title: row.try_get(4)?,
                 assigned_at: row.try_get(5)?,
-                report_frequency: super::assignments::rhythm_at(&row, 6)?,
+                rhythm: super::assignments::rhythm_at(&row, 6)?,
             });
         }
         for row in sqlx::query(claims).bind(plan_id).fetch_all(pool).await? {

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{Db, StoreError, StoreResult, Tx};
-use crate::domain::period::Frequency;
+use crate::domain::period::{Frequency, Rhythm};
 use crate::{on_db, on_tx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,11 +30,12 @@ pub struct AssignmentRow {
     /// The unit's deadline after a granted extension (延期); the task's own stays.
     pub extended_to: Option<String>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 pub(crate) const ASSIGNMENT_COLUMNS: &str = "a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
-     (SELECT rt.report_frequency FROM tasks rt WHERE rt.id = a.task_id) \
+     (SELECT rt.report_frequency FROM tasks rt WHERE rt.id = a.task_id), \
+     (SELECT rt.report_frequency_since FROM tasks rt WHERE rt.id = a.task_id) \
      FROM assignments a JOIN units u ON u.id = a.unit_id";
 
 pub(crate) fn assignment<R: Row>(r: &R) -> StoreResult<AssignmentRow>
@@ -60,21 +61,27 @@ where
         claimed_at: r.try_get(11)?,
         returned_at: r.try_get(12)?,
         extended_to: r.try_get(13)?,
-        report_frequency: rhythm_at(r, 14)?,
+        rhythm: rhythm_at(r, 14)?,
     })
 }
 
-/// A task's own report rhythm in column `index` (NULL: the office's; the
-/// CHECK constraint keeps any other word out).
-pub(crate) fn rhythm_at<R: Row>(r: &R, index: usize) -> StoreResult<Option<Frequency>>
+/// A task's report rhythm from `t.report_frequency, t.report_frequency_since`
+/// in columns `index` and `index + 1` (NULL: the office's rhythm, from the
+/// start; the CHECK constraint keeps any other word out).
+pub(crate) fn rhythm_at<R: Row>(r: &R, index: usize) -> StoreResult<Rhythm>
 where
     for<'r> Option<String>: sqlx::Decode<'r, R::Database>,
     for<'r> String: sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    Ok(r.try_get::<Option<String>, _>(index)?
-        .as_deref()
-        .and_then(Frequency::parse))
+    let day = |text: Option<String>| text.and_then(|t| t.parse().ok());
+    Ok(Rhythm {
+        own: r
+            .try_get::<Option<String>, _>(index)?
+            .as_deref()
+            .and_then(Frequency::parse),
+        since: day(r.try_get::<Option<String>, _>(index + 1)?),
+    })
 }
 
 /// The assignments of the given tasks, in assignment order.

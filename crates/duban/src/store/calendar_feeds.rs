@@ -124,13 +124,13 @@ pub struct OpenAssignment {
     pub task_title: String,
     pub plan_year: Option<i64>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<crate::domain::period::Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 pub async fn open_assignments_of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<OpenAssignment>> {
     Ok(on_db!(db, pool => {
         sqlx::query(
-            "SELECT a.id, a.state, a.assigned_at, t.number, t.title, p.year, t.report_frequency \
+            "SELECT a.id, a.state, a.assigned_at, t.number, t.title, p.year, t.report_frequency, t.report_frequency_since \
              FROM assignments a \
              JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
              WHERE a.unit_id = $1 AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
@@ -148,7 +148,7 @@ pub async fn open_assignments_of_unit(db: &Db, unit_id: i64) -> StoreResult<Vec<
                 task_number: r.try_get(3)?,
                 task_title: r.try_get(4)?,
                 plan_year: r.try_get(5)?,
-                report_frequency: super::assignments::rhythm_at(r, 6)?,
+                rhythm: super::assignments::rhythm_at(r, 6)?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?

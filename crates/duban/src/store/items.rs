@@ -120,12 +120,12 @@ pub struct ItemRow {
     /// The task's stored light.
     pub light: String,
     /// Its own report rhythm; `None`: the office's.
-    pub report_frequency: Option<crate::domain::period::Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 const ITEM_COLUMNS: &str = "i.id, i.task_id, t.plan_id, i.number, i.year, i.seq, i.source, i.source_ref, \
      t.title, t.body, i.required_result, t.deadline_date, i.evidence_required, i.state, i.opened_by, \
-     i.opened_at, i.decided_by, i.decided_at, i.decision_note, i.version, t.light, t.report_frequency \
+     i.opened_at, i.decided_by, i.decided_at, i.decision_note, i.version, t.light, t.report_frequency, t.report_frequency_since \
      FROM items i JOIN tasks t ON t.id = i.task_id";
 
 fn item<R: Row>(r: &R) -> StoreResult<ItemRow>
@@ -159,7 +159,7 @@ where
         decision_note: r.try_get(18)?,
         version: r.try_get(19)?,
         light: r.try_get(20)?,
-        report_frequency: super::assignments::rhythm_at(r, 21)?,
+        rhythm: super::assignments::rhythm_at(r, 21)?,
     })
 }
 

@@ -7,7 +7,6 @@ use sqlx::Row;
 
 use super::assignments::LightInputs;
 use super::{StoreResult, Tx, bind_all, placeholders};
-use crate::domain::period::Frequency;
 use crate::on_tx;
 
 /// Which assignments a refresh reads.
@@ -32,11 +31,11 @@ pub struct LitRow {
     /// the task's own date ('YYYY-MM-DD').
     pub deadline: Option<String>,
     /// The task's or item's own report rhythm; `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 const ROWS: &str = "SELECT a.id, a.task_id, a.state, a.assigned_at, p.year, a.light, \
-     COALESCE(a.extended_to, t.deadline_date), t.report_frequency \
+     COALESCE(a.extended_to, t.deadline_date), t.report_frequency, t.report_frequency_since \
      FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
      WHERE a.withdrawn_in IS NULL AND t.removed_in IS NULL";
 
@@ -95,7 +94,7 @@ where
         year: r.try_get(4)?,
         light: r.try_get(5)?,
         deadline: r.try_get(6)?,
-        report_frequency: super::assignments::rhythm_at(r, 7)?,
+        rhythm: super::assignments::rhythm_at(r, 7)?,
     })
 }
 

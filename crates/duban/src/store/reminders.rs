@@ -16,8 +16,8 @@ pub struct WatchedRow {
     pub state: String,
     pub assigned_at: i64,
     pub year: i64,
-    /// The task's or item's own report rhythm ('weekly' …); `None`: the office's.
-    pub report_frequency: Option<String>,
+    /// The task's or item's own report rhythm.
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 /// Everything the rule reads, by assignment id (filtered by the caller).
@@ -59,7 +59,7 @@ pub async fn watched_plans(db: &Db, year: i64) -> StoreResult<Vec<i64>> {
 /// The watched assignments of one of the [`watched_plans`], and their open work.
 pub async fn watched(db: &Db, plan_id: i64) -> StoreResult<WatchedInputs> {
     let assignments = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, a.unit_id, u.name, t.title, a.state, a.assigned_at, p.year, t.report_frequency \
+        "SELECT a.id, a.unit_id, u.name, t.title, a.state, a.assigned_at, p.year, t.report_frequency, t.report_frequency_since \
          {LIVE_WITH_UNIT} ORDER BY a.id"
     ));
     let measures = sqlx::AssertSqlSafe(format!(
@@ -100,7 +100,7 @@ pub async fn watched(db: &Db, plan_id: i64) -> StoreResult<WatchedInputs> {
                 state: r.try_get(4)?,
                 assigned_at: r.try_get(5)?,
                 year: r.try_get(6)?,
-                report_frequency: r.try_get(7)?,
+                rhythm: super::assignments::rhythm_at(&r, 7)?,
             });
         }
         for r in sqlx::query(measures).bind(plan_id).fetch_all(pool).await? {

@@ -132,6 +132,8 @@ pub struct Unreported {
     pub task_number: String,
     pub task_title: String,
     pub assigned_at: i64,
+    /// The day the task's rhythm was last changed (YYYY-MM-DD), if it was.
+    pub rhythm_since: Option<String>,
 }
 
 /// The plan's live assignments at work (claimed, in progress, or declared
@@ -146,7 +148,7 @@ pub async fn unreported(
 ) -> StoreResult<Vec<Unreported>> {
     Ok(on_db!(db, pool => {
         sqlx::query(
-            "SELECT a.id, a.unit_id, u.name, t.id, t.number, t.title, a.assigned_at \
+            "SELECT a.id, a.unit_id, u.name, t.id, t.number, t.title, a.assigned_at, t.report_frequency_since \
              FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id \
              WHERE t.plan_id = $1 AND t.removed_in IS NULL AND a.withdrawn_in IS NULL \
                AND a.state IN ('claimed', 'in_progress', 'done') \
@@ -169,6 +171,7 @@ pub async fn unreported(
             task_number: r.try_get(4)?,
             task_title: r.try_get(5)?,
             assigned_at: r.try_get(6)?,
+            rhythm_since: r.try_get(7)?,
         }))
         .collect::<StoreResult<Vec<_>>>()?
     }))

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{Db, StoreResult, Tx};
-use crate::domain::period::Frequency;
+use crate::domain::period::{Frequency, Rhythm};
 use crate::{on_db, on_tx};
 
 /// Filters of a task listing; `None` means any.
@@ -33,12 +33,12 @@ pub struct TaskRow {
     pub deadline_date: Option<String>,
     pub deadline_text: Option<String>,
     /// Its own report rhythm (a weekly item); `None`: the office's.
-    pub report_frequency: Option<Frequency>,
+    pub rhythm: crate::domain::period::Rhythm,
 }
 
 /// The columns [`task_row`] reads, in its order (categories joined as `c`).
 pub(crate) const TASK_COLUMNS: &str = "t.id, t.number, c.ordinal, c.title, t.title, t.body, t.deadline_date, \
-     t.deadline_text, t.report_frequency";
+     t.deadline_text, t.report_frequency, t.report_frequency_since";
 
 /// A task from [`TASK_COLUMNS`] starting at column `at`.
 pub(crate) fn task_row<R: Row>(r: &R, at: usize) -> StoreResult<TaskRow>
@@ -57,7 +57,7 @@ where
         body: r.try_get(at + 5)?,
         deadline_date: r.try_get(at + 6)?,
         deadline_text: r.try_get(at + 7)?,
-        report_frequency: super::assignments::rhythm_at(r, at + 8)?,
+        rhythm: super::assignments::rhythm_at(r, at + 8)?,
     })
 }
 
@@ -134,11 +134,13 @@ pub async fn task_by_id(db: &Db, task_id: i64) -> StoreResult<Option<(i64, TaskR
     }))
 }
 
-/// A live task's own report rhythm (`None`: the office's), read in the
-/// transaction that changes it; `Err(NotFound)` for no such live task.
-pub async fn report_frequency_of(tx: &mut Tx, task_id: i64) -> StoreResult<Option<Frequency>> {
+/// A live task's report rhythm, read in the transaction that changes it;
+/// `Err(NotFound)` for no such live task.
+pub async fn rhythm_of(tx: &mut Tx, task_id: i64) -> StoreResult<Rhythm> {
     on_tx!(tx, conn => {
-        let row = sqlx::query("SELECT report_frequency FROM tasks WHERE id = $1 AND removed_in IS NULL")
+        let row = sqlx::query(
+            "SELECT report_frequency, report_frequency_since FROM tasks WHERE id = $1 AND removed_in IS NULL",
+        )
             .bind(task_id)
             .fetch_optional(&mut **conn)
             .await?
@@ -147,15 +149,13 @@ pub async fn report_frequency_of(tx: &mut Tx, task_id: i64) -> StoreResult<Optio
     })
 }
 
-/// Sets a task's own report rhythm (`None`: back to the office's).
-pub async fn set_report_frequency(
-    tx: &mut Tx,
-    task_id: i64,
-    rhythm: Option<Frequency>,
-) -> StoreResult<()> {
+/// Sets a task's report rhythm (`own: None`: the office's), in force from
+/// `since` (none: from the start).
+pub async fn set_rhythm(tx: &mut Tx, task_id: i64, rhythm: Rhythm) -> StoreResult<()> {
     on_tx!(tx, conn => {
-        sqlx::query("UPDATE tasks SET report_frequency = $1 WHERE id = $2")
-            .bind(rhythm.map(Frequency::as_str))
+        sqlx::query("UPDATE tasks SET report_frequency = $1, report_frequency_since = $2 WHERE id = $3")
+            .bind(rhythm.own.map(Frequency::as_str))
+            .bind(rhythm.since.map(|day| day.to_string()))
             .bind(task_id)
             .execute(&mut **conn)
             .await?;

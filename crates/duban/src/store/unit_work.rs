@@ -45,11 +45,11 @@ pub async fn items(
     unit_id: i64,
     plan_id: i64,
 ) -> StoreResult<Vec<(TaskRow, AssignmentRow)>> {
-    // Columns 0–14 are an assignment's (`assignments::assignment`), then the task's.
+    // Columns 0–15 are an assignment's (`assignments::assignment`), then the task's.
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.state, a.version, a.note, \
          a.assigned_at, a.light, a.sign_by, a.claimed_at, a.returned_at, a.extended_to, \
-         t.report_frequency, {} \
+         t.report_frequency, t.report_frequency_since, {} \
          FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id \
          LEFT JOIN categories c ON c.id = t.category_id \
          WHERE a.unit_id = $1 AND t.plan_id = $2 AND a.withdrawn_in IS NULL AND t.removed_in IS NULL \
@@ -64,7 +64,7 @@ pub async fn items(
         .await?
         .iter()
         .map(|r| -> StoreResult<(TaskRow, AssignmentRow)> {
-            Ok((task_row(r, 15)?, assignment(r)?))
+            Ok((task_row(r, 16)?, assignment(r)?))
         })
         .collect::<StoreResult<Vec<_>>>()?
     }))

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 /// The facts of an assignment's notice, as the reader may see them.
 async fn facts(state: &AppState, page: &Page, id: i64) -> Result<NoticeFacts, WebError> {
     let r = handover::record_of(&state.db, &page.actor, id).await?;
+    let (office, _) = crate::service::settings::thresholds(&state.db).await?;
     let all = crate::store::assignments::of_tasks(&state.db, &[r.task.id]).await?;
     let mut units: Vec<(String, String)> = all
         .iter()
@@ -52,6 +53,10 @@ async fn facts(state: &AppState, page: &Page, id: i64) -> Result<NoticeFacts, We
         deadline: date(&r.task.deadline_date),
         extended_to: date(&r.assignment.extended_to),
         sign_by: date(&r.assignment.sign_by),
+        report: (
+            r.task.rhythm.own.unwrap_or(office.report_period),
+            office.report_grace_days,
+        ),
         units,
         assigned_on: china_date(r.assignment.assigned_at)
             .ok_or_else(|| WebError::bad_request("the assignment's date is out of range"))?,

@@ -179,7 +179,7 @@ async fn show_with(
         text: task.body.clone(),
         deadline: task.deadline_text.clone().unwrap_or_default(),
         light: record.task.light.as_str(),
-        rhythm: task.report_frequency,
+        rhythm: task.rhythm.own,
         office_rhythm: crate::service::settings::thresholds(&state.db)
             .await?
             .0
