@@ -44,6 +44,20 @@ fn section<'a>(doc: &'a Value, name: &str) -> &'a Vec<Value> {
 
 async fn the_api_streams_the_whole_record(test: &TestDb) {
     let situation = record(test).await;
+    // Task 18 reports quarterly, by the office's decision of today.
+    let lifts: i64 = duban::on_db!(&test.db, pool => {
+        sqlx::query("SELECT id FROM tasks WHERE plan_id = 1 AND number = '18'")
+            .fetch_one(pool).await.unwrap().get(0)
+    });
+    duban::service::report_periods::set_rhythm(
+        &test.db,
+        &duban::clock::SystemClock,
+        &duban::domain::roles::Actor::operator(),
+        lifts,
+        "quarterly",
+    )
+    .await
+    .unwrap();
     let app = serve_with(test, std::sync::Arc::new(duban::clock::SystemClock)).await;
     let client = app.signed_in("supervisor").await;
     let response = client
@@ -66,6 +80,17 @@ async fn the_api_streams_the_whole_record(test: &TestDb) {
     let db = &test.db;
     assert_eq!(section(&doc, "categories").len(), 10);
     assert_eq!(section(&doc, "tasks").len(), 33);
+    let task_18 = section(&doc, "tasks")
+        .iter()
+        .find(|t| t["id"] == lifts)
+        .unwrap();
+    assert_eq!(task_18["report_frequency"], "quarterly");
+    assert!(
+        task_18["report_frequency_since"]
+            .as_str()
+            .is_some_and(|day| day.len() == 10),
+        "{task_18}"
+    );
     let expected = [
         (
             "assignments",

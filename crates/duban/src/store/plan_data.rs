@@ -78,12 +78,17 @@ pub struct TaskRecord {
     pub deadline_text: Option<String>,
     pub light: String,
     pub position: i64,
+    /// Its own report rhythm (weekly … quarterly; null: the office's) and
+    /// the day it was last changed.
+    pub report_frequency: Option<String>,
+    pub report_frequency_since: Option<String>,
 }
 
 impl Record for TaskRecord {
     const SECTION: &'static str = "tasks";
     const SQL: &'static str = "SELECT id, category_id, number, title, body, deadline_date, \
-        deadline_text, light, position FROM tasks WHERE plan_id = $1 ORDER BY position";
+        deadline_text, light, position, report_frequency, report_frequency_since \
+        FROM tasks WHERE plan_id = $1 ORDER BY position";
 }
 
 #[derive(Debug, Serialize, FromRow)]
