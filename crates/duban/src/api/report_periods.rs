@@ -50,7 +50,7 @@ async fn set_rhythm(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<RhythmRequest>,
 ) -> Result<Json<RhythmBody>, ApiError> {
-    let own = report_periods::set_rhythm(
+    let set = report_periods::set_rhythm(
         &state.db,
         state.clock.as_ref(),
         &caller.actor,
@@ -58,14 +58,10 @@ async fn set_rhythm(
         r.frequency.as_deref().unwrap_or_default(),
     )
     .await?;
-    let office = crate::service::settings::thresholds(&state.db)
-        .await?
-        .0
-        .report_period;
     Ok(Json(RhythmBody {
         task_id: id,
-        frequency: own.map(|f| f.as_str().to_string()),
-        in_force: own.unwrap_or(office).as_str().to_string(),
+        frequency: set.own.map(|f| f.as_str().to_string()),
+        in_force: set.frequency.as_str().to_string(),
     }))
 }
 

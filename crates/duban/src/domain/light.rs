@@ -90,11 +90,19 @@ impl Thresholds {
         })
     }
 
+    /// The thresholds of one rhythm from the start of the year: a board's
+    /// or an import's window of that rhythm.
+    pub fn of_frequency(&self, frequency: Frequency) -> Cow<'_, Thresholds> {
+        self.with_rhythm(Rhythm {
+            own: Some(frequency),
+            since: None,
+        })
+    }
+
     /// The first day a period must end on or after to be owed: the work's
     /// assignment, or the later change of its rhythm.
     pub fn owed_from(&self, assigned_on: Date) -> Date {
-        self.rhythm_since
-            .map_or(assigned_on, |since| since.max(assigned_on))
+        super::report_window::owed_from(assigned_on, self.rhythm_since)
     }
 }
 

@@ -49,6 +49,12 @@ pub fn owed(
         .collect()
 }
 
+/// The first day a period must end on or after to be owed: the work's
+/// assignment, or the later change of its rhythm (`Rhythm::since`).
+pub fn owed_from(assigned_on: Date, rhythm_since: Option<Date>) -> Date {
+    rhythm_since.map_or(assigned_on, |since| since.max(assigned_on))
+}
+
 /// Whether `period` has its report: one for the period itself, or, where
 /// the rhythm changed during the year (a monthly item made weekly), a report
 /// of the earlier rhythm whose period holds this one's last day. Without

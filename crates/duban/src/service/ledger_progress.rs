@@ -184,10 +184,7 @@ async fn current_windows(
     }
     let mut windows = HashMap::new();
     for (rhythm, ids) in ids_by_rhythm {
-        let t = thresholds.with_rhythm(crate::domain::period::Rhythm {
-            own: Some(rhythm),
-            since: None,
-        });
+        let t = thresholds.of_frequency(rhythm);
         let period = year.and_then(|year| report_window::current(year, today, &t));
         let locked_since = period
             .map(|p| report_window::window(p.last_day(), &t).1)

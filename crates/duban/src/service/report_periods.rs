@@ -227,10 +227,7 @@ pub async fn board(
         return Ok(Board { plan, windows });
     };
     for rhythm in rhythms_of(db, plan_id, office.report_period).await? {
-        let t = office.with_rhythm(Rhythm {
-            own: Some(rhythm),
-            since: None,
-        });
+        let t = office.of_frequency(rhythm);
         let Some(period) = report_window::current(year, today, &t) else {
             continue;
         };
@@ -243,8 +240,8 @@ pub async fn board(
                 .rhythm_since
                 .as_deref()
                 .and_then(|d| d.parse::<Date>().ok());
-            crate::domain::light::china_date(r.assigned_at).is_some_and(|d| d <= end)
-                && since.is_none_or(|since| since <= end)
+            crate::domain::light::china_date(r.assigned_at)
+                .is_some_and(|on| report_window::owed_from(on, since) <= end)
         };
         let rows = store::unreported(
             db,
@@ -378,6 +375,14 @@ pub fn parse_rhythm(field: &'static str, text: &str) -> ServiceResult<Option<Fre
     }
 }
 
+/// A task's rhythm after a change: its own (none: the office's) and the one
+/// its reports are due on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RhythmInForce {
+    pub own: Option<Frequency>,
+    pub frequency: Frequency,
+}
+
 /// Gives a task or item its own report rhythm (报送周期), or returns it to
 /// the office's (`rhythm` empty). Supervisors and admins; audited, and its
 /// lights relit in the same transaction. Reports already made under the
@@ -389,7 +394,7 @@ pub async fn set_rhythm(
     actor: &Actor,
     task_id: i64,
     rhythm: &str,
-) -> ServiceResult<Option<Frequency>> {
+) -> ServiceResult<RhythmInForce> {
     require(
         actor,
         &[Role::Admin, Role::Supervisor],
@@ -400,8 +405,12 @@ pub async fn set_rhythm(
     let now = clock.now_millis();
     let mut tx = db.begin().await?;
     let before = crate::store::tasks::rhythm_of(&mut tx, task_id).await?;
+    let in_force = RhythmInForce {
+        own: rhythm,
+        frequency: rhythm.unwrap_or(lights.thresholds.report_period),
+    };
     if before.own == rhythm {
-        return Ok(rhythm);
+        return Ok(in_force);
     }
     // In force from today: the new rhythm's periods that ended before today
     // are not owed (`Thresholds::owed_from`).
@@ -428,5 +437,5 @@ pub async fn set_rhythm(
     .await?;
     lights.task(&mut tx, task_id).await?;
     tx.commit().await?;
-    Ok(rhythm)
+    Ok(in_force)
 }
